@@ -1,0 +1,185 @@
+package io.github.localllm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to generate. Either a conversation ({@link #messages()}) or a single prompt
+ * ({@link #prompt()}). A prompt is wrapped in the model's chat template as one user
+ * message, like Ollama's {@code /api/generate}, unless {@link #raw()} is set or the
+ * model has no chat template; raw prompts go to the model as they are.
+ *
+ * @param prompt the prompt, or {@code null} for a conversation
+ * @param messages the conversation, empty for a prompt
+ * @param raw send the prompt without a chat template
+ * @param sampling how tokens are chosen
+ * @param stop sequences that end generation; they are not part of the text
+ * @param maxTokens the most tokens to generate, or {@code null} for as many as the context allows
+ * @param responseFormat the shape of the answer
+ */
+public record GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw,
+                                SamplingParameters sampling, List<String> stop, Integer maxTokens,
+                                ResponseFormat responseFormat) {
+
+    /** Checks the request is complete and consistent. */
+    public GenerationRequest {
+        messages = messages == null ? List.of() : List.copyOf(messages);
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        sampling = sampling == null ? SamplingParameters.defaults() : sampling;
+        responseFormat = responseFormat == null ? ResponseFormat.text() : responseFormat;
+        if (prompt != null && !messages.isEmpty()) {
+            throw new InvalidRequestException("a request has either a prompt or chat messages, not both");
+        }
+        if (prompt == null && messages.isEmpty()) {
+            throw new InvalidRequestException("the request is empty; give a prompt or at least one chat message");
+        }
+        if (prompt != null && prompt.isEmpty()) {
+            throw new InvalidRequestException("the prompt is empty; give the model some text to continue or answer");
+        }
+        if (!messages.isEmpty() && raw) {
+            throw new InvalidRequestException("raw applies to prompts only; chat messages always use the chat template");
+        }
+        if (messages.stream().allMatch(m -> m.content().isEmpty()) && prompt == null) {
+            throw new InvalidRequestException("every chat message is empty; give the model some text to answer");
+        }
+        for (String s : stop) {
+            if (s == null || s.isEmpty()) {
+                throw new InvalidRequestException("stop sequences must not be empty");
+            }
+        }
+        if (maxTokens != null && maxTokens <= 0) {
+            throw new InvalidRequestException("maxTokens must be positive, was " + maxTokens
+                    + "; leave it unset to generate until the model stops");
+        }
+    }
+
+    /** @param prompt the prompt @return a request with default settings */
+    public static GenerationRequest of(String prompt) {
+        return builder().prompt(prompt).build();
+    }
+
+    /** @param messages the conversation @return a request with default settings */
+    public static GenerationRequest chat(ChatMessage... messages) {
+        return builder().messages(List.of(messages)).build();
+    }
+
+    /** @return an empty builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this request's values */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.prompt = prompt;
+        b.messages.addAll(messages);
+        b.raw = raw;
+        b.sampling = sampling;
+        b.stop.addAll(stop);
+        b.maxTokens = maxTokens;
+        b.responseFormat = responseFormat;
+        return b;
+    }
+
+    /** Builds a {@link GenerationRequest}. */
+    public static final class Builder {
+        private String prompt;
+        private final List<ChatMessage> messages = new ArrayList<>();
+        private boolean raw;
+        private SamplingParameters sampling;
+        private final List<String> stop = new ArrayList<>();
+        private Integer maxTokens;
+        private ResponseFormat responseFormat;
+
+        private Builder() {
+        }
+
+        /** @param prompt the prompt @return this */
+        public Builder prompt(String prompt) {
+            this.prompt = Objects.requireNonNull(prompt, "prompt");
+            return this;
+        }
+
+        /** @param raw skip the chat template for the prompt @return this */
+        public Builder raw(boolean raw) {
+            this.raw = raw;
+            return this;
+        }
+
+        /** @param message a turn to append @return this */
+        public Builder message(ChatMessage message) {
+            messages.add(Objects.requireNonNull(message, "message"));
+            return this;
+        }
+
+        /** @param role who speaks @param content what is said @return this */
+        public Builder message(Role role, String content) {
+            return message(new ChatMessage(role, content));
+        }
+
+        /** @param content a system message to append @return this */
+        public Builder system(String content) {
+            return message(ChatMessage.system(content));
+        }
+
+        /** @param content a user message to append @return this */
+        public Builder user(String content) {
+            return message(ChatMessage.user(content));
+        }
+
+        /** @param content an assistant message to append @return this */
+        public Builder assistant(String content) {
+            return message(ChatMessage.assistant(content));
+        }
+
+        /** @param all turns to append, in order @return this */
+        public Builder messages(List<ChatMessage> all) {
+            all.forEach(this::message);
+            return this;
+        }
+
+        /** @param sampling how tokens are chosen @return this */
+        public Builder sampling(SamplingParameters sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
+        /** @param temperature randomness, 0 for greedy @return this */
+        public Builder temperature(double temperature) {
+            SamplingParameters base = sampling == null ? SamplingParameters.defaults() : sampling;
+            this.sampling = base.toBuilder().temperature(temperature).build();
+            return this;
+        }
+
+        /** @param seed sampler seed @return this */
+        public Builder seed(long seed) {
+            SamplingParameters base = sampling == null ? SamplingParameters.defaults() : sampling;
+            this.sampling = base.toBuilder().seed(seed).build();
+            return this;
+        }
+
+        /** @param sequences stop sequences to add @return this */
+        public Builder stop(String... sequences) {
+            stop.addAll(List.of(sequences));
+            return this;
+        }
+
+        /** @param maxTokens the most tokens to generate @return this */
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /** @param format the shape of the answer @return this */
+        public Builder responseFormat(ResponseFormat format) {
+            this.responseFormat = format;
+            return this;
+        }
+
+        /** @return the request @throws InvalidRequestException if it is empty or inconsistent */
+        public GenerationRequest build() {
+            return new GenerationRequest(prompt, messages, raw, sampling, stop, maxTokens, responseFormat);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.github.localllm;
+
+import io.github.localllm.config.ConfigEnvironment;
+import io.github.localllm.config.ConfigKeys;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.event.GenerationCompleted;
+import io.github.localllm.event.GenerationFailed;
+import io.github.localllm.event.LocalLlmEventListener;
+import io.github.localllm.event.ModelLoaded;
+import io.github.localllm.event.ModelUnloaded;
+import io.github.localllm.internal.EventBus;
+import io.github.localllm.internal.ObservedStream;
+import io.github.localllm.spi.InferenceBackend;
+import io.github.localllm.spi.InferenceBackendProvider;
+import io.github.localllm.spi.ModelLoadRequest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front door: finds an engine, loads a model and answers.
+ *
+ * <pre>{@code
+ * try (LocalLlm llm = LocalLlm.builder().model(Path.of("model.gguf")).build()) {
+ *     System.out.println(llm.generate("Write a haiku about the JVM").text());
+ * }
+ * }</pre>
+ *
+ * Engines are found with {@link ServiceLoader} on the class path and the module path;
+ * adding an engine's jar is enough. Thread-safe.
+ */
+public final class LocalLlm implements LanguageModel, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLlm.class);
+
+    private final LocalLlmConfig config;
+    private final InferenceBackend backend;
+    private final ModelInstance model;
+    private final EventBus events;
+    private boolean closed;
+
+    private LocalLlm(LocalLlmConfig config, InferenceBackend backend, ModelInstance model, EventBus events) {
+        this.config = config;
+        this.backend = backend;
+        this.model = model;
+        this.events = events;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @return every engine provider on the class and module path, highest priority first
+     */
+    public static List<InferenceBackendProvider> providers() {
+        List<InferenceBackendProvider> found = new ArrayList<>();
+        ServiceLoader<InferenceBackendProvider> loader = ServiceLoader.load(InferenceBackendProvider.class);
+        for (ServiceLoader.Provider<InferenceBackendProvider> p : loader.stream().collect(Collectors.toList())) {
+            try {
+                found.add(p.get());
+            } catch (ServiceConfigurationError e) {
+                LOG.warn("skipping engine provider {}: {}", p.type().getName(), e.getMessage());
+            }
+        }
+        found.sort(Comparator.comparingInt(InferenceBackendProvider::priority).reversed()
+                .thenComparing(InferenceBackendProvider::id));
+        return found;
+    }
+
+    /** @return the loaded model */
+    public ModelInstance model() {
+        return model;
+    }
+
+    /** @return the engine running the model */
+    public InferenceBackend backend() {
+        return backend;
+    }
+
+    /** @return the effective configuration; {@link LocalLlmConfig#describe()} prints it with origins */
+    public LocalLlmConfig config() {
+        return config;
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request) {
+        return observe(() -> {
+            GenerationResult result = model.generate(request);
+            events.publish(new GenerationCompleted(Instant.now(), result));
+            return result;
+        });
+    }
+
+    @Override
+    public GenerationStream stream(GenerationRequest request) {
+        GenerationStream stream = observe(() -> model.stream(request));
+        return new ObservedStream(stream, r -> events.publish(new GenerationCompleted(Instant.now(), r)));
+    }
+
+    @Override
+    public EmbeddingResult embed(EmbeddingRequest request) {
+        return model.embed(request);
+    }
+
+    private <T> T observe(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (LocalLlmException e) {
+            events.publish(new GenerationFailed(Instant.now(), model.info().name(), e));
+            throw e;
+        }
+    }
+
+    /** Unloads the model and stops the engine. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            model.close();
+        } finally {
+            backend.close();
+        }
+        events.publish(new ModelUnloaded(Instant.now(), model.info().backend(), model.info().name()));
+    }
+
+    /** Configures and builds a {@link LocalLlm}. Values set here override every other configuration layer. */
+    public static final class Builder {
+        private final Map<String, String> explicit = new HashMap<>();
+        private final List<LocalLlmEventListener> listeners = new ArrayList<>();
+        private ConfigEnvironment environment;
+
+        private Builder() {
+        }
+
+        /** @param file a GGUF model file @return this */
+        public Builder model(Path file) {
+            return set(ConfigKeys.MODEL, file.toString());
+        }
+
+        /** @param model a model file path or a model name the engine knows @return this */
+        public Builder model(String model) {
+            return set(ConfigKeys.MODEL, model);
+        }
+
+        /** @param id the engine to use, e.g. {@code llamacpp}; by default the highest-priority one found @return this */
+        public Builder backend(String id) {
+            return set(ConfigKeys.BACKEND, id);
+        }
+
+        /** @param tokens context size @return this */
+        public Builder contextSize(int tokens) {
+            return set(ConfigKeys.CONTEXT_SIZE, Integer.toString(tokens));
+        }
+
+        /** @param threads CPU threads for generation @return this */
+        public Builder threads(int threads) {
+            return set(ConfigKeys.THREADS, Integer.toString(threads));
+        }
+
+        /** @param tokens prompt batch size @return this */
+        public Builder batchSize(int tokens) {
+            return set(ConfigKeys.BATCH_SIZE, Integer.toString(tokens));
+        }
+
+        /** @param layers layers on the GPU, 0 for none, -1 for all @return this */
+        public Builder gpuLayers(int layers) {
+            return set(ConfigKeys.GPU_LAYERS, Integer.toString(layers));
+        }
+
+        /** @param sequences requests decoded at once @return this */
+        public Builder parallel(int sequences) {
+            return set(ConfigKeys.PARALLEL, Integer.toString(sequences));
+        }
+
+        /** @param mmap memory-map the model file @return this */
+        public Builder mmap(boolean mmap) {
+            return set(ConfigKeys.MMAP, Boolean.toString(mmap));
+        }
+
+        /** @param mlock lock the weights in RAM @return this */
+        public Builder mlock(boolean mlock) {
+            return set(ConfigKeys.MLOCK, Boolean.toString(mlock));
+        }
+
+        /**
+         * Sets any configuration key, including engines' own.
+         *
+         * @param key a dotted key such as {@code context.size}
+         * @param value its value
+         * @return this
+         */
+        public Builder set(String key, String value) {
+            explicit.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** @param listener receives events from this instance @return this */
+        public Builder listener(LocalLlmEventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Reads the lower configuration layers from somewhere other than this process, for tests.
+         *
+         * @param environment properties, variables and files to read
+         * @return this
+         */
+        public Builder environment(ConfigEnvironment environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        /**
+         * Finds the engine, loads the model and returns a ready instance.
+         *
+         * @return the instance; close it to free the model
+         * @throws InvalidRequestException if no model is configured
+         * @throws BackendUnavailableException if no engine, or not the one asked for, is present
+         */
+        public LocalLlm build() {
+            LocalLlmConfig config = LocalLlmConfig.load(explicit, Map.of(),
+                    environment == null ? ConfigEnvironment.system() : environment);
+            String modelRef = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
+                    "no model given; call model(Path.of(\"model.gguf\")) on the builder, or set LOCALLLM_MODEL"
+                            + " or -Dlocalllm.model"));
+            InferenceBackendProvider provider = choose(config);
+            LoadOptions options = LoadOptions.builder()
+                    .contextSize(config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(null))
+                    .threads(config.getInt(ConfigKeys.THREADS).orElse(null))
+                    .batchSize(config.getInt(ConfigKeys.BATCH_SIZE).orElse(null))
+                    .gpuLayers(config.getInt(ConfigKeys.GPU_LAYERS).orElse(null))
+                    .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(null))
+                    .mmap(config.getBoolean(ConfigKeys.MMAP).orElse(null))
+                    .mlock(config.getBoolean(ConfigKeys.MLOCK).orElse(null))
+                    .build();
+            InferenceBackend backend = provider.create(config);
+            ModelInstance instance;
+            try {
+                instance = backend.load(new ModelLoadRequest(modelRef, options));
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+            EventBus events = new EventBus(listeners);
+            LOG.info("loaded {} with {} in {} ms", instance.info().name(), provider.id(),
+                    instance.info().loadTime().toMillis());
+            events.publish(new ModelLoaded(Instant.now(), instance.info()));
+            return new LocalLlm(config, backend, instance, events);
+        }
+
+        private static InferenceBackendProvider choose(LocalLlmConfig config) {
+            List<InferenceBackendProvider> providers = providers();
+            if (providers.isEmpty()) {
+                throw new BackendUnavailableException("no inference engine found on the class path or module path;"
+                        + " add a dependency on io.github.localllm:localllm-backend-llamacpp");
+            }
+            String wanted = config.get(ConfigKeys.BACKEND).orElse(null);
+            if (wanted == null) {
+                return providers.get(0);
+            }
+            return providers.stream().filter(p -> p.id().equals(wanted)).findFirst()
+                    .orElseThrow(() -> new BackendUnavailableException("engine '" + wanted + "' was asked for but"
+                            + " only " + providers.stream().map(InferenceBackendProvider::id).collect(
+                                    Collectors.joining(", ")) + " found; add its jar or choose one of those"));
+        }
+    }
+}

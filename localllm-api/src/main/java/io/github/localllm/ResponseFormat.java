@@ -1,0 +1,151 @@
+package io.github.localllm;
+
+import io.github.localllm.internal.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The shape the answer must take. Engines enforce JSON, JSON-schema and grammar
+ * formats while sampling, so the output parses even from a weak model, as long as
+ * generation is not cut short by the token limit.
+ */
+public sealed interface ResponseFormat {
+
+    /** @return free text */
+    static ResponseFormat text() {
+        return Text.INSTANCE;
+    }
+
+    /** @return any JSON object */
+    static ResponseFormat json() {
+        return JsonObject.INSTANCE;
+    }
+
+    /**
+     * @param schema a JSON Schema document
+     * @return JSON that matches the schema
+     * @throws InvalidRequestException if the schema is not valid JSON or not a usable schema
+     */
+    static ResponseFormat jsonSchema(String schema) {
+        return new JsonSchema(schema);
+    }
+
+    /**
+     * @param gbnf a grammar in llama.cpp's GBNF notation, with a {@code root} rule
+     * @return text the grammar accepts
+     */
+    static ResponseFormat grammar(String gbnf) {
+        return new Grammar(gbnf);
+    }
+
+    /** Free text. */
+    final class Text implements ResponseFormat {
+        private static final Text INSTANCE = new Text();
+
+        private Text() {
+        }
+
+        @Override
+        public String toString() {
+            return "text";
+        }
+    }
+
+    /** Any JSON object. */
+    final class JsonObject implements ResponseFormat {
+        private static final JsonObject INSTANCE = new JsonObject();
+
+        private JsonObject() {
+        }
+
+        @Override
+        public String toString() {
+            return "json";
+        }
+    }
+
+    /**
+     * JSON matching a schema.
+     *
+     * @param schema the JSON Schema document, already checked
+     */
+    record JsonSchema(String schema) implements ResponseFormat {
+        private static final Set<String> TYPES =
+                Set.of("object", "array", "string", "number", "integer", "boolean", "null");
+
+        /** Checks the schema parses and its {@code type}, {@code properties}, {@code items} and {@code required} are well formed. */
+        public JsonSchema {
+            if (schema == null || schema.isBlank()) {
+                throw new InvalidRequestException("the JSON schema is empty; pass a JSON Schema object such as "
+                        + "{\"type\":\"object\",\"properties\":{...}}");
+            }
+            Object parsed;
+            try {
+                parsed = Json.parse(schema);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("the JSON schema is not valid JSON (" + e.getMessage()
+                        + "); fix the schema text");
+            }
+            check(parsed, "$");
+        }
+
+        private static void check(Object node, String path) {
+            if (node instanceof Boolean) {
+                return;
+            }
+            if (!(node instanceof Map)) {
+                throw invalid(path, "a schema must be a JSON object");
+            }
+            Map<?, ?> map = (Map<?, ?>) node;
+            Object type = map.get("type");
+            if (type != null) {
+                List<?> types = type instanceof List ? (List<?>) type : List.of(type);
+                for (Object t : types) {
+                    if (!(t instanceof String) || !TYPES.contains(t)) {
+                        throw invalid(path + ".type", "'" + t + "' is not a JSON Schema type; use one of " + TYPES);
+                    }
+                }
+            }
+            Object properties = map.get("properties");
+            if (properties != null) {
+                if (!(properties instanceof Map)) {
+                    throw invalid(path + ".properties", "must be an object of schemas");
+                }
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) properties).entrySet()) {
+                    check(e.getValue(), path + ".properties." + e.getKey());
+                }
+            }
+            Object required = map.get("required");
+            if (required != null) {
+                if (!(required instanceof List) || !((List<?>) required).stream().allMatch(String.class::isInstance)) {
+                    throw invalid(path + ".required", "must be an array of property names");
+                }
+            }
+            Object items = map.get("items");
+            if (items != null) {
+                check(items, path + ".items");
+            }
+        }
+
+        private static InvalidRequestException invalid(String path, String problem) {
+            return new InvalidRequestException("invalid JSON schema at " + path + ": " + problem);
+        }
+    }
+
+    /**
+     * Text accepted by a GBNF grammar.
+     *
+     * @param gbnf the grammar
+     */
+    record Grammar(String gbnf) implements ResponseFormat {
+        /** Checks the grammar is present and has a root rule. */
+        public Grammar {
+            Objects.requireNonNull(gbnf, "gbnf");
+            if (!gbnf.matches("(?s).*(^|\\n)\\s*root\\s*::=.*")) {
+                throw new InvalidRequestException("the grammar has no 'root ::= ...' rule; GBNF grammars start at root");
+            }
+        }
+    }
+}

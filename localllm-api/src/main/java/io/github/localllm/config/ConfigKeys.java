@@ -1,0 +1,26 @@
+package io.github.localllm.config;
+
+/** The configuration keys the SDK itself reads. Engines may read keys of their own under their id. */
+public final class ConfigKeys {
+    /** A model file path or model name. */
+    public static final String MODEL = "model";
+    /** The engine id to use, e.g. {@code llamacpp}. */
+    public static final String BACKEND = "backend";
+    /** Context size in tokens. */
+    public static final String CONTEXT_SIZE = "context.size";
+    /** CPU threads for generation. */
+    public static final String THREADS = "threads";
+    /** Prompt batch size in tokens. */
+    public static final String BATCH_SIZE = "batch.size";
+    /** Layers to offload to the GPU; -1 for all. */
+    public static final String GPU_LAYERS = "gpu.layers";
+    /** Parallel sequences per loaded model. */
+    public static final String PARALLEL = "parallel";
+    /** Memory-map model files: true or false. */
+    public static final String MMAP = "mmap";
+    /** Lock weights in RAM: true or false. */
+    public static final String MLOCK = "mlock";
+
+    private ConfigKeys() {
+    }
+}

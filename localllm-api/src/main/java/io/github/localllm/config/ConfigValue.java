@@ -1,0 +1,40 @@
+package io.github.localllm.config;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One effective configuration value and where it came from.
+ *
+ * @param key the canonical key, lower case with dots, e.g. {@code context.size}
+ * @param value the value as text
+ * @param source the layer it came from
+ * @param origin the exact place: a property name, a variable name or a file path
+ */
+public record ConfigValue(String key, String value, ConfigSource source, String origin) {
+
+    /** Checks no part is missing. */
+    public ConfigValue {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** @return whether the key names a credential, whose value must never be printed or logged */
+    public boolean isSecret() {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("key") || k.contains("token") || k.contains("secret") || k.contains("password");
+    }
+
+    /** @return the value, or {@code ****} for a credential */
+    public String displayValue() {
+        return isSecret() ? "****" : value;
+    }
+
+    @Override
+    public String toString() {
+        return key + " = " + displayValue() + "  (" + source.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + ": " + origin + ")";
+    }
+}

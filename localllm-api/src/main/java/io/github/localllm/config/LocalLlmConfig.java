@@ -1,0 +1,210 @@
+package io.github.localllm.config;
+
+import io.github.localllm.ConfigurationException;
+import io.github.localllm.internal.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The effective configuration: every value with the layer it came from. Layers, highest
+ * first: builder calls, system properties ({@code -Dlocalllm.context.size=4096}),
+ * environment ({@code LOCALLLM_CONTEXT_SIZE=4096}), the project file {@code .localllm.json},
+ * the user file {@code ~/.config/localllm/config.json}, auto-detection. Keys are lower case
+ * with dots; in JSON files they may also nest ({@code {"context": {"size": 4096}}}).
+ * Immutable.
+ */
+public final class LocalLlmConfig {
+    private static final String PROPERTY_PREFIX = "localllm.";
+    private static final String ENV_PREFIX = "LOCALLLM_";
+    private static final String PROJECT_FILE = ".localllm.json";
+
+    private final Map<String, ConfigValue> values;
+
+    private LocalLlmConfig(Map<String, ConfigValue> values) {
+        this.values = values;
+    }
+
+    /**
+     * Reads every layer of this process.
+     *
+     * @param explicit values set in code, by key
+     * @param autoDetected values the SDK chose, by key
+     * @return the effective configuration
+     * @throws ConfigurationException if a configuration file is malformed
+     */
+    public static LocalLlmConfig load(Map<String, String> explicit, Map<String, String> autoDetected) {
+        return load(explicit, autoDetected, ConfigEnvironment.system());
+    }
+
+    /**
+     * Reads every layer from the given environment.
+     *
+     * @param explicit values set in code, by key
+     * @param autoDetected values the SDK chose, by key
+     * @param env where the other layers come from
+     * @return the effective configuration
+     * @throws ConfigurationException if a configuration file is malformed
+     */
+    public static LocalLlmConfig load(Map<String, String> explicit, Map<String, String> autoDetected,
+                                      ConfigEnvironment env) {
+        Map<String, ConfigValue> merged = new TreeMap<>();
+        // Lowest layer first, so each higher layer overwrites.
+        autoDetected.forEach((k, v) -> put(merged, k, v, ConfigSource.AUTO_DETECTED, "auto-detected"));
+        readFile(env.userConfigFile(), ConfigSource.USER_FILE, merged);
+        readFile(env.workingDirectory().resolve(PROJECT_FILE), ConfigSource.PROJECT_FILE, merged);
+        env.environment().forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                put(merged, key, value, ConfigSource.ENVIRONMENT, name);
+            }
+        });
+        env.systemProperties().forEach((name, value) -> {
+            if (name.startsWith(PROPERTY_PREFIX) && name.length() > PROPERTY_PREFIX.length()) {
+                put(merged, name.substring(PROPERTY_PREFIX.length()), value, ConfigSource.SYSTEM_PROPERTY, name);
+            }
+        });
+        explicit.forEach((k, v) -> put(merged, k, v, ConfigSource.BUILDER, "builder"));
+        return new LocalLlmConfig(Map.copyOf(merged));
+    }
+
+    /** @return a configuration with no values, for tests and embedding */
+    public static LocalLlmConfig empty() {
+        return new LocalLlmConfig(Map.of());
+    }
+
+    private static void put(Map<String, ConfigValue> into, String key, String value, ConfigSource source,
+                            String origin) {
+        String canonical = canonical(key);
+        if (value == null) {
+            return;
+        }
+        into.put(canonical, new ConfigValue(canonical, value, source, origin));
+    }
+
+    private static String canonical(String key) {
+        String k = key.strip().toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
+        if (k.isEmpty() || k.startsWith(".") || k.endsWith(".") || k.contains("..")) {
+            throw new ConfigurationException("'" + key + "' is not a configuration key; use dotted lower-case"
+                    + " names such as context.size");
+        }
+        return k;
+    }
+
+    private static void readFile(Path file, ConfigSource source, Map<String, ConfigValue> into) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage()
+                    + "; fix its permissions or remove it", e);
+        }
+        Object root;
+        try {
+            root = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("configuration file " + file + " is not valid JSON: " + e.getMessage()
+                    + "; fix it or remove it");
+        }
+        if (!(root instanceof Map)) {
+            throw new ConfigurationException("configuration file " + file
+                    + " must hold a JSON object such as {\"context.size\": 4096}");
+        }
+        flatten("", (Map<?, ?>) root, file, source, into);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Path file, ConfigSource source,
+                                Map<String, ConfigValue> into) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Map) {
+                flatten(key + ".", (Map<?, ?>) v, file, source, into);
+            } else if (v instanceof List || v == Json.NULL) {
+                throw new ConfigurationException("configuration file " + file + ": '" + key
+                        + "' must be a string, number or boolean");
+            } else {
+                String text = v instanceof BigDecimal ? ((BigDecimal) v).toPlainString() : String.valueOf(v);
+                put(into, key, text, source, file.toString());
+            }
+        }
+    }
+
+    /** @param key a key @return its value, if set in any layer */
+    public Optional<String> get(String key) {
+        return value(key).map(ConfigValue::value);
+    }
+
+    /** @param key a key @return the value with its origin, if set */
+    public Optional<ConfigValue> value(String key) {
+        return Optional.ofNullable(values.get(canonical(key)));
+    }
+
+    /**
+     * @param key a key
+     * @return its value as an integer, if set
+     * @throws ConfigurationException if the value is not an integer
+     */
+    public Optional<Integer> getInt(String key) {
+        return value(key).map(v -> {
+            try {
+                return Integer.parseInt(v.value().strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(v.key() + " must be a whole number, but " + describe(v)
+                        + " sets it to '" + v.value() + "'");
+            }
+        });
+    }
+
+    /**
+     * @param key a key
+     * @return its value as a boolean, if set
+     * @throws ConfigurationException if the value is not true or false
+     */
+    public Optional<Boolean> getBoolean(String key) {
+        return value(key).map(v -> {
+            String s = v.value().strip().toLowerCase(Locale.ROOT);
+            if (s.equals("true") || s.equals("false")) {
+                return Boolean.parseBoolean(s);
+            }
+            throw new ConfigurationException(v.key() + " must be true or false, but " + describe(v)
+                    + " sets it to '" + v.value() + "'");
+        });
+    }
+
+    private static String describe(ConfigValue v) {
+        return v.source().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + v.origin();
+    }
+
+    /** @return every effective value, sorted by key */
+    public Collection<ConfigValue> values() {
+        return new TreeMap<>(values).values();
+    }
+
+    /**
+     * @return one line per effective value with where it came from; credentials are masked
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigValue v : values()) {
+            sb.append(v).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
