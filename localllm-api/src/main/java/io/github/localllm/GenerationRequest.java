@@ -1,6 +1,7 @@
 package io.github.localllm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +26,11 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
     /** Checks the request is complete and consistent. */
     public GenerationRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        // Check before copying: List.copyOf would throw a bare NullPointerException.
+        if (stop != null && stop.stream().anyMatch(s -> s == null || s.isEmpty())) {
+            throw new InvalidRequestException("stop sequences must not be empty or null; remove "
+                    + "the empty entry");
+        }
         stop = stop == null ? List.of() : List.copyOf(stop);
         sampling = sampling == null ? SamplingParameters.defaults() : sampling;
         responseFormat = responseFormat == null ? ResponseFormat.text() : responseFormat;
@@ -42,11 +48,6 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         }
         if (messages.stream().allMatch(m -> m.content().isEmpty()) && prompt == null) {
             throw new InvalidRequestException("every chat message is empty; give the model some text to answer");
-        }
-        for (String s : stop) {
-            if (s == null || s.isEmpty()) {
-                throw new InvalidRequestException("stop sequences must not be empty");
-            }
         }
         if (maxTokens != null && maxTokens <= 0) {
             throw new InvalidRequestException("maxTokens must be positive, was " + maxTokens
@@ -161,7 +162,8 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
 
         /** @param sequences stop sequences to add @return this */
         public Builder stop(String... sequences) {
-            stop.addAll(List.of(sequences));
+            // Arrays.asList keeps a null entry so that build() can reject it with a helpful message.
+            stop.addAll(Arrays.asList(sequences));
             return this;
         }
 

@@ -1,0 +1,151 @@
+package io.github.localllm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GenerationRequestTest {
+
+    @Test
+    void builderCarriesEveryField() {
+        GenerationRequest request = GenerationRequest.builder()
+                .prompt("Why is the sky blue?")
+                .raw(true)
+                .temperature(0.5)
+                .seed(42)
+                .stop("\n\n", "END")
+                .maxTokens(64)
+                .responseFormat(ResponseFormat.json())
+                .build();
+
+        assertThat(request.prompt()).isEqualTo("Why is the sky blue?");
+        assertThat(request.messages()).isEmpty();
+        assertThat(request.raw()).isTrue();
+        // temperature() and seed() must compose rather than overwrite each other
+        assertThat(request.sampling().temperature()).isEqualTo(0.5);
+        assertThat(request.sampling().seed()).isEqualTo(42L);
+        assertThat(request.stop()).containsExactly("\n\n", "END");
+        assertThat(request.maxTokens()).isEqualTo(64);
+        assertThat(request.responseFormat()).isSameAs(ResponseFormat.json());
+    }
+
+    @Test
+    void defaultsFillMissingParts() {
+        GenerationRequest request = GenerationRequest.of("hi");
+
+        assertThat(request.sampling()).isEqualTo(SamplingParameters.defaults());
+        assertThat(request.responseFormat()).isSameAs(ResponseFormat.text());
+        assertThat(request.stop()).isEmpty();
+        assertThat(request.maxTokens()).isNull();
+        assertThat(request.raw()).isFalse();
+    }
+
+    @Test
+    void chatKeepsMessageOrder() {
+        GenerationRequest request = GenerationRequest.builder()
+                .system("be brief").user("hi").assistant("hello").message(Role.TOOL, "{}").build();
+
+        assertThat(request.prompt()).isNull();
+        assertThat(request.messages()).extracting(ChatMessage::role)
+                .containsExactly(Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.TOOL);
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        GenerationRequest original = GenerationRequest.builder().user("hi").stop("x").maxTokens(3).build();
+
+        assertThat(original.toBuilder().build()).isEqualTo(original);
+        assertThat(original.toBuilder().maxTokens(9).build().maxTokens()).isEqualTo(9);
+    }
+
+    @Test
+    void requestIsImmutable() {
+        List<ChatMessage> messages = new ArrayList<>(List.of(ChatMessage.user("a")));
+        GenerationRequest request = new GenerationRequest(null, messages, false, null, null, null, null);
+        messages.add(ChatMessage.user("b"));
+
+        // a caller's later change to its list must not leak into the request
+        assertThat(request.messages()).hasSize(1);
+        assertThatThrownBy(() -> request.messages().add(ChatMessage.user("c")))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void promptAndMessagesAreExclusive() {
+        assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").user("u").build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("either a prompt or chat messages");
+    }
+
+    @Test
+    void emptyRequestIsRejected() {
+        assertThatThrownBy(() -> GenerationRequest.builder().build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("give a prompt or at least one chat message");
+    }
+
+    @Test
+    void emptyPromptIsRejected() {
+        assertThatThrownBy(() -> GenerationRequest.of(""))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("prompt is empty");
+    }
+
+    @Test
+    void allEmptyMessagesAreRejected() {
+        assertThatThrownBy(() -> GenerationRequest.chat(ChatMessage.system(""), ChatMessage.user("")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("every chat message is empty");
+    }
+
+    @Test
+    void oneNonEmptyMessageIsEnough() {
+        // an empty system message next to a real question is a legitimate conversation
+        assertThat(GenerationRequest.chat(ChatMessage.system(""), ChatMessage.user("hi")).messages()).hasSize(2);
+    }
+
+    @Test
+    void rawAppliesToPromptsOnly() {
+        assertThatThrownBy(() -> GenerationRequest.builder().user("hi").raw(true).build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("raw applies to prompts only");
+    }
+
+    @Test
+    void emptyStopSequenceIsRejected() {
+        assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").stop("ok", "").build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("stop sequences must not be empty");
+    }
+
+    @Test
+    void nullStopSequenceIsAnInvalidRequestNotANullPointer() {
+        // a null in a caller's list is a request mistake and deserves the helpful message
+        assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").stop((String) null).build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("stop sequences");
+        assertThatThrownBy(() -> new GenerationRequest("p", null, false, null, Arrays.asList("a", null), null, null))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("stop sequences");
+    }
+
+    @Test
+    void nonPositiveMaxTokensIsRejectedWithAHint() {
+        for (int bad : new int[] {0, -1}) {
+            assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").maxTokens(bad).build())
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("maxTokens must be positive, was " + bad)
+                    .hasMessageContaining("leave it unset");
+        }
+    }
+
+    @Test
+    void invalidRequestIsALocalLlmException() {
+        // callers catch the root type; every request error must be one
+        assertThatThrownBy(() -> GenerationRequest.of("")).isInstanceOf(LocalLlmException.class);
+    }
+}
