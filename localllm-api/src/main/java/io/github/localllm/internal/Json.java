@@ -158,11 +158,16 @@ public final class Json {
                     if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
+                    int code = 0;
+                    for (int i = 0; i < 4; i++) {
+                        // Integer.parseInt would accept a sign; JSON wants exactly four ASCII hex digits.
+                        int digit = hexDigit(text.charAt(pos + i));
+                        if (digit < 0) {
+                            throw error("bad \\u escape");
+                        }
+                        code = code * 16 + digit;
                     }
+                    sb.append((char) code);
                     pos += 4;
                     break;
                 default:
@@ -177,6 +182,11 @@ public final class Json {
         if (peek() == '-') {
             pos++;
         }
+        if (peek() == '0' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1))) {
+            // RFC 8259: int = zero / ( digit1-9 *DIGIT )
+            pos++;
+            throw error("leading zeros are not allowed in numbers");
+        }
         digits();
         if (peek() == '.') {
             pos++;
@@ -189,12 +199,36 @@ public final class Json {
             }
             digits();
         }
-        return new BigDecimal(text.substring(start, pos));
+        try {
+            return new BigDecimal(text.substring(start, pos));
+        } catch (NumberFormatException e) {
+            // e.g. an exponent beyond BigDecimal's range
+            pos = start;
+            throw error("number out of range");
+        }
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static boolean isDigit(char c) {
+        // Character.isDigit would also accept non-ASCII digits such as U+0663
+        return c >= '0' && c <= '9';
     }
 
     private void digits() {
         int start = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        while (pos < text.length() && isDigit(text.charAt(pos))) {
             pos++;
         }
         if (start == pos) {
