@@ -84,7 +84,13 @@ public final class LocalLlmConfig {
 
     private static void put(Map<String, ConfigValue> into, String key, String value, ConfigSource source,
                             String origin) {
-        String canonical = canonical(key);
+        String canonical;
+        try {
+            canonical = canonical(key);
+        } catch (ConfigurationException e) {
+            // Say where the bad key was written, or the user cannot find it.
+            throw new ConfigurationException(e.getMessage() + " (" + describe(source, origin) + ")");
+        }
         if (value == null) {
             return;
         }
@@ -184,7 +190,13 @@ public final class LocalLlmConfig {
     }
 
     private static String describe(ConfigValue v) {
-        return v.source().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + v.origin();
+        return describe(v.source(), v.origin());
+    }
+
+    private static String describe(ConfigSource source, String origin) {
+        String name = source.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        // "builder builder" and "auto detected auto-detected" say nothing twice
+        return origin.equals(name) || origin.equals(name.replace(' ', '-')) ? name : name + " " + origin;
     }
 
     /** @return every effective value, sorted by key */
