@@ -53,13 +53,22 @@ public final class StreamPublisher implements Flow.Publisher<GenerationChunk> {
         }
 
         @Override
-        public synchronized void request(long n) {
-            if (n <= 0) {
-                badRequest = new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)");
-            } else {
-                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        public void request(long n) {
+            synchronized (this) {
+                if (n > 0) {
+                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                    notifyAll();
+                    return;
+                }
+                if (badRequest == null) {
+                    badRequest = new IllegalArgumentException("request(" + n
+                            + "): demand must be positive (rule 3.9)");
+                }
+                notifyAll();
             }
-            notifyAll();
+            // The pump may be blocked in the engine waiting for the next token; closing the
+            // stream ends that wait so the error is signalled now rather than after the next token.
+            stream.close();
         }
 
         @Override
