@@ -64,12 +64,12 @@ final class GgufReader {
         if (tensorCount < 0 || tensorCount > left / MIN_TENSOR_INFO_BYTES) {
             throw invalid("tensor_count", tensorCountOffset, "tensor count " + Long.toUnsignedString(tensorCount)
                     + " cannot fit in the " + left + " bytes left in the file (each tensor info needs at least "
-                    + MIN_TENSOR_INFO_BYTES + "); the header is corrupt, re-download the file");
+                    + MIN_TENSOR_INFO_BYTES + "); the file is truncated or its header is corrupt, re-download it");
         }
         if (kvCount < 0 || kvCount > (left - tensorCount * MIN_TENSOR_INFO_BYTES) / MIN_KV_BYTES) {
             throw invalid("metadata_kv_count", kvCountOffset, "metadata count " + Long.toUnsignedString(kvCount)
                     + " cannot fit in the " + left + " bytes left in the file (each entry needs at least "
-                    + MIN_KV_BYTES + "); the header is corrupt, re-download the file");
+                    + MIN_KV_BYTES + "); the file is truncated or its header is corrupt, re-download it");
         }
 
         LinkedHashMap<String, GgufValue> kvs = new LinkedHashMap<>();
@@ -361,9 +361,7 @@ final class GgufReader {
             long len = u64(elementField + ".length");
             long left = size - pos;
             if (len < 0 || len > left) {
-                throw invalid(elementField + ".length", lenOffset, "string length " + Long.toUnsignedString(len)
-                        + " exceeds the " + left + " bytes left in the file; the file is truncated or corrupt, "
-                        + "re-download it");
+                throw invalid(elementField + ".length", lenOffset, pastEnd(len));
             }
             if (used + len > MAX_ARRAY_BYTES) {
                 throw invalid(elementField + ".length", lenOffset, "string array exceeds the " + MAX_ARRAY_BYTES
@@ -393,8 +391,7 @@ final class GgufReader {
                             ? " that ggml allows for tensor names" : "") + "; the file is corrupt or hostile");
         }
         if (len > left) {
-            throw invalid(field + ".length", lenOffset, "string length " + len + " exceeds the " + left
-                    + " bytes left in the file; the file is truncated or corrupt, re-download it");
+            throw invalid(field + ".length", lenOffset, pastEnd(len));
         }
         return new String(readBytes((int) len, field), StandardCharsets.UTF_8);
     }
@@ -473,6 +470,13 @@ final class GgufReader {
         }
         buf.clear();
         buf.limit((int) Math.min(BUFFER_SIZE, size - pos));
+    }
+
+    /** For a string length read just before {@code pos}. */
+    private String pastEnd(long len) {
+        return "string length " + Long.toUnsignedString(len) + " runs past the end of the file: the file is truncated "
+                + "(expected at least " + (len < 0 ? "2^63" : Long.toUnsignedString(pos + len)) + " bytes, found "
+                + size + ") or corrupt; re-download it";
     }
 
     private InvalidModelFileException truncated(String field, long offset, int needed) {
