@@ -1,0 +1,122 @@
+package io.github.localllm.backend.llamacpp;
+
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import io.github.localllm.InvalidRequestException;
+import io.github.localllm.LoadOptions;
+import io.github.localllm.ModelInfo;
+import io.github.localllm.ModelInstance;
+import io.github.localllm.spi.BackendInfo;
+import io.github.localllm.spi.InferenceBackend;
+import io.github.localllm.spi.ModelLoadRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * llama.cpp in this process, through {@code de.kherud:llama}. Every file is validated by
+ * the GGUF reader before llama.cpp sees it, and architectures newer than the bundled
+ * llama.cpp are refused before loading.
+ *
+ * <p>The binding keeps a native thread alive after a model is closed, which keeps the JVM
+ * from exiting on its own at the end of {@code main}; programs that use this engine should
+ * end with {@link System#exit(int)}.
+ */
+public final class LlamaCppBackend implements InferenceBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaCppBackend.class);
+    private static final int DEFAULT_CONTEXT = 4096;
+    private static final int DEFAULT_BATCH = 512;
+
+    /** The configuration key that lets llama.cpp write its own log to stderr. */
+    public static final String NATIVE_LOG_KEY = "llamacpp.native.log";
+
+    private final boolean nativeLog;
+
+    /** Creates the engine with llama.cpp's own logging off; models load on {@link #load}. */
+    public LlamaCppBackend() {
+        this(false);
+    }
+
+    /**
+     * @param nativeLog let llama.cpp write its own log to the process's stderr. Off by
+     *        default: it writes dozens of lines per request, and the binding's log callback
+     *        does not capture them, so they cannot go through SLF4J.
+     */
+    public LlamaCppBackend(boolean nativeLog) {
+        this.nativeLog = nativeLog;
+    }
+
+    @Override
+    public BackendInfo info() {
+        return new BackendInfo(LlamaCppBackendProvider.ID, "llama.cpp (in process)", EngineLimits.ENGINE_VERSION);
+    }
+
+    @Override
+    public ModelInstance load(ModelLoadRequest request) {
+        Path file = Path.of(request.model());
+        ModelFacts facts = ModelFiles.inspect(file);
+        EngineLimits.checkArchitecture(file, facts.architecture());
+        LoadOptions effective = resolve(request.options(), facts);
+        ModelParameters params = new ModelParameters()
+                .setModel(file.toString())
+                .setCtxSize(effective.contextSize() * effective.parallel())
+                .setParallel(effective.parallel())
+                .setThreads(effective.threads())
+                .setThreadsBatch(ThreadDefaults.batchThreads(effective.threads()))
+                .setBatchSize(effective.batchSize())
+                .enableJinja();
+        if (effective.gpuLayers() != 0) {
+            // Only when asked: the CPU builds warn on stderr about any --gpu-layers.
+            params.setGpuLayers(effective.gpuLayers());
+        }
+        if (!effective.mmap()) {
+            params.disableMmap();
+        }
+        if (effective.mlock()) {
+            params.enableMlock();
+        }
+        if (!nativeLog) {
+            params.disableLog();
+        }
+        long start = System.nanoTime();
+        LlamaModel engine;
+        try {
+            engine = NativeModels.acquire(params);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw NativeFailures.duringLoad(file, e);
+        }
+        Duration loadTime = Duration.ofNanos(System.nanoTime() - start);
+        ModelInfo info = new ModelInfo(facts.name(), LlamaCppBackendProvider.ID, facts.architecture(),
+                facts.parameterCount(), facts.quantization(), facts.trainedContextLength(),
+                facts.embeddingLength(), effective, loadTime);
+        LOG.debug("loaded {} ({}, {}) in {} ms with {}", facts.name(), facts.architecture(), facts.quantization(),
+                loadTime.toMillis(), effective);
+        return new LlamaCppModel(file, facts, info, params, engine, nativeLog);
+    }
+
+    /** Fills every option the caller left open, and rejects what this model cannot do. */
+    static LoadOptions resolve(LoadOptions requested, ModelFacts facts) {
+        int trained = facts.trainedContextLength();
+        Integer context = requested.contextSize();
+        if (context == null) {
+            context = trained > 0 ? Math.min(trained, DEFAULT_CONTEXT) : DEFAULT_CONTEXT;
+        } else if (trained > 0 && context > trained) {
+            throw new InvalidRequestException("context size " + context + " exceeds the " + trained
+                    + " tokens " + facts.name() + " was trained for; use at most " + trained);
+        }
+        int batch = requested.batchSize() != null ? requested.batchSize() : Math.min(DEFAULT_BATCH, context);
+        return new LoadOptions(context,
+                requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads(),
+                batch,
+                requested.gpuLayers() != null ? requested.gpuLayers() : 0,
+                requested.parallel() != null ? requested.parallel() : 1,
+                requested.mmap() != null ? requested.mmap() : Boolean.TRUE,
+                requested.mlock() != null ? requested.mlock() : Boolean.FALSE);
+    }
+
+    @Override
+    public void close() {
+        // Models own their native memory and are closed by their holders.
+    }
+}

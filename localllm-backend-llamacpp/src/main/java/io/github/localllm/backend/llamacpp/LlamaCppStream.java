@@ -1,0 +1,202 @@
+package io.github.localllm.backend.llamacpp;
+
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaOutput;
+import io.github.localllm.FinishReason;
+import io.github.localllm.GenerationChunk;
+import io.github.localllm.GenerationMetrics;
+import io.github.localllm.GenerationResult;
+import io.github.localllm.GenerationStream;
+import io.github.localllm.LocalLlmException;
+import io.github.localllm.Usage;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One running completion task in llama.cpp's server loop.
+ *
+ * <p>{@link #close()} may come from any thread. The binding's cancel removes the task
+ * from the result queue, so cancelling while another thread waits for that task's next
+ * token would leave the waiter blocked forever. Therefore close only flags the stream
+ * while a wait is in progress, and the waiting thread cancels once its token arrives;
+ * a stream nobody is reading is cancelled at once.
+ */
+final class LlamaCppStream implements GenerationStream {
+    private final LlamaCppModel model;
+    private final LlamaIterator natives;
+    private final StopSequenceFilter stops;
+    private final int promptTokens;
+    private final int tokenLimit;
+    private final long startNanos;
+    private final StringBuilder text = new StringBuilder();
+    /** One thread at a time waits on the native task; result() and an iterator may race. */
+    private final ReentrantLock reader = new ReentrantLock();
+
+    private long firstTokenNanos;
+    private int completionTokens;
+    private int chunkIndex;
+    private boolean iteratorTaken;
+    private boolean receiving;
+    private boolean closeRequested;
+    private boolean nativeDone;
+    private GenerationResult result;
+    private RuntimeException failure;
+
+    LlamaCppStream(LlamaCppModel model, LlamaIterator natives, StopSequenceFilter stops, int promptTokens,
+                   int tokenLimit, long startNanos) {
+        this.model = model;
+        this.natives = natives;
+        this.stops = stops;
+        this.promptTokens = promptTokens;
+        this.tokenLimit = tokenLimit;
+        this.startNanos = startNanos;
+    }
+
+    @Override
+    public synchronized Iterator<GenerationChunk> iterator() {
+        if (iteratorTaken) {
+            throw new IllegalStateException("a generation stream can be iterated once; use result() for the text");
+        }
+        iteratorTaken = true;
+        return new Iterator<>() {
+            private GenerationChunk next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = advance();
+                }
+                return next != null;
+            }
+
+            @Override
+            public GenerationChunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                GenerationChunk chunk = next;
+                next = null;
+                return chunk;
+            }
+        };
+    }
+
+    /** @return the next chunk with text, or {@code null} at the end */
+    private GenerationChunk advance() {
+        reader.lock();
+        try {
+            return advanceLocked();
+        } finally {
+            reader.unlock();
+        }
+    }
+
+    private GenerationChunk advanceLocked() {
+        while (true) {
+            synchronized (this) {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (result != null) {
+                    return null;
+                }
+                if (closeRequested) {
+                    return finish(FinishReason.CANCELLED, true);
+                }
+                receiving = true;
+            }
+            LlamaOutput output = null;
+            RuntimeException error = null;
+            try {
+                output = natives.hasNext() ? natives.next() : null;
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            synchronized (this) {
+                receiving = false;
+                if (error != null) {
+                    nativeDone = true;
+                    failure = NativeFailures.duringGeneration(error);
+                    finishQuietly(FinishReason.ERROR);
+                    throw failure;
+                }
+                if (output == null) {
+                    nativeDone = true;
+                    String rest = stops.flush();
+                    FinishReason reason = completionTokens >= tokenLimit ? FinishReason.LENGTH : FinishReason.STOP;
+                    finish(reason, false);
+                    return rest.isEmpty() ? null : chunk(rest);
+                }
+                completionTokens++;
+                if (firstTokenNanos == 0) {
+                    firstTokenNanos = System.nanoTime();
+                }
+                String emit = stops.accept(output.text);
+                if (stops.matched()) {
+                    finish(FinishReason.STOP, true);
+                    return emit.isEmpty() ? null : chunk(emit);
+                }
+                if (closeRequested) {
+                    finish(FinishReason.CANCELLED, true);
+                    return emit.isEmpty() ? null : chunk(emit);
+                }
+                if (!emit.isEmpty()) {
+                    return chunk(emit);
+                }
+            }
+        }
+    }
+
+    private GenerationChunk chunk(String piece) {
+        text.append(piece);
+        return new GenerationChunk(piece, chunkIndex++);
+    }
+
+    private GenerationChunk finish(FinishReason reason, boolean cancelNative) {
+        if (cancelNative && !nativeDone) {
+            natives.cancel();
+            nativeDone = true;
+        }
+        long end = System.nanoTime();
+        Usage usage = new Usage(promptTokens, completionTokens);
+        result = new GenerationResult(text.toString(), reason, usage,
+                GenerationMetrics.measure(model.info().loadTime(), startNanos, firstTokenNanos, end, usage),
+                model.info().name());
+        model.streamEnded(this);
+        notifyAll();
+        return null;
+    }
+
+    private void finishQuietly(FinishReason reason) {
+        try {
+            finish(reason, false);
+        } catch (LocalLlmException ignored) {
+            // The generation failure is what the caller needs to see.
+        }
+    }
+
+    @Override
+    public GenerationResult result() {
+        while (advance() != null) {
+            // Drain: the text accumulates inside the stream.
+        }
+        synchronized (this) {
+            return result;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (result != null || closeRequested) {
+                return;
+            }
+            closeRequested = true;
+            if (receiving) {
+                return;
+            }
+            finish(FinishReason.CANCELLED, true);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.localllm.backend.llamacpp;
+
+/**
+ * What the backend needs to know of a model before and after loading it, read from
+ * its GGUF header. {@code declaresPooling}: the file names how to pool token vectors
+ * into one embedding, as embedding models do.
+ */
+record ModelFacts(String name, String architecture, long parameterCount, String quantization,
+                  int trainedContextLength, int embeddingLength, int vocabularySize, boolean hasChatTemplate,
+                  boolean addBos, boolean declaresPooling) {
+}
