@@ -5,11 +5,12 @@ package io.github.localllm;
  * engine chooses from the model and the machine); {@link ModelInfo#options()} reports
  * the values actually in effect.
  *
- * @param contextSize tokens of context across all slots
+ * @param contextSize tokens of context for each sequence (prompt plus answer); the engine
+ *        reserves this times {@code parallel}
  * @param threads CPU threads for generation
  * @param batchSize tokens per prompt-processing batch
  * @param gpuLayers layers offloaded to the GPU; {@code 0} for CPU only, {@code -1} for all
- * @param parallel sequences decoded at once; the context is split evenly between them
+ * @param parallel sequences decoded at once, each with its own context of {@code contextSize}
  * @param mmap map the file instead of reading it into memory
  * @param mlock lock the weights in RAM so the OS cannot swap them out
  */

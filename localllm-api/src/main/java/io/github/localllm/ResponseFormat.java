@@ -89,6 +89,52 @@ public sealed interface ResponseFormat {
                         + "); fix the schema text");
             }
             check(parsed, "$");
+            checkReferences(parsed, parsed, "$");
+        }
+
+        /**
+         * Engines resolve only references inside the schema, and llama.cpp aborts the whole
+         * process on one it cannot resolve, so every {@code $ref} is resolved here first.
+         */
+        private static void checkReferences(Object root, Object node, String path) {
+            if (node instanceof Map) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
+                    String at = path + "." + e.getKey();
+                    if ("$ref".equals(e.getKey())) {
+                        resolve(root, e.getValue(), at);
+                    } else {
+                        checkReferences(root, e.getValue(), at);
+                    }
+                }
+            } else if (node instanceof List) {
+                List<?> list = (List<?>) node;
+                for (int i = 0; i < list.size(); i++) {
+                    checkReferences(root, list.get(i), path + "[" + i + "]");
+                }
+            }
+        }
+
+        private static void resolve(Object root, Object ref, String path) {
+            if (!(ref instanceof String) || !((String) ref).startsWith("#")) {
+                throw invalid(path, "only references within the schema (\"#/...\") are supported, not " + ref
+                        + "; inline the referenced schema");
+            }
+            String pointer = ((String) ref).substring(1);
+            Object node = root;
+            if (!pointer.isEmpty()) {
+                for (String token : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/", -1)) {
+                    String name = token.replace("~1", "/").replace("~0", "~");
+                    if (node instanceof Map && ((Map<?, ?>) node).containsKey(name)) {
+                        node = ((Map<?, ?>) node).get(name);
+                    } else if (node instanceof List && name.matches("\\d{1,9}")
+                            && Integer.parseInt(name) < ((List<?>) node).size()) {
+                        node = ((List<?>) node).get(Integer.parseInt(name));
+                    } else {
+                        throw invalid(path, "reference " + ref + " points to nothing in the schema;"
+                                + " add the definition or fix the reference");
+                    }
+                }
+            }
         }
 
         private static void check(Object node, String path) {
