@@ -146,6 +146,7 @@ public final class GgufWriter {
     public long write(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".part");
+        boolean moved = false;
         try {
             long written;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -157,15 +158,23 @@ public final class GgufWriter {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
             return written;
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage()
                     + "; check free disk space and permissions", e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // The original failure matters more; a stray .part file is harmless and overwritten next time.
         }
     }
 
