@@ -106,7 +106,8 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
     @Override
     public GenerationStream stream(GenerationRequest request) {
         GenerationStream stream = observe(() -> model.stream(request));
-        return new ObservedStream(stream, r -> events.publish(new GenerationCompleted(Instant.now(), r)));
+        return new ObservedStream(stream, r -> events.publish(new GenerationCompleted(Instant.now(), r)),
+                e -> events.publish(new GenerationFailed(Instant.now(), model.info().name(), e)));
     }
 
     @Override

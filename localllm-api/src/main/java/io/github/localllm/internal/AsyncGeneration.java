@@ -45,9 +45,12 @@ public final class AsyncGeneration extends CompletableFuture<GenerationResult> {
                 }
                 stream = opened;
             }
+            GenerationResult result;
             try (opened) {
-                complete(opened.result());
+                result = opened.result();
             }
+            // Complete only after close, so that a caller who sees the result knows the engine's slot is free.
+            complete(result);
         } catch (Throwable t) {
             completeExceptionally(t);
         }
@@ -60,9 +63,12 @@ public final class AsyncGeneration extends CompletableFuture<GenerationResult> {
             cancelled = true;
             toClose = stream;
         }
+        // Cancel the future before closing the stream: closing releases the worker, whose
+        // complete(result) would otherwise win the race and leave the future not cancelled.
+        boolean result = super.cancel(mayInterruptIfRunning);
         if (toClose != null) {
             toClose.close();
         }
-        return super.cancel(mayInterruptIfRunning);
+        return result;
     }
 }

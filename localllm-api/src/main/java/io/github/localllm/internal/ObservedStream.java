@@ -3,22 +3,31 @@ package io.github.localllm.internal;
 import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
+import io.github.localllm.LocalLlmException;
 import java.util.Iterator;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** A stream that reports its result once, when iteration ends or {@link #result()} is asked for. */
+/**
+ * A stream that reports its outcome once: the result when iteration ends or {@link #result()}
+ * is asked for, or the failure when the engine fails part way.
+ */
 public final class ObservedStream implements GenerationStream {
     private final GenerationStream delegate;
     private final Consumer<GenerationResult> onResult;
+    private final Consumer<LocalLlmException> onFailure;
     private boolean reported;
 
     /**
      * @param delegate the engine's stream
      * @param onResult called once with the final result
+     * @param onFailure called once if the engine fails while generating
      */
-    public ObservedStream(GenerationStream delegate, Consumer<GenerationResult> onResult) {
+    public ObservedStream(GenerationStream delegate, Consumer<GenerationResult> onResult,
+                          Consumer<LocalLlmException> onFailure) {
         this.delegate = delegate;
         this.onResult = onResult;
+        this.onFailure = onFailure;
     }
 
     @Override
@@ -27,7 +36,7 @@ public final class ObservedStream implements GenerationStream {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                boolean more = chunks.hasNext();
+                boolean more = observe(chunks::hasNext);
                 if (!more) {
                     result();
                 }
@@ -36,23 +45,36 @@ public final class ObservedStream implements GenerationStream {
 
             @Override
             public GenerationChunk next() {
-                return chunks.next();
+                return observe(chunks::next);
             }
         };
     }
 
     @Override
     public GenerationResult result() {
-        GenerationResult result = delegate.result();
-        boolean first;
-        synchronized (this) {
-            first = !reported;
-            reported = true;
-        }
-        if (first) {
+        GenerationResult result = observe(delegate::result);
+        if (claim()) {
             onResult.accept(result);
         }
         return result;
+    }
+
+    private <T> T observe(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (LocalLlmException e) {
+            // An engine failure part way is as much an outcome as a result; report it once.
+            if (claim()) {
+                onFailure.accept(e);
+            }
+            throw e;
+        }
+    }
+
+    private synchronized boolean claim() {
+        boolean first = !reported;
+        reported = true;
+        return first;
     }
 
     @Override
