@@ -1,0 +1,238 @@
+package io.github.localllm.examples;
+
+import io.github.localllm.Embedding;
+import io.github.localllm.EmbeddingRequest;
+import io.github.localllm.EmbeddingResult;
+import io.github.localllm.GenerationChunk;
+import io.github.localllm.GenerationMetrics;
+import io.github.localllm.GenerationRequest;
+import io.github.localllm.GenerationResult;
+import io.github.localllm.GenerationStream;
+import io.github.localllm.LocalLlm;
+import io.github.localllm.LocalLlmException;
+import io.github.localllm.ResponseFormat;
+import io.github.localllm.gguf.GgmlType;
+import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.SyntheticModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quick start: streams an answer, asks for JSON that matches a schema, compares two
+ * embeddings and prints how fast it all ran and with which settings.
+ *
+ * <pre>
+ * ./mvnw -q -pl examples -am package -DskipTests -Dquickstart
+ * LOCALLLM_MODEL=/path/to/model.gguf ./mvnw -q -pl examples -am package -DskipTests -Dquickstart
+ * java -cp ... io.github.localllm.examples.QuickStart --model /path/to/model.gguf
+ * </pre>
+ *
+ * Without a model it builds a small synthetic one with random weights, so it runs anywhere,
+ * but its answers are random text.
+ */
+public final class QuickStart {
+
+    /** A schema every model can satisfy in a few dozen tokens: bounded string, enum, bounded integer. */
+    static final String SCHEMA = """
+            {"type": "object",
+             "properties": {
+               "name":  {"type": "string", "maxLength": 12},
+               "mood":  {"type": "string", "enum": ["happy", "sad", "curious"]},
+               "age":   {"type": "integer", "minimum": 0, "maximum": 99}
+             },
+             "required": ["name", "mood", "age"],
+             "additionalProperties": false}""";
+
+    private QuickStart() {
+    }
+
+    /**
+     * @param args {@code --model path.gguf}, optional; else {@code LOCALLLM_MODEL}; else a synthetic model
+     */
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        int code = run(args, System.getenv(), System.out, System.err);
+        // The llama.cpp binding leaves a non-daemon native thread running after close.
+        System.exit(code);
+    }
+
+    /**
+     * Runs the quick start.
+     *
+     * @param args command-line arguments
+     * @param env environment variables ({@code LOCALLLM_MODEL} is read)
+     * @param out where the results go
+     * @param err where errors go
+     * @return the process exit code: 0 on success, 1 on a localllm error, 2 on bad arguments
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Path model;
+        boolean synthetic = false;
+        try {
+            model = modelArgument(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println("usage: QuickStart [--model path.gguf]   (or set LOCALLLM_MODEL)");
+            return 2;
+        }
+        if (model == null && env.get("LOCALLLM_MODEL") != null && !env.get("LOCALLLM_MODEL").isBlank()) {
+            model = Path.of(env.get("LOCALLLM_MODEL"));
+        }
+        try {
+            if (model == null) {
+                model = writeSyntheticModel(out);
+                synthetic = true;
+            }
+            return run(model, out);
+        } catch (LocalLlmException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } finally {
+            if (synthetic) {
+                model.toFile().deleteOnExit();
+            }
+        }
+    }
+
+    private static Path modelArgument(String[] args) {
+        Path model = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--model") || a.equals("-m")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a .gguf file path");
+                }
+                model = Path.of(args[++i]);
+            } else if (a.startsWith("--model=")) {
+                model = Path.of(a.substring("--model=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown argument: " + a);
+            }
+        }
+        return model;
+    }
+
+    private static Path writeSyntheticModel(PrintStream out) {
+        long start = System.nanoTime();
+        SyntheticModel synthetic = SyntheticModel.withParameterCount(5_000_000)
+                .tensorType(GgmlType.Q8_0).name("quickstart-synthetic-5M").build();
+        Path file;
+        try {
+            file = Files.createTempFile("localllm-quickstart-", ".gguf");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
+        }
+        long bytes = synthetic.write(file);
+        out.printf(Locale.ROOT, "No model given (--model or LOCALLLM_MODEL), so a synthetic model was built:%n"
+                        + "  %,d parameters, %,d KB, %d ms. Its weights are RANDOM: every answer below is random text.%n%n",
+                synthetic.parameterCount(), bytes / 1024, ms(Duration.ofNanos(System.nanoTime() - start)));
+        return file;
+    }
+
+    private static int run(Path model, PrintStream out) {
+        boolean chatTemplate = GgufFile.read(model).model().chatTemplate().isPresent();
+        try (LocalLlm llm = LocalLlm.builder().model(model).build()) {
+            out.printf("Model: %s (%s, %s, %,d parameters)%n%n", llm.model().info().name(),
+                    llm.model().info().architecture(), llm.model().info().quantization(),
+                    llm.model().info().parameterCount());
+
+            // 1. Stream an answer token by token.
+            GenerationRequest chat;
+            if (chatTemplate) {
+                out.println("1. Streaming a chat answer:");
+                chat = GenerationRequest.builder()
+                        .system("You are a friendly assistant. Answer in one or two sentences.")
+                        .user("What is a good name for a robot that paints?")
+                        .maxTokens(48).temperature(0.7).seed(42).build();
+            } else {
+                out.println("1. Streaming a completion (the model has no chat template, so the prompt is sent as is):");
+                chat = GenerationRequest.builder().prompt("Once upon a time, a little robot")
+                        .maxTokens(48).temperature(0.7).seed(42).build();
+            }
+            GenerationResult streamed;
+            out.print("   > ");
+            try (GenerationStream stream = llm.stream(chat)) {
+                for (GenerationChunk chunk : stream) {
+                    out.print(chunk.text().replace("\n", "\n     "));
+                    out.flush();
+                }
+                streamed = stream.result();
+            }
+            out.printf("%n   [%s]%n%n", streamed.finishReason());
+
+            // 2. JSON that matches a schema, enforced while sampling.
+            out.println("2. JSON constrained by a schema (name: string of at most 12, mood: enum, age: 0..99):");
+            GenerationRequest jsonRequest = GenerationRequest.builder()
+                    .prompt("Describe a robot as JSON with its name, mood and age.")
+                    .responseFormat(ResponseFormat.jsonSchema(SCHEMA))
+                    .maxTokens(120).temperature(0).build();
+            GenerationResult json = llm.generate(jsonRequest);
+            String compact = compactJson(json.text());
+            out.println("   " + compact);
+            out.printf("   [%s, %d tokens%s]%n%n", json.finishReason(), json.usage().completionTokens(),
+                    compact.equals(json.text()) ? "" : "; whitespace between JSON tokens removed for printing");
+
+            // 3. Embeddings.
+            out.println("3. Embeddings:");
+            String a = "The cat sat on the mat.";
+            String b = "A kitten rested on the rug.";
+            EmbeddingResult embeddings = llm.embed(EmbeddingRequest.of(a, b));
+            Embedding ea = embeddings.embeddings().get(0);
+            Embedding eb = embeddings.embeddings().get(1);
+            out.printf(Locale.ROOT, "   \"%s\" / \"%s\"%n   dimension %d, cosine similarity %.4f%n%n",
+                    a, b, ea.dimension(), ea.cosineSimilarity(eb));
+
+            // 4. How fast, and with what settings.
+            GenerationMetrics m = streamed.metrics();
+            out.println("4. Metrics of the streamed answer:");
+            out.printf(Locale.ROOT, "   time to first token %d ms, %.1f tokens/s, prompt %d tokens, completion %d tokens,"
+                            + " model load %d ms%n%n", ms(m.timeToFirstToken()), m.generationTokensPerSecond(),
+                    streamed.usage().promptTokens(), streamed.usage().completionTokens(), ms(m.loadTime()));
+            out.println("Effective configuration:");
+            out.println("   " + llm.config().describe().strip().replace("\n", "\n   "));
+            out.println("   load options in effect: " + llm.model().info().options());
+        }
+        return 0;
+    }
+
+    /** Drops whitespace outside string literals: weak models pad JSON with spaces and newlines. */
+    static String compactJson(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        boolean inString = false;
+        boolean escaped = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                sb.append(c);
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+                sb.append(c);
+            } else if (!Character.isWhitespace(c)) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long ms(Duration d) {
+        return d.toMillis();
+    }
+}
