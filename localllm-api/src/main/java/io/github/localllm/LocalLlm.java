@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalLlm implements LanguageModel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalLlm.class);
+    /** Recovery after a broken provider is best effort in ServiceLoader; never loop forever. */
+    private static final int MAX_PROVIDER_FAILURES = 100;
 
     private final LocalLlmConfig config;
     private final InferenceBackend backend;
@@ -66,12 +69,20 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
      */
     public static List<InferenceBackendProvider> providers() {
         List<InferenceBackendProvider> found = new ArrayList<>();
-        ServiceLoader<InferenceBackendProvider> loader = ServiceLoader.load(InferenceBackendProvider.class);
-        for (ServiceLoader.Provider<InferenceBackendProvider> p : loader.stream().collect(Collectors.toList())) {
+        // The iterator, not stream(): a services entry naming a missing class or a non-provider
+        // fails while the stream is traversed, outside any per-provider catch. The iterator
+        // moves past a failed entry, so one broken engine jar cannot hide the others.
+        Iterator<InferenceBackendProvider> providers =
+                ServiceLoader.load(InferenceBackendProvider.class).iterator();
+        for (int failures = 0; failures < MAX_PROVIDER_FAILURES; ) {
             try {
-                found.add(p.get());
+                if (!providers.hasNext()) {
+                    break;
+                }
+                found.add(providers.next());
             } catch (ServiceConfigurationError e) {
-                LOG.warn("skipping engine provider {}: {}", p.type().getName(), e.getMessage());
+                failures++;
+                LOG.warn("skipping an engine provider: {}", e.getMessage());
             }
         }
         found.sort(Comparator.comparingInt(InferenceBackendProvider::priority).reversed()
