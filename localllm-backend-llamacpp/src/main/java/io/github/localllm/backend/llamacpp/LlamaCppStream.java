@@ -128,8 +128,13 @@ final class LlamaCppStream implements GenerationStream {
                     finish(reason, false);
                     return rest.isEmpty() ? null : chunk(rest);
                 }
-                completionTokens++;
-                if (firstTokenNanos == 0) {
+                // Every sampled token yields one output (empty while its bytes are held back);
+                // the task then ends with one more, empty output that is not a token.
+                boolean terminal = output.text.isEmpty() && !natives.hasNext();
+                if (!terminal) {
+                    completionTokens++;
+                }
+                if (firstTokenNanos == 0 && !terminal) {
                     firstTokenNanos = System.nanoTime();
                 }
                 String emit = stops.accept(output.text);
@@ -164,7 +169,6 @@ final class LlamaCppStream implements GenerationStream {
                 GenerationMetrics.measure(model.info().loadTime(), startNanos, firstTokenNanos, end, usage),
                 model.info().name());
         model.streamEnded(this);
-        notifyAll();
         return null;
     }
 
