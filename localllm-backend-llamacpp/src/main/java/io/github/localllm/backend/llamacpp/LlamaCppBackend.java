@@ -54,7 +54,15 @@ public final class LlamaCppBackend implements InferenceBackend {
 
     @Override
     public ModelInstance load(ModelLoadRequest request) {
-        Path file = Path.of(request.model());
+        // Absolute, so that a file name starting with '-' can never be read as an option by
+        // llama.cpp's argument parser, which receives the path on its command line.
+        Path file;
+        try {
+            file = Path.of(request.model()).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new io.github.localllm.ModelNotFoundException("'" + request.model() + "' is not a valid file path"
+                    + " here (" + e.getReason() + "); pass the path of a .gguf file", e);
+        }
         ModelFacts facts = ModelFiles.inspect(file);
         EngineLimits.checkArchitecture(file, facts.architecture());
         LoadOptions effective = resolve(request.options(), facts);

@@ -11,11 +11,12 @@ import java.util.Set;
  * Chooses thread counts when the user does not.
  *
  * <p>Measured on a 2-core machine with an 85M-parameter Q8_0 model (tokens/s, median):
- * generation threads 1 → 52; 2 → 31; 2 with batch threads 1 → 84. With equal generation
- * and batch thread counts the binding's llama.cpp runs both on one pool whose workers
- * contend with the server loop thread; distinct counts avoid it. So generation uses every
- * physical core and prompt batches one thread fewer (at least one). Hyper-threads add
- * nothing to memory-bound generation and are not counted.
+ * generation threads 1 → 52; 2 → 31; 2 with batch threads 1 → 84 (another session measured
+ * 80 / 46 / 123 on the same shape). Equal generation and batch thread counts are slow in
+ * the bundled llama.cpp, distinct ones are not; the cause lies in its thread pools, the
+ * measurement is what this rests on. So generation uses every physical core and prompt
+ * batches one thread fewer (at least one). Hyper-threads add nothing to memory-bound
+ * generation and are not counted.
  */
 final class ThreadDefaults {
     private ThreadDefaults() {

@@ -29,6 +29,27 @@ class BadInputTest {
     }
 
     @Test
+    void hostileFileNamesLoadAsPlainFiles() throws IOException {
+        for (String name : new String[] {"-m evil.gguf", "--model=x.gguf", "spaces and ünïcödé 'quotes' \"x\".gguf",
+                "semi;colon $(echo).gguf"}) {
+            Path file = Files.copy(TestModels.tiny(), dir.resolve(name));
+            var model = backend.load(request(file));
+            try {
+                assertThat(model.info().name()).isEqualTo(SyntheticModel.tiny().name());
+            } finally {
+                model.close();
+            }
+        }
+    }
+
+    @Test
+    void aFileNameStartingWithADashIsNotAnOption() throws IOException {
+        Path cwdRelative = Path.of("-v.gguf");
+        assertThatThrownBy(() -> backend.load(request(cwdRelative))).isInstanceOf(ModelNotFoundException.class)
+                .hasMessageContaining("-v.gguf");
+    }
+
+    @Test
     void aMissingFile() {
         assertThatThrownBy(() -> backend.load(request(dir.resolve("nope.gguf"))))
                 .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("nope.gguf");
