@@ -7,7 +7,6 @@ import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationMetrics;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
-import io.github.localllm.LocalLlmException;
 import io.github.localllm.Usage;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -102,7 +101,8 @@ final class LlamaCppStream implements GenerationStream {
                     return null;
                 }
                 if (closeRequested) {
-                    return finish(FinishReason.CANCELLED, true);
+                    finish(FinishReason.CANCELLED, true);
+                    return null;
                 }
                 receiving = true;
             }
@@ -118,47 +118,46 @@ final class LlamaCppStream implements GenerationStream {
                 if (error != null) {
                     nativeDone = true;
                     failure = NativeFailures.duringGeneration(error);
-                    finishQuietly(FinishReason.ERROR);
+                    finish(FinishReason.ERROR, false);
                     throw failure;
                 }
                 if (output == null) {
                     nativeDone = true;
-                    String rest = stops.flush();
-                    FinishReason reason = completionTokens >= tokenLimit ? FinishReason.LENGTH : FinishReason.STOP;
-                    finish(reason, false);
-                    return rest.isEmpty() ? null : chunk(rest);
+                    GenerationChunk last = chunk(stops.flush());
+                    finish(completionTokens >= tokenLimit ? FinishReason.LENGTH : FinishReason.STOP, false);
+                    return last;
                 }
                 // Every sampled token yields one output (empty while its bytes are held back);
                 // the task then ends with one more, empty output that is not a token.
-                boolean terminal = output.text.isEmpty() && !natives.hasNext();
-                if (!terminal) {
+                if (!output.text.isEmpty() || natives.hasNext()) {
                     completionTokens++;
+                    if (firstTokenNanos == 0) {
+                        firstTokenNanos = System.nanoTime();
+                    }
                 }
-                if (firstTokenNanos == 0 && !terminal) {
-                    firstTokenNanos = System.nanoTime();
-                }
-                String emit = stops.accept(output.text);
+                GenerationChunk piece = chunk(stops.accept(output.text));
                 if (stops.matched()) {
                     finish(FinishReason.STOP, true);
-                    return emit.isEmpty() ? null : chunk(emit);
-                }
-                if (closeRequested) {
+                } else if (closeRequested) {
                     finish(FinishReason.CANCELLED, true);
-                    return emit.isEmpty() ? null : chunk(emit);
                 }
-                if (!emit.isEmpty()) {
-                    return chunk(emit);
+                if (piece != null || result != null) {
+                    return piece;
                 }
             }
         }
     }
 
+    /** Appends text to the answer; @return its chunk, or {@code null} for no text. */
     private GenerationChunk chunk(String piece) {
+        if (piece.isEmpty()) {
+            return null;
+        }
         text.append(piece);
         return new GenerationChunk(piece, chunkIndex++);
     }
 
-    private GenerationChunk finish(FinishReason reason, boolean cancelNative) {
+    private void finish(FinishReason reason, boolean cancelNative) {
         if (cancelNative && !nativeDone) {
             natives.cancel();
             nativeDone = true;
@@ -169,15 +168,6 @@ final class LlamaCppStream implements GenerationStream {
                 GenerationMetrics.measure(model.info().loadTime(), startNanos, firstTokenNanos, end, usage),
                 model.info().name());
         model.streamEnded(this);
-        return null;
-    }
-
-    private void finishQuietly(FinishReason reason) {
-        try {
-            finish(reason, false);
-        } catch (LocalLlmException ignored) {
-            // The generation failure is what the caller needs to see.
-        }
     }
 
     @Override

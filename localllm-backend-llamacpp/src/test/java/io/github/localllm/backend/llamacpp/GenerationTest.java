@@ -72,6 +72,12 @@ class GenerationTest {
         GenerationResult result = model.generate(greedy("Hello world", 40).stop(stop).build());
         assertThat(result.text()).isEqualTo(expected);
         assertThat(result.finishReason()).isEqualTo(FinishReason.STOP);
+        StringBuilder streamed = new StringBuilder();
+        try (GenerationStream stream = model.stream(greedy("Hello world", 40).stop(stop).build())) {
+            stream.forEach(c -> streamed.append(c.text()));
+            assertThat(stream.result().text()).isEqualTo(expected);
+        }
+        assertThat(streamed).hasToString(expected);
     }
 
     @Test
