@@ -55,6 +55,22 @@ class GenerationTest {
     }
 
     @Test
+    void samplingParametersReachTheEngine() {
+        String greedyText = model.generate(greedy("Sample", 24).build()).text();
+        // Top-k 1 leaves only the most likely token, whatever the temperature: greedy again.
+        GenerationRequest topK1 = GenerationRequest.builder().prompt("Sample").raw(true).maxTokens(24)
+                .sampling(SamplingParameters.builder().temperature(2.0).topK(1).seed(7L).build()).build();
+        assertThat(model.generate(topK1).text()).isEqualTo(greedyText);
+        // A high temperature with different seeds explores different tokens.
+        List<String> texts = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            texts.add(model.generate(GenerationRequest.builder().prompt("Sample").raw(true).maxTokens(24)
+                    .sampling(SamplingParameters.builder().temperature(2.0).seed(seed).build()).build()).text());
+        }
+        assertThat(texts).doesNotHaveDuplicates();
+    }
+
+    @Test
     void maxTokensEndsWithLength() {
         // Greedy decoding of this prompt on the tiny synthetic model does not reach an end-of-sequence token
         // within 5 tokens (some prompts do: the vocabulary is small).
