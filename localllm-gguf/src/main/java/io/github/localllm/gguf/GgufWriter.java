@@ -1,6 +1,7 @@
 package io.github.localllm.gguf;
 
 import java.io.IOException;
+import io.github.localllm.StorageException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -141,7 +142,8 @@ public final class GgufWriter {
      *
      * @param file the destination; replaced if it exists
      * @return the number of bytes written
-     * @throws UncheckedIOException on I/O failure
+     * @throws io.github.localllm.StorageException on I/O failure, such as a full disk; the
+     *         destination is then left as it was
      */
     public long write(Path file) {
         Path dir = file.toAbsolutePath().getParent();
@@ -160,9 +162,10 @@ public final class GgufWriter {
             }
             moved = true;
             return written;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage()
-                    + "; check free disk space and permissions", e);
+        } catch (IOException | UncheckedIOException e) {
+            Throwable io = e instanceof UncheckedIOException ? e.getCause() : e;
+            throw new StorageException("cannot write " + file + ": " + io
+                    + "; check free disk space, permissions and that the directory exists", e);
         } finally {
             if (!moved) {
                 deleteQuietly(tmp);

@@ -175,6 +175,15 @@ class RoundTripTest {
                 .hasMessageContaining("already added");
     }
 
+    @Test
+    void aWriteThatCannotCompleteIsAStorageErrorAndLeavesNothingBehind() {
+        Path target = dir.resolve("missing-directory").resolve("model.gguf");
+        assertThatThrownBy(() -> SyntheticModel.tiny().write(target))
+                .isInstanceOf(io.github.localllm.StorageException.class)
+                .hasMessageContaining("model.gguf").hasMessageContaining("disk space");
+        assertThat(target.getParent()).doesNotExist();
+    }
+
     private static byte[] bytesOf(GgufWriter w) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
