@@ -4,7 +4,6 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
-import de.kherud.llama.args.PoolingType;
 import io.github.localllm.ChatMessage;
 import io.github.localllm.ContextOverflowException;
 import io.github.localllm.Embedding;
@@ -20,7 +19,6 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.Tokenizer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,29 +36,20 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     private static final String ANY_JSON_OBJECT_SCHEMA = "{\"type\":\"object\"}";
     private static final long CLOSE_WAIT_MILLIS = 10_000;
 
-    private final Path file;
-    private final boolean nativeLog;
     private final ModelFacts facts;
     private final ModelInfo info;
     private final ModelParameters engineParams;
     private final LlamaModel engine;
     private final int slotContext;
-    private final int threads;
     private final Set<LlamaCppStream> running = ConcurrentHashMap.newKeySet();
-    private ModelParameters embedderParams;
-    private LlamaModel embedder;
     private volatile boolean closed;
 
-    LlamaCppModel(Path file, ModelFacts facts, ModelInfo info, ModelParameters engineParams, LlamaModel engine,
-                  boolean nativeLog) {
-        this.file = file;
-        this.nativeLog = nativeLog;
+    LlamaCppModel(ModelFacts facts, ModelInfo info, ModelParameters engineParams, LlamaModel engine) {
         this.facts = facts;
         this.info = info;
         this.engineParams = engineParams;
         this.engine = engine;
         this.slotContext = info.options().contextSize();
-        this.threads = info.options().threads();
     }
 
     @Override
@@ -219,18 +208,23 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     @Override
     public EmbeddingResult embed(EmbeddingRequest request) {
         ensureOpen();
-        LlamaModel model = embedder();
         List<Embedding> vectors = new ArrayList<>();
         int tokens = 0;
+        int batch = info.options().batchSize();
         for (String input : request.inputs()) {
             int count = countPromptTokens(input);
             if (count > slotContext) {
                 throw new ContextOverflowException(count, slotContext);
             }
+            if (count > batch) {
+                throw new InvalidRequestException("a text of " + count + " tokens is longer than the " + batch
+                        + " tokens llama.cpp embeds in one batch; split the text or load the model with a larger"
+                        + " batch size (batchSize / localllm.batch.size)");
+            }
             tokens += count;
             float[] v;
             try {
-                v = model.embed(input);
+                v = engine.embed(input);
             } catch (RuntimeException e) {
                 throw NativeFailures.duringGeneration(e);
             }
@@ -253,40 +247,6 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
             out[i] = (float) (v[i] * scale);
         }
         return out;
-    }
-
-    /**
-     * llama.cpp serves either completions or embeddings from one context, so embeddings
-     * get a second context in embedding mode, created on first use. The weights are
-     * memory-mapped from the same file and shared through the page cache.
-     *
-     * <p>A generative model declares no pooling, and llama.cpp then returns the vector of
-     * the first token, the same for every text. Last-token pooling is the one that works
-     * for causal models (mean pooling trips an assertion in b4916 on them).
-     */
-    private synchronized LlamaModel embedder() {
-        if (embedder == null) {
-            ModelParameters params = new ModelParameters().setModel(file.toString())
-                    .setCtxSize(slotContext).setBatchSize(slotContext).setUbatchSize(slotContext)
-                    .setThreads(threads).setParallel(1).enableEmbedding();
-            if (info.options().gpuLayers() != 0) {
-                params.setGpuLayers(info.options().gpuLayers());
-            }
-            if (!nativeLog) {
-                params.disableLog();
-            }
-            if (!facts.declaresPooling()) {
-                params.setPoolingType(PoolingType.LAST);
-            }
-            try {
-                embedder = NativeModels.acquire(params);
-            } catch (RuntimeException e) {
-                throw NativeFailures.duringLoad(file, e);
-            }
-            embedderParams = params;
-            LOG.debug("created embedding context for {}", info.name());
-        }
-        return embedder;
     }
 
     @Override
@@ -340,12 +300,6 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
             return;
         }
         NativeModels.release(engineParams, engine);
-        synchronized (this) {
-            if (embedder != null) {
-                NativeModels.release(embedderParams, embedder);
-                embedder = null;
-            }
-        }
         LOG.debug("closed {}", info.name());
     }
 }
