@@ -10,6 +10,7 @@ import io.github.localllm.event.ModelLoaded;
 import io.github.localllm.event.ModelUnloaded;
 import io.github.localllm.internal.EventBus;
 import io.github.localllm.internal.ObservedStream;
+import io.github.localllm.spi.AutoConfigurator;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.InferenceBackendProvider;
 import io.github.localllm.spi.ModelLoadRequest;
@@ -157,6 +158,7 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
         private final Map<String, String> explicit = new HashMap<>();
         private final List<LocalLlmEventListener> listeners = new ArrayList<>();
         private ConfigEnvironment environment;
+        private boolean autoDetect;
 
         private Builder() {
         }
@@ -230,6 +232,35 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
         }
 
         /**
+         * Lets the machine and the model decide what is not set explicitly: context size, GPU
+         * layers, threads, and with no model given, which model. Needs an
+         * {@link AutoConfigurator} such as {@code io.github.localllm:localllm-hardware} on the
+         * class or module path.
+         *
+         * @return this
+         */
+        public Builder autoDetect() {
+            this.autoDetect = true;
+            return this;
+        }
+
+        private static Map<String, String> autoConfigure(LocalLlmConfig config) {
+            List<AutoConfigurator> configurators = new ArrayList<>();
+            ServiceLoader.load(AutoConfigurator.class).forEach(configurators::add);
+            if (configurators.isEmpty()) {
+                throw new BackendUnavailableException("autoDetect() found nothing to detect with; add a dependency"
+                        + " on io.github.localllm:localllm-hardware, or configure the model and its settings"
+                        + " explicitly");
+            }
+            Map<String, String> detected = new HashMap<>();
+            for (AutoConfigurator configurator : configurators) {
+                configurator.configure(config).forEach(detected::putIfAbsent);
+            }
+            LOG.debug("auto-detected {}", detected);
+            return detected;
+        }
+
+        /**
          * Reads the lower configuration layers from somewhere other than this process, for tests.
          *
          * @param environment properties, variables and files to read
@@ -248,8 +279,11 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
          * @throws BackendUnavailableException if no engine, or not the one asked for, is present
          */
         public LocalLlm build() {
-            LocalLlmConfig config = LocalLlmConfig.load(explicit, Map.of(),
-                    environment == null ? ConfigEnvironment.system() : environment);
+            ConfigEnvironment env = environment == null ? ConfigEnvironment.system() : environment;
+            LocalLlmConfig config = LocalLlmConfig.load(explicit, Map.of(), env);
+            if (autoDetect) {
+                config = LocalLlmConfig.load(explicit, autoConfigure(config), env);
+            }
             String modelRef = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
                     "no model given; call model(Path.of(\"model.gguf\")) on the builder, or set LOCALLLM_MODEL"
                             + " or -Dlocalllm.model"));

@@ -1,0 +1,12 @@
+/**
+ * Hardware detection and the fit planner: what the machine is, and how a model should be
+ * loaded on it.
+ */
+module io.github.localllm.hardware {
+    requires transitive io.github.localllm;
+    requires transitive io.github.localllm.gguf;
+    requires com.github.oshi;
+    requires org.slf4j;
+
+    exports io.github.localllm.hardware;
+}
