@@ -1,0 +1,64 @@
+package io.github.localllm.hardware;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One model of the {@link ModelCatalog}: a GGUF repository on Hugging Face and its files.
+ *
+ * @param id the catalog's stable name for the model, e.g. {@code qwen2.5-7b-instruct}
+ * @param displayName a name to show people
+ * @param tasks what the model is for
+ * @param repository the Hugging Face repository holding the GGUF files, e.g.
+ *        {@code Qwen/Qwen2.5-0.5B-Instruct-GGUF}
+ * @param architecture the GGUF {@code general.architecture}, e.g. {@code qwen2}
+ * @param parameterCount the number of weights
+ * @param contextLength the context length the model was trained for, in tokens
+ * @param license the licence's SPDX id, or the model's own licence name where it has no SPDX id
+ * @param files the files, one per quantization, smallest first
+ */
+public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository,
+                           String architecture, long parameterCount, int contextLength, String license,
+                           List<CatalogFile> files) {
+
+    /** Copies the collections, sorts the files smallest first and checks no part is missing. */
+    public CatalogModel {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(displayName, "displayName");
+        tasks = Set.copyOf(tasks);
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(license, "license");
+        files = files.stream().sorted(Comparator.comparingLong(CatalogFile::sizeBytes)).toList();
+        if (tasks.isEmpty() || files.isEmpty()) {
+            throw new IllegalArgumentException("model " + id + " needs at least one task and one file");
+        }
+        if (parameterCount <= 0 || contextLength <= 0) {
+            throw new IllegalArgumentException("model " + id + " needs a positive parameter count and context length");
+        }
+    }
+
+    /** @param task a task @return whether the model is meant for it */
+    public boolean supports(ModelTask task) {
+        return tasks.contains(task);
+    }
+
+    /**
+     * @param quantization a quantization name, e.g. {@code Q4_K_M} (case-insensitive)
+     * @return the file at that quantization, if the catalog lists one
+     */
+    public Optional<CatalogFile> file(String quantization) {
+        return files.stream().filter(f -> f.quantization().equalsIgnoreCase(quantization)).findFirst();
+    }
+
+    /**
+     * @param file one of this model's files
+     * @return its Hugging Face download address on the main branch
+     */
+    public String downloadUrl(CatalogFile file) {
+        return "https://huggingface.co/" + repository + "/resolve/main/" + file.fileName();
+    }
+}

@@ -1,0 +1,270 @@
+package io.github.localllm.hardware;
+
+import io.github.localllm.ConfigurationException;
+import io.github.localllm.internal.Json;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a catalog document (the schema is described on {@link ModelCatalog}).
+ * Strict on purpose: an unknown key is far more often a typo ({@code sha265}) than a feature, and a
+ * typo in a hash or a size would otherwise surface only as a failed download much later.
+ */
+final class CatalogParser {
+    static final int SUPPORTED_VERSION = 1;
+
+    private static final Set<String> TOP_KEYS = Set.of("version", "updated", "description", "replaceDefault", "models");
+    private static final Set<String> MODEL_KEYS = Set.of("id", "name", "tasks", "repository", "architecture",
+            "parameters", "contextLength", "license", "notes", "files");
+    private static final Set<String> FILE_KEYS = Set.of("quantization", "fileName", "sizeBytes", "sha256");
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
+    private final String source;
+
+    private CatalogParser(String source) {
+        this.source = source;
+    }
+
+    /** The parsed document. */
+    record Document(int version, LocalDate updated, boolean replaceDefault, List<CatalogModel> models) {
+    }
+
+    /**
+     * @param text the JSON text
+     * @param source the file or resource it came from, for messages
+     * @return the validated document
+     * @throws ConfigurationException naming the source, the entry and the field at fault
+     */
+    static Document parse(String text, String source) {
+        return new CatalogParser(source).document(text);
+    }
+
+    private Document document(String text) {
+        Object root;
+        try {
+            root = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("catalog " + source + " is not valid JSON: " + e.getMessage()
+                    + "; fix the file or remove it to use the bundled catalog", e);
+        }
+        Map<String, Object> top = object(root, "the document");
+        checkKeys(top, TOP_KEYS, "the document");
+        long version = wholeNumber(top, "version", "the document", true).orElseThrow();
+        if (version != SUPPORTED_VERSION) {
+            throw fail("the document", "version", "is " + version + " but this SDK reads version "
+                    + SUPPORTED_VERSION + " catalogs; use a catalog written for this SDK");
+        }
+        String updatedText = string(top, "updated", "the document", true).orElseThrow();
+        LocalDate updated;
+        try {
+            updated = LocalDate.parse(updatedText);
+        } catch (DateTimeParseException e) {
+            throw fail("the document", "updated", "must be a date like 2026-11-22, found '" + updatedText + "'");
+        }
+        string(top, "description", "the document", false);
+        boolean replaceDefault = bool(top, "replaceDefault", "the document").orElse(false);
+        List<CatalogModel> models = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<?> entries = list(top.get("models"), "the document", "models");
+        for (int i = 0; i < entries.size(); i++) {
+            CatalogModel model = model(entries.get(i), i);
+            if (!ids.add(model.id())) {
+                throw fail(where(i, model.id()), "id", "'" + model.id() + "' is used by an earlier entry too");
+            }
+            models.add(model);
+        }
+        return new Document((int) version, updated, replaceDefault, List.copyOf(models));
+    }
+
+    private CatalogModel model(Object value, int index) {
+        String where = where(index, null);
+        Map<String, Object> m = object(value, where);
+        String id = string(m, "id", where, true).orElseThrow();
+        where = where(index, id);
+        if (!ID.matcher(id).matches()) {
+            throw fail(where, "id", "must be lower-case letters, digits, '.', '_' or '-', found '" + id + "'");
+        }
+        checkKeys(m, MODEL_KEYS, where);
+        String name = string(m, "name", where, true).orElseThrow();
+        Set<ModelTask> tasks = EnumSet.noneOf(ModelTask.class);
+        for (Object t : list(m.get("tasks"), where, "tasks")) {
+            if (!(t instanceof String s)) {
+                throw fail(where, "tasks", "must list strings, found " + describe(t));
+            }
+            try {
+                tasks.add(ModelTask.valueOf(s.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw fail(where, "tasks", "'" + s + "' is not a task; use chat, code or embedding");
+            }
+        }
+        String repository = string(m, "repository", where, true).orElseThrow();
+        if (!REPOSITORY.matcher(repository).matches()) {
+            throw fail(where, "repository", "must be a Hugging Face repository like owner/name, found '"
+                    + repository + "'");
+        }
+        String architecture = string(m, "architecture", where, true).orElseThrow();
+        if (!CatalogVocabulary.ARCHITECTURES.contains(architecture)) {
+            throw fail(where, "architecture", "'" + architecture + "' is not an architecture the in-process"
+                    + " engine (llama.cpp b4916) can load; models of newer architectures need llama-server");
+        }
+        long parameters = wholeNumber(m, "parameters", where, true).orElseThrow();
+        long context = wholeNumber(m, "contextLength", where, true).orElseThrow();
+        if (context > Integer.MAX_VALUE) {
+            throw fail(where, "contextLength", "is too large: " + context);
+        }
+        String license = string(m, "license", where, true).orElseThrow();
+        string(m, "notes", where, false);
+        List<CatalogFile> files = new ArrayList<>();
+        Set<String> quantizations = new HashSet<>();
+        List<?> fileEntries = list(m.get("files"), where, "files");
+        for (int i = 0; i < fileEntries.size(); i++) {
+            CatalogFile file = file(fileEntries.get(i), where, "files[" + i + "]", parameters);
+            if (!quantizations.add(file.quantization())) {
+                throw fail(where, "files[" + i + "].quantization", file.quantization() + " is listed twice");
+            }
+            files.add(file);
+        }
+        return new CatalogModel(id, name, tasks, repository, architecture, parameters, (int) context, license,
+                files);
+    }
+
+    private CatalogFile file(Object value, String where, String field, long parameters) {
+        Map<String, Object> f = object(value, where + " " + field);
+        checkKeys(f, FILE_KEYS, where + " " + field);
+        String quantText = string(f, "quantization", where, field + ".quantization", true).orElseThrow();
+        String quantization = CatalogVocabulary.quantization(quantText).orElseThrow(() -> fail(where,
+                field + ".quantization", "'" + quantText + "' is not a known quantization; known: "
+                        + String.join(", ", CatalogVocabulary.quantizations())));
+        String fileName = string(f, "fileName", where, field + ".fileName", true).orElseThrow();
+        if (!fileName.toLowerCase(Locale.ROOT).endsWith(".gguf") || fileName.startsWith("/")
+                || fileName.contains("\\") || List.of(fileName.split("/")).contains("..")) {
+            throw fail(where, field + ".fileName", "must be a relative path to a .gguf file inside the"
+                    + " repository, found '" + fileName + "'");
+        }
+        Optional<Long> size = wholeNumber(f, "sizeBytes", where, field + ".sizeBytes", false);
+        Optional<String> sha = string(f, "sha256", where, field + ".sha256", false);
+        if (sha.isPresent() && !SHA256.matcher(sha.get()).matches()) {
+            throw fail(where, field + ".sha256", "must be 64 hexadecimal characters, found '" + sha.get() + "'");
+        }
+        // No published size: estimate one for planning, and say it is an estimate.
+        long bytes = size.orElseGet(() -> Math.round(parameters * CatalogVocabulary.bitsPerWeight(quantization) / 8));
+        return new CatalogFile(quantization, fileName, bytes, sha.map(s -> s.toLowerCase(Locale.ROOT)),
+                size.isEmpty());
+    }
+
+    private static String where(int index, String id) {
+        return "model #" + (index + 1) + (id == null ? "" : " '" + id + "'");
+    }
+
+    private Map<String, Object> object(Object value, String where) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new ConfigurationException("catalog " + source + ": " + where + " must be a JSON object, found "
+                    + describe(value));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) map;
+        return result;
+    }
+
+    private List<?> list(Object value, String where, String field) {
+        if (value == null) {
+            throw fail(where, field, "is missing");
+        }
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw fail(where, field, "must be a non-empty array, found " + describe(value));
+        }
+        return list;
+    }
+
+    private void checkKeys(Map<String, Object> map, Set<String> allowed, String where) {
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw fail(where, key, "is not a catalog field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private Optional<String> string(Map<String, Object> map, String key, String where, boolean required) {
+        return string(map, key, where, key, required);
+    }
+
+    private Optional<String> string(Map<String, Object> map, String key, String where, String field, boolean required) {
+        Object v = map.get(key);
+        if (v == null) {
+            if (required) {
+                throw fail(where, field, "is missing");
+            }
+            return Optional.empty();
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw fail(where, field, "must be a non-empty string, found " + describe(v));
+        }
+        return Optional.of(s);
+    }
+
+    private Optional<Boolean> bool(Map<String, Object> map, String key, String where) {
+        Object v = map.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw fail(where, key, "must be true or false, found " + describe(v));
+        }
+        return Optional.of(b);
+    }
+
+    private Optional<Long> wholeNumber(Map<String, Object> map, String key, String where, boolean required) {
+        return wholeNumber(map, key, where, key, required);
+    }
+
+    private Optional<Long> wholeNumber(Map<String, Object> map, String key, String where, String field,
+                                       boolean required) {
+        Object v = map.get(key);
+        if (v == null) {
+            if (required) {
+                throw fail(where, field, "is missing");
+            }
+            return Optional.empty();
+        }
+        long n;
+        try {
+            n = ((BigDecimal) v).longValueExact();
+        } catch (ClassCastException | ArithmeticException e) {
+            throw fail(where, field, "must be a whole number, found " + describe(v));
+        }
+        if (n <= 0) {
+            throw fail(where, field, "must be positive, found " + n);
+        }
+        return Optional.of(n);
+    }
+
+    private ConfigurationException fail(String where, String field, String problem) {
+        return new ConfigurationException("catalog " + source + ": " + where + ", field '" + field + "' " + problem);
+    }
+
+    private static String describe(Object v) {
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        if (v instanceof Map) {
+            return "an object";
+        }
+        if (v instanceof List) {
+            return "an array";
+        }
+        return String.valueOf(v);
+    }
+}

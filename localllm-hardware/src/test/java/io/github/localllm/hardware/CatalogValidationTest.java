@@ -1,0 +1,107 @@
+package io.github.localllm.hardware;
+
+import io.github.localllm.ConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CatalogValidationTest {
+    private static final String VALID = CatalogJson.document(
+            CatalogJson.model("first", 1_000_000_000L, 4096),
+            """
+            {"id": "second", "name": "Second", "tasks": ["chat"], "repository": "test/second-GGUF",
+             "architecture": "qwen2", "parameters": 2000000000, "contextLength": 8192, "license": "MIT",
+             "files": [{"quantization": "Q4_K_M", "fileName": "second-Q4_K_M.gguf", "sizeBytes": 1200000000,
+                        "sha256": "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db"}]}""");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theBaseDocumentIsValid() {
+        assertThat(ModelCatalog.parse(VALID, "test").models()).hasSize(2);
+    }
+
+    static Stream<Arguments> mutations() {
+        return Stream.of(
+                Arguments.of("short hash", "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db", "abc123", "model #2 'second'", "files[0].sha256", "64 hexadecimal"),
+                Arguments.of("non-hex hash", "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db", "74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9dz", "model #2 'second'", "files[0].sha256", "64 hexadecimal"),
+                Arguments.of("zero size", "\"sizeBytes\": 1200000000", "\"sizeBytes\": 0", "model #2 'second'", "files[0].sizeBytes", "positive"),
+                Arguments.of("negative size", "\"sizeBytes\": 1200000000", "\"sizeBytes\": -5", "model #2 'second'", "files[0].sizeBytes", "positive"),
+                Arguments.of("fractional size", "\"sizeBytes\": 1200000000", "\"sizeBytes\": 1.5", "model #2 'second'", "files[0].sizeBytes", "whole number"),
+                Arguments.of("unknown quantization", "\"Q4_K_M\", \"fileName\": \"second", "\"Q4_K_XL\", \"fileName\": \"second", "model #2 'second'", "files[0].quantization", "Q4_K_XL"),
+                Arguments.of("unknown architecture", "\"qwen2\"", "\"qwen3\"", "model #2 'second'", "architecture", "qwen3"),
+                Arguments.of("unknown task", "\"tasks\": [\"chat\"], \"repository\": \"test/second", "\"tasks\": [\"vision\"], \"repository\": \"test/second", "model #2 'second'", "tasks", "vision"),
+                Arguments.of("misspelled key", "\"sha256\"", "\"sha265\"", "model #2 'second'", "sha265", "not a catalog field"),
+                Arguments.of("bad repository", "\"test/second-GGUF\"", "\"second-GGUF\"", "model #2 'second'", "repository", "owner/name"),
+                Arguments.of("missing licence", "\"contextLength\": 8192, \"license\": \"MIT\",", "\"contextLength\": 8192,", "model #2 'second'", "license", "missing"),
+                Arguments.of("path escape", "\"second-Q4_K_M.gguf\"", "\"../second-Q4_K_M.gguf\"", "model #2 'second'", "files[0].fileName", "relative path"),
+                Arguments.of("not gguf", "\"second-Q4_K_M.gguf\"", "\"second-Q4_K_M.bin\"", "model #2 'second'", "files[0].fileName", ".gguf"),
+                Arguments.of("duplicate id", "\"id\": \"second\"", "\"id\": \"first\"", "model #2 'first'", "id", "earlier entry"),
+                Arguments.of("newer version", "\"version\": 1", "\"version\": 2", "the document", "version", "version 1"),
+                Arguments.of("bad date", "\"updated\": \"2026-11-22\"", "\"updated\": \"22/11/2026\"", "the document", "updated", "2026-11-22"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutations")
+    void malformedEntriesNameTheFileTheEntryAndTheField(String name, String from, String to, String entry,
+                                                        String field, String problem) throws IOException {
+        String broken = VALID.replace(from, to);
+        assertThat(broken).as("the mutation applies").isNotEqualTo(VALID);
+        Path file = Files.writeString(dir.resolve("broken.json"), broken);
+
+        assertThatThrownBy(() -> ModelCatalog.load(file))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining(entry)
+                .hasMessageContaining("'" + field + "'")
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void duplicateQuantizationsAreRejected() {
+        String json = CatalogJson.document(CatalogJson.model("dup", "chat", 1_000_000_000L, 4096, 600_000_000L,
+                1_000_000_000L).replace("\"Q8_0\"", "\"q4_k_m\""));
+
+        assertThatThrownBy(() -> ModelCatalog.parse(json, "dup.json"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("dup.json").hasMessageContaining("model #1 'dup'")
+                .hasMessageContaining("files[1].quantization").hasMessageContaining("listed twice");
+    }
+
+    @Test
+    void invalidJsonSaysWhereTheFileIs() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.json"), "{\"version\": 1,");
+
+        assertThatThrownBy(() -> ModelCatalog.load(file))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void anEmptyModelListIsRejected() {
+        assertThatThrownBy(() -> ModelCatalog.parse("{\"version\": 1, \"updated\": \"2026-11-22\", \"models\": []}", "e.json"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'models'").hasMessageContaining("non-empty array");
+    }
+
+    @Test
+    void quantizationNamesAreCaseInsensitiveAndStoredInCanonicalForm() {
+        String json = CatalogJson.document(CatalogJson.model("lower", 1_000_000_000L, 4096)
+                .replace("\"Q4_K_M\", \"fileName\"", "\"q4_k_m\", \"fileName\""));
+
+        CatalogModel model = ModelCatalog.parse(json, "t").models().get(0);
+
+        assertThat(model.files()).extracting(CatalogFile::quantization).containsExactly("Q4_K_M", "Q8_0");
+    }
+}

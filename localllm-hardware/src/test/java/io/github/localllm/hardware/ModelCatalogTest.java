@@ -1,0 +1,175 @@
+package io.github.localllm.hardware;
+
+import io.github.localllm.ConfigurationException;
+import io.github.localllm.config.ConfigEnvironment;
+import io.github.localllm.config.LocalLlmConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelCatalogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundledCatalogLoadsWithItsVersionAndDate() {
+        ModelCatalog catalog = ModelCatalog.defaultCatalog();
+
+        assertThat(catalog.version()).isEqualTo(1);
+        assertThat(catalog.updated()).isEqualTo(LocalDate.of(2026, 11, 22));
+        assertThat(catalog.models()).hasSizeBetween(12, 20);
+        assertThat(catalog.models()).allSatisfy(m -> {
+            assertThat(CatalogVocabulary.ARCHITECTURES).contains(m.architecture());
+            assertThat(m.files()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void bundledCatalogCoversEveryTierAndTask() {
+        ModelCatalog catalog = ModelCatalog.defaultCatalog();
+
+        assertThat(catalog.candidates(ModelTask.CHAT)).extracting(CatalogModel::parameterCount)
+                .anyMatch(p -> p < 1_600_000_000L)
+                .anyMatch(p -> p >= 3_000_000_000L && p < 5_000_000_000L)
+                .anyMatch(p -> p >= 7_000_000_000L && p < 10_000_000_000L)
+                .anyMatch(p -> p >= 12_000_000_000L && p < 15_000_000_000L)
+                .anyMatch(p -> p >= 27_000_000_000L && p < 33_000_000_000L)
+                .anyMatch(p -> p >= 70_000_000_000L);
+        assertThat(catalog.candidates(ModelTask.CODE)).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(catalog.candidates(ModelTask.EMBEDDING)).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void publishedValuesOfTheSharedSampleAreKeptExactly() {
+        CatalogModel qwen = ModelCatalog.defaultCatalog().model("qwen2.5-0.5b-instruct").orElseThrow();
+        CatalogFile q4 = qwen.file("q4_k_m").orElseThrow();
+
+        assertThat(qwen.repository()).isEqualTo("Qwen/Qwen2.5-0.5B-Instruct-GGUF");
+        assertThat(q4.fileName()).isEqualTo("qwen2.5-0.5b-instruct-q4_k_m.gguf");
+        assertThat(q4.sizeBytes()).isEqualTo(491_400_032L);
+        assertThat(q4.sizeApproximate()).isFalse();
+        assertThat(q4.sha256()).contains("74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db");
+        assertThat(qwen.downloadUrl(q4)).isEqualTo(
+                "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+    }
+
+    @Test
+    void filesWithoutAPublishedSizeGetAnEstimateMarkedAsSuch() {
+        CatalogModel qwen7 = ModelCatalog.defaultCatalog().model("qwen2.5-7b-instruct").orElseThrow();
+        CatalogFile q4 = qwen7.file("Q4_K_M").orElseThrow();
+
+        assertThat(q4.sizeApproximate()).isTrue();
+        assertThat(q4.sha256()).isEmpty();
+        // 7.61B weights at about 4.9 bits: between 4 and 5 GB
+        assertThat(q4.sizeBytes()).isBetween(4_000_000_000L, 5_000_000_000L);
+        assertThat(q4.toString()).contains("about");
+    }
+
+    @Test
+    void filesAreSortedSmallestFirstWithinAModel() {
+        assertThat(ModelCatalog.defaultCatalog().models()).allSatisfy(m ->
+                assertThat(m.files()).isSortedAccordingTo(Comparator.comparingLong(CatalogFile::sizeBytes)));
+    }
+
+    @Test
+    void candidatesComeLargestFirstAndOnlyForTheTask() {
+        List<CatalogModel> chat = ModelCatalog.defaultCatalog().candidates(ModelTask.CHAT);
+
+        assertThat(chat).allMatch(m -> m.supports(ModelTask.CHAT));
+        assertThat(chat).extracting(CatalogModel::parameterCount)
+                .isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(chat.get(0).id()).isEqualTo("llama-3.3-70b-instruct");
+        assertThat(ModelCatalog.defaultCatalog().candidates(ModelTask.EMBEDDING))
+                .extracting(CatalogModel::id).containsExactly("nomic-embed-text-v1.5", "bge-small-en-v1.5");
+    }
+
+    @Test
+    void candidatesBreakTiesByContextThenId() {
+        ModelCatalog catalog = ModelCatalog.parse(CatalogJson.document(
+                CatalogJson.model("b-model", 1_000_000_000L, 4096),
+                CatalogJson.model("a-model", 1_000_000_000L, 4096),
+                CatalogJson.model("c-model", 1_000_000_000L, 8192)), "test");
+
+        assertThat(catalog.candidates(ModelTask.CHAT)).extracting(CatalogModel::id)
+                .containsExactly("c-model", "a-model", "b-model");
+    }
+
+    @Test
+    void loadReadsAUserFileOnItsOwn() throws IOException {
+        Path file = write("mine.json", CatalogJson.document(CatalogJson.model("my-model", 2_000_000_000L, 4096)));
+
+        ModelCatalog catalog = ModelCatalog.load(file);
+
+        assertThat(catalog.models()).extracting(CatalogModel::id).containsExactly("my-model");
+    }
+
+    @Test
+    void aUserFileExtendsTheDefaultAndReplacesModelsWithTheSameId() throws IOException {
+        Path file = write("catalog.json", CatalogJson.document(
+                CatalogJson.model("my-model", 2_000_000_000L, 4096),
+                CatalogJson.model("qwen2.5-0.5b-instruct", 500_000_000L, 8192)));
+        ModelCatalog base = ModelCatalog.defaultCatalog();
+
+        ModelCatalog merged = base.overriddenBy(file);
+
+        assertThat(merged.models()).hasSize(base.models().size() + 1);
+        assertThat(merged.model("my-model")).isPresent();
+        assertThat(merged.model("qwen2.5-0.5b-instruct").orElseThrow().contextLength()).isEqualTo(8192);
+        assertThat(merged.model("llama-3.3-70b-instruct")).isPresent();
+    }
+
+    @Test
+    void aUserFileCanReplaceTheDefaultEntirely() throws IOException {
+        String json = CatalogJson.document(CatalogJson.model("only-model", 2_000_000_000L, 4096))
+                .replace("\"version\": 1,", "\"version\": 1, \"replaceDefault\": true,");
+        Path file = write("catalog.json", json);
+
+        ModelCatalog merged = ModelCatalog.defaultCatalog().overriddenBy(file);
+
+        assertThat(merged.models()).extracting(CatalogModel::id).containsExactly("only-model");
+    }
+
+    @Test
+    void configurationPicksTheNamedFileThenTheUserFileThenTheDefault() throws IOException {
+        Path configDir = Files.createDirectories(dir.resolve("config"));
+        ConfigEnvironment env = new ConfigEnvironment(Map.of(), Map.of(), dir, configDir.resolve("config.json"));
+
+        assertThat(ModelCatalog.forConfig(LocalLlmConfig.empty(), env).models())
+                .isEqualTo(ModelCatalog.defaultCatalog().models());
+
+        Files.writeString(configDir.resolve("catalog.json"),
+                CatalogJson.document(CatalogJson.model("user-model", 2_000_000_000L, 4096)));
+        assertThat(ModelCatalog.forConfig(LocalLlmConfig.empty(), env).model("user-model")).isPresent();
+
+        write("project-catalog.json", CatalogJson.document(CatalogJson.model("named-model", 2_000_000_000L, 4096)));
+        LocalLlmConfig config = LocalLlmConfig.load(Map.of("catalog", "project-catalog.json"), Map.of(), env);
+        ModelCatalog named = ModelCatalog.forConfig(config, env);
+        assertThat(named.model("named-model")).isPresent();
+        assertThat(named.model("user-model")).isEmpty();
+        assertThat(named.model("gemma-3-1b-it")).isPresent();
+    }
+
+    @Test
+    void aNamedFileThatDoesNotExistIsAnError() {
+        ConfigEnvironment env = new ConfigEnvironment(Map.of(), Map.of(), dir, dir.resolve("config.json"));
+        LocalLlmConfig config = LocalLlmConfig.load(Map.of("catalog", "missing.json"), Map.of(), env);
+
+        assertThatThrownBy(() -> ModelCatalog.forConfig(config, env))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("missing.json").hasMessageContaining("does not exist");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}
