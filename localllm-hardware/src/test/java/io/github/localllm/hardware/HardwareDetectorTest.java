@@ -147,6 +147,19 @@ class HardwareDetectorTest {
     }
 
     @Test
+    void aUserSetWiredLimitReplacesTheEstimate() {
+        ScriptedRunner runner = new ScriptedRunner().answer("sysctl", cmd -> new CommandResult.Completed(cmd, 0,
+                cmd.contains("iogpu.wired_limit_mb") ? HardwareFixtures.text("apple/sysctl-wired-limit-12000.txt")
+                        : HardwareFixtures.text("apple/sysctl-m1-16gb.txt"), ""));
+
+        GpuInfo gpu = HardwareDetector.builder().osName("Mac OS X").architecture("aarch64").commandRunner(runner)
+                .systemProbe(FakeProbe.typical()).modelDirectory(models).build().detect().gpus().get(0);
+
+        assertThat(gpu.totalVramBytes().value()).isEqualTo(12000 * MIB);
+        assertThat(gpu.totalVramBytes().source()).contains("user-set");
+    }
+
+    @Test
     void windowsTakesNvidiaFromNvidiaSmiAndTheRestFromTheRegistry() {
         ScriptedRunner runner = new ScriptedRunner()
                 .prints("reg", HardwareFixtures.text("windows/reg-query-display-class.txt"))
