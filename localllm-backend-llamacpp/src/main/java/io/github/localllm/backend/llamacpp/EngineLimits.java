@@ -1,6 +1,7 @@
 package io.github.localllm.backend.llamacpp;
 
 import io.github.localllm.UnsupportedModelException;
+import io.github.localllm.gguf.EngineArchitectures;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -12,18 +13,8 @@ import java.util.Set;
 final class EngineLimits {
     static final String ENGINE_VERSION = "llama.cpp b4916 via de.kherud:llama 4.2.0";
 
-    /**
-     * {@code LLM_ARCH_NAMES} of b4916, read from the bundled native library and confirmed
-     * by loading a file of each name: all 61 pass llama.cpp's architecture check.
-     */
-    static final Set<String> ARCHITECTURES = Set.of(
-            "llama", "deci", "falcon", "grok", "gpt2", "gptj", "gptneox", "mpt", "baichuan", "starcoder",
-            "refact", "bert", "nomic-bert", "jina-bert-v2", "bloom", "stablelm", "qwen", "qwen2", "qwen2moe",
-            "qwen2vl", "phi2", "phi3", "phimoe", "plamo", "codeshell", "orion", "internlm2", "minicpm",
-            "minicpm3", "gemma", "gemma2", "gemma3", "starcoder2", "mamba", "xverse", "command-r", "cohere2",
-            "dbrx", "olmo", "olmo2", "olmoe", "openelm", "arctic", "deepseek", "deepseek2", "chatglm", "bitnet",
-            "t5", "t5encoder", "jais", "nemotron", "exaone", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7",
-            "granite", "granitemoe", "chameleon", "wavtokenizer-dec");
+    /** The architectures b4916 can load; the list lives with the GGUF reader so the fit planner shares it. */
+    static final Set<String> ARCHITECTURES = EngineArchitectures.LLAMA_CPP_B4916;
 
     private EngineLimits() {
     }
