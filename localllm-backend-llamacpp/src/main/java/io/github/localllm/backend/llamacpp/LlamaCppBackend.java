@@ -46,6 +46,7 @@ public final class LlamaCppBackend implements InferenceBackend {
      */
     public LlamaCppBackend(boolean nativeLog) {
         this.nativeLog = nativeLog;
+        NativeLibrary.prepare();
     }
 
     @Override

@@ -40,8 +40,9 @@ class NativeMemoryTest {
             rss[cycle] = residentKb();
         }
         LOG.info("resident kB after each load/close cycle: {}", java.util.Arrays.toString(rss));
-        // Cycle 0 pays for the first load; without reuse each later cycle adds tens of MB.
-        assertThat(rss[20] - rss[1]).as("growth over 19 cycles, kB").isLessThan(15_000);
+        // Cycle 0 pays for the first load. Without reuse each later cycle adds tens of MB of native
+        // memory; what remains is the Java heap growing with the test's garbage, about 1.5 MB per cycle.
+        assertThat(rss[20] - rss[1]).as("growth over 19 cycles, kB").isLessThan(40_000);
     }
 
     private static long residentKb() throws IOException {
