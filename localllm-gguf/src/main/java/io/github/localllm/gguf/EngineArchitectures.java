@@ -12,7 +12,7 @@ public final class EngineArchitectures {
     /**
      * {@code LLM_ARCH_NAMES} of llama.cpp build b4916 (March 2025), the build bundled in
      * {@code de.kherud:llama} 4.2.0: read from the bundled native library and confirmed by loading a
-     * file of each name; all 61 pass llama.cpp's architecture check.
+     * file of each name: all pass llama.cpp's architecture check (60 names, the list EngineLimits has used).
      */
     public static final Set<String> LLAMA_CPP_B4916 = Set.of(
             "llama", "deci", "falcon", "grok", "gpt2", "gptj", "gptneox", "mpt", "baichuan", "starcoder",
