@@ -1,5 +1,6 @@
 package io.github.localllm;
 
+import io.github.localllm.internal.GbnfValidator;
 import io.github.localllm.internal.Json;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ public sealed interface ResponseFormat {
     /**
      * @param gbnf a grammar in llama.cpp's GBNF notation, with a {@code root} rule
      * @return text the grammar accepts
+     * @throws InvalidRequestException if llama.cpp could not use the grammar, naming the line and column
      */
     static ResponseFormat grammar(String gbnf) {
         return new Grammar(gbnf);
@@ -183,14 +185,21 @@ public sealed interface ResponseFormat {
     /**
      * Text accepted by a GBNF grammar.
      *
-     * @param gbnf the grammar
+     * @param gbnf the grammar, already checked
      */
     record Grammar(String gbnf) implements ResponseFormat {
-        /** Checks the grammar is present and has a root rule. */
+        /**
+         * Checks the grammar parses the way llama.cpp parses it, has a {@code root} rule and no
+         * left recursion. llama.cpp does not fail on a grammar it cannot use: it logs the problem and
+         * generates unconstrained text, so the check has to happen here.
+         */
         public Grammar {
             Objects.requireNonNull(gbnf, "gbnf");
-            if (!gbnf.matches("(?s).*(^|\\n)\\s*root\\s*::=.*")) {
-                throw new InvalidRequestException("the grammar has no 'root ::= ...' rule; GBNF grammars start at root");
+            try {
+                GbnfValidator.validate(gbnf);
+            } catch (GbnfValidator.GbnfException e) {
+                throw new InvalidRequestException("invalid GBNF grammar at line " + e.line() + ", column "
+                        + e.column() + ": " + e.problem(), e);
             }
         }
     }
