@@ -1,0 +1,78 @@
+package io.github.localllm.hardware;
+
+import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.MemoryModel;
+import java.util.Objects;
+
+/**
+ * What to plan: a model, the context wanted, parallel sequences and the engine.
+ *
+ * @param model the model's memory model
+ * @param targetContext tokens per sequence wanted, or {@code null} for the model's trained maximum
+ * @param parallel sequences decoded in parallel
+ * @param engine the engine the plan is for
+ */
+public record FitRequest(MemoryModel model, Integer targetContext, int parallel, InferenceEngine engine) {
+
+    /** Checks the parts. */
+    public FitRequest {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(engine, "engine");
+        if (parallel < 1) {
+            throw new IllegalArgumentException("parallel must be at least 1, got " + parallel);
+        }
+        if (targetContext != null && targetContext < 1) {
+            throw new IllegalArgumentException("target context must be positive, got " + targetContext);
+        }
+    }
+
+    /** @param model the model's memory model @return a builder: trained context, 1 sequence, in-process engine */
+    public static Builder builder(MemoryModel model) {
+        return new Builder(model);
+    }
+
+    /** @param file a GGUF header @return a builder for that model */
+    public static Builder builder(GgufFile file) {
+        return new Builder(MemoryModel.of(file));
+    }
+
+    /** @return a builder preset to this request */
+    public Builder toBuilder() {
+        return new Builder(model).targetContext(targetContext).parallel(parallel).engine(engine);
+    }
+
+    /** Builder for {@link FitRequest}. */
+    public static final class Builder {
+        private final MemoryModel model;
+        private Integer targetContext;
+        private int parallel = 1;
+        private InferenceEngine engine = InferenceEngine.LLAMA_CPP_IN_PROCESS;
+
+        private Builder(MemoryModel model) {
+            this.model = model;
+        }
+
+        /** @param tokens context per sequence, or {@code null} for the trained maximum @return this builder */
+        public Builder targetContext(Integer tokens) {
+            this.targetContext = tokens;
+            return this;
+        }
+
+        /** @param n parallel sequences @return this builder */
+        public Builder parallel(int n) {
+            this.parallel = n;
+            return this;
+        }
+
+        /** @param engine the engine @return this builder */
+        public Builder engine(InferenceEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** @return the request */
+        public FitRequest build() {
+            return new FitRequest(model, targetContext, parallel, engine);
+        }
+    }
+}
