@@ -83,6 +83,15 @@ class StructuredOutputTest {
     }
 
     @Test
+    void aSchemaLlamaCppCannotEnforceIsRefusedInsteadOfIgnored() {
+        GenerationRequest request = GenerationRequest.builder().prompt("Digits?").maxTokens(10)
+                .responseFormat(ResponseFormat.jsonSchema("{\"type\":\"string\",\"pattern\":\"^\\\\d+$\"}"))
+                .build();
+        assertThatThrownBy(() -> model.generate(request)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("[0-9]");
+    }
+
+    @Test
     void anUnresolvableReferenceIsRefusedBeforeReachingLlamaCpp() {
         // llama.cpp's schema converter aborts the whole process on such a schema.
         assertThatThrownBy(() -> ResponseFormat.jsonSchema("{\"$ref\":\"#/$defs/missing\"}"))
