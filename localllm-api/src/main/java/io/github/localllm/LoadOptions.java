@@ -13,9 +13,14 @@ package io.github.localllm;
  * @param parallel sequences decoded at once, each with its own context of {@code contextSize}
  * @param mmap map the file instead of reading it into memory
  * @param mlock lock the weights in RAM so the OS cannot swap them out
+ * @param kvCacheType the element type of the attention cache: {@code f16} (default), {@code q8_0}
+ *        (half the memory) or {@code q4_0} (a quarter); quantized caches cost a little quality
  */
 public record LoadOptions(Integer contextSize, Integer threads, Integer batchSize, Integer gpuLayers,
-                          Integer parallel, Boolean mmap, Boolean mlock) {
+                          Integer parallel, Boolean mmap, Boolean mlock, String kvCacheType) {
+
+    /** The cache types every engine understands, as llama.cpp names them. */
+    public static final java.util.Set<String> KV_CACHE_TYPES = java.util.Set.of("f16", "q8_0", "q4_0");
 
     private static final LoadOptions DEFAULTS = builder().build();
 
@@ -25,6 +30,9 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
         positive("threads", threads);
         positive("batchSize", batchSize);
         positive("parallel", parallel);
+        if (kvCacheType != null && !KV_CACHE_TYPES.contains(kvCacheType)) {
+            throw new InvalidRequestException("KV cache type '" + kvCacheType + "' is not one of " + KV_CACHE_TYPES);
+        }
         if (gpuLayers != null && gpuLayers < -1) {
             throw new InvalidRequestException("gpuLayers must be -1 (all), 0 (CPU only) or a layer count, was "
                     + gpuLayers);
@@ -51,7 +59,7 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
     /** @return a builder holding these values */
     public Builder toBuilder() {
         return new Builder().contextSize(contextSize).threads(threads).batchSize(batchSize)
-                .gpuLayers(gpuLayers).parallel(parallel).mmap(mmap).mlock(mlock);
+                .gpuLayers(gpuLayers).parallel(parallel).mmap(mmap).mlock(mlock).kvCacheType(kvCacheType);
     }
 
     /** Builds {@link LoadOptions}. */
@@ -63,8 +71,15 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
         private Integer parallel;
         private Boolean mmap;
         private Boolean mlock;
+        private String kvCacheType;
 
         private Builder() {
+        }
+
+        /** @param v {@code f16}, {@code q8_0} or {@code q4_0} @return this */
+        public Builder kvCacheType(String v) {
+            kvCacheType = v;
+            return this;
         }
 
         /** @param v context tokens @return this */
@@ -111,7 +126,7 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
 
         /** @return the options @throws InvalidRequestException if a size is zero or negative */
         public LoadOptions build() {
-            return new LoadOptions(contextSize, threads, batchSize, gpuLayers, parallel, mmap, mlock);
+            return new LoadOptions(contextSize, threads, batchSize, gpuLayers, parallel, mmap, mlock, kvCacheType);
         }
     }
 }

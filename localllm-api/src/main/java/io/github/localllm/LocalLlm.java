@@ -208,6 +208,11 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.MMAP, Boolean.toString(mmap));
         }
 
+        /** @param type attention cache type: {@code f16}, {@code q8_0} or {@code q4_0} @return this */
+        public Builder kvCacheType(String type) {
+            return set(ConfigKeys.KV_CACHE_TYPE, type);
+        }
+
         /** @param mlock lock the weights in RAM @return this */
         public Builder mlock(boolean mlock) {
             return set(ConfigKeys.MLOCK, Boolean.toString(mlock));
@@ -296,6 +301,7 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
                     .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(null))
                     .mmap(config.getBoolean(ConfigKeys.MMAP).orElse(null))
                     .mlock(config.getBoolean(ConfigKeys.MLOCK).orElse(null))
+                    .kvCacheType(config.get(ConfigKeys.KV_CACHE_TYPE).orElse(null))
                     .build();
             InferenceBackend backend = provider.create(config);
             ModelInstance instance;

@@ -36,12 +36,12 @@ class LoadOptionsTest {
     @Test
     void defaultsAreAllUnset() {
         assertThat(LoadOptions.defaults())
-                .isEqualTo(new LoadOptions(null, null, null, null, null, null, null));
+                .isEqualTo(new LoadOptions(null, null, null, null, null, null, null, null));
     }
 
     @Test
     void toBuilderCopiesEveryField() {
-        LoadOptions o = new LoadOptions(4096, 8, 512, -1, 2, true, false);
+        LoadOptions o = new LoadOptions(4096, 8, 512, -1, 2, true, false, "q8_0");
         assertThat(o.toBuilder().build()).isEqualTo(o);
     }
 }

@@ -136,7 +136,7 @@ class LocalLlmTest {
             ModelLoadRequest load = backend.loads().get(0);
 
             assertThat(load.model()).isEqualTo(Path.of("models", "tiny.gguf").toString());
-            assertThat(load.options()).isEqualTo(new LoadOptions(2048, 3, 128, -1, 2, false, true));
+            assertThat(load.options()).isEqualTo(new LoadOptions(2048, 3, 128, -1, 2, false, true, null));
             // the provider gets the same effective configuration, for engine-specific keys
             assertThat(backend.config().get("threads")).contains("3");
             assertThat(llm.config()).isSameAs(backend.config());
@@ -150,7 +150,7 @@ class LocalLlmTest {
         try (LocalLlm llm = builder().model("tiny").contextSize(4096).threads(6).batchSize(64).gpuLayers(0)
                 .parallel(1).mmap(false).mlock(false).build()) {
             assertThat(((FakeBackend) llm.backend()).loads().get(0).options())
-                    .isEqualTo(new LoadOptions(4096, 6, 64, 0, 1, false, false));
+                    .isEqualTo(new LoadOptions(4096, 6, 64, 0, 1, false, false, null));
         }
     }
 

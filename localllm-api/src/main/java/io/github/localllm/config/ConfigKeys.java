@@ -20,6 +20,10 @@ public final class ConfigKeys {
     public static final String MMAP = "mmap";
     /** Lock weights in RAM: true or false. */
     public static final String MLOCK = "mlock";
+    /** Attention cache element type: f16, q8_0 or q4_0. */
+    public static final String KV_CACHE_TYPE = "kv.cache.type";
+    /** Where model files are kept. */
+    public static final String MODELS_DIR = "models.dir";
 
     private ConfigKeys() {
     }

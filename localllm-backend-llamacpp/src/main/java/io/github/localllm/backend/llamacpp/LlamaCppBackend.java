@@ -2,6 +2,7 @@ package io.github.localllm.backend.llamacpp;
 
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.CacheType;
 import de.kherud.llama.args.PoolingType;
 import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LoadOptions;
@@ -28,6 +29,8 @@ public final class LlamaCppBackend implements InferenceBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaCppBackend.class);
     private static final int DEFAULT_CONTEXT = 4096;
     private static final int DEFAULT_BATCH = 512;
+    /** Elements per block of the q8_0 and q4_0 cache types. */
+    private static final int QUANTIZED_CACHE_BLOCK = 32;
 
     /** The configuration key that lets llama.cpp write its own log to stderr. */
     public static final String NATIVE_LOG_KEY = "llamacpp.native.log";
@@ -102,6 +105,11 @@ public final class LlamaCppBackend implements InferenceBackend {
         if (!nativeLog) {
             params.disableLog();
         }
+        if (!effective.kvCacheType().equals("f16")) {
+            CacheType type = CacheType.valueOf(effective.kvCacheType().toUpperCase(java.util.Locale.ROOT));
+            // llama.cpp quantizes the V cache only with flash attention on.
+            params.setCacheTypeK(type).setCacheTypeV(type).enableFlashAttn();
+        }
         long start = System.nanoTime();
         LlamaModel engine;
         try {
@@ -128,6 +136,13 @@ public final class LlamaCppBackend implements InferenceBackend {
             throw new InvalidRequestException("context size " + context + " exceeds the " + trained
                     + " tokens " + facts.name() + " was trained for; use at most " + trained);
         }
+        String cacheType = requested.kvCacheType() != null ? requested.kvCacheType() : "f16";
+        if (!cacheType.equals("f16") && facts.headDimension() % QUANTIZED_CACHE_BLOCK != 0) {
+            // llama.cpp aborts the process on this instead of failing the load.
+            throw new InvalidRequestException("KV cache type " + cacheType + " needs attention heads whose size is a"
+                    + " multiple of " + QUANTIZED_CACHE_BLOCK + ", but " + facts.name() + "'s heads are "
+                    + facts.headDimension() + " wide; use kv cache type f16");
+        }
         int batch = requested.batchSize() != null ? requested.batchSize() : Math.min(DEFAULT_BATCH, context);
         return new LoadOptions(context,
                 requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads(),
@@ -135,7 +150,8 @@ public final class LlamaCppBackend implements InferenceBackend {
                 requested.gpuLayers() != null ? requested.gpuLayers() : 0,
                 requested.parallel() != null ? requested.parallel() : 1,
                 requested.mmap() != null ? requested.mmap() : Boolean.TRUE,
-                requested.mlock() != null ? requested.mlock() : Boolean.FALSE);
+                requested.mlock() != null ? requested.mlock() : Boolean.FALSE,
+                cacheType);
     }
 
     @Override

@@ -3,9 +3,10 @@ package io.github.localllm.backend.llamacpp;
 /**
  * What the backend needs to know of a model before and after loading it, read from
  * its GGUF header. {@code declaresPooling}: the file names how to pool token vectors
- * into one embedding, as embedding models do.
+ * into one embedding, as embedding models do. {@code headDimension}: the wider of the key and
+ * value head sizes, or {@code -1} if unknown.
  */
 record ModelFacts(String name, String architecture, long parameterCount, String quantization,
                   int trainedContextLength, int embeddingLength, int vocabularySize, boolean hasChatTemplate,
-                  boolean addBos, boolean declaresPooling) {
+                  boolean addBos, boolean declaresPooling, int headDimension) {
 }

@@ -32,7 +32,8 @@ final class ModelFiles {
                 (int) Math.min(Integer.MAX_VALUE, meta.vocabularySize().orElse(Integer.MAX_VALUE)),
                 meta.chatTemplate().filter(t -> !t.isBlank()).isPresent(),
                 meta.addBosToken().orElse(defaultAddBos(meta)),
-                gguf.metadata().contains(architecture + ".pooling_type"));
+                gguf.metadata().contains(architecture + ".pooling_type"),
+                (int) Math.max(meta.keyLength().orElse(-1), meta.valueLength().orElse(-1)));
     }
 
     /**

@@ -93,6 +93,14 @@ class BadInputTest {
     }
 
     @Test
+    void aQuantizedCacheOnHeadsItCannotDivide() {
+        // The tiny model's heads are 16 wide; q8_0 blocks hold 32. llama.cpp would abort the JVM.
+        assertThatThrownBy(() -> backend.load(ModelLoadRequest.ofFile(TestModels.tiny(),
+                LoadOptions.builder().threads(1).contextSize(128).kvCacheType("q8_0").build())))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("use kv cache type f16");
+    }
+
+    @Test
     void zeroOrNegativeSizes() {
         assertThatThrownBy(() -> LoadOptions.builder().contextSize(0).build()).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> LoadOptions.builder().threads(-2).build()).isInstanceOf(InvalidRequestException.class);
@@ -110,6 +118,7 @@ class BadInputTest {
             assertThat(effective.parallel()).isEqualTo(1);
             assertThat(effective.gpuLayers()).isZero();
             assertThat(effective.mmap()).isTrue();
+            assertThat(effective.kvCacheType()).isEqualTo("f16");
             assertThat(model.info().architecture()).isEqualTo("llama");
             assertThat(model.info().parameterCount()).isEqualTo(SyntheticModel.tiny().parameterCount());
         } finally {

@@ -12,6 +12,8 @@ import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.spi.ModelLoadRequest;
+import io.github.localllm.gguf.SyntheticModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +70,20 @@ class GenerationTest {
                     .sampling(SamplingParameters.builder().temperature(2.0).seed(seed).build()).build()).text());
         }
         assertThat(texts).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aQuantizedAttentionCacheStillGenerates() {
+        Path file = TestModels.write(SyntheticModel.builder().name("wide-heads").embeddingLength(128).headCount(2)
+                .build(), "wide-heads.gguf");
+        ModelInstance q8 = backend.load(ModelLoadRequest.ofFile(file,
+                LoadOptions.builder().contextSize(256).threads(1).kvCacheType("q8_0").build()));
+        try {
+            assertThat(q8.info().options().kvCacheType()).isEqualTo("q8_0");
+            assertThat(q8.generate(greedy("Hello world", 8).build()).usage().completionTokens()).isPositive();
+        } finally {
+            q8.close();
+        }
     }
 
     @Test
