@@ -9,4 +9,6 @@ module io.github.localllm.hardware {
     requires org.slf4j;
 
     exports io.github.localllm.hardware;
+
+    provides io.github.localllm.spi.AutoConfigurator with io.github.localllm.hardware.HardwareAutoConfigurator;
 }

@@ -1,0 +1,113 @@
+package io.github.localllm.hardware;
+
+import io.github.localllm.InsufficientResourcesException;
+import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.config.ConfigEnvironment;
+import io.github.localllm.config.ConfigKeys;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.spi.AutoConfigurator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link io.github.localllm.LocalLlm.Builder#autoDetect()} does: detects the machine,
+ * plans the model's load with {@link FitPlanner} and fills the auto-detected configuration
+ * layer with the plan's context size, GPU layers and KV cache type. With no model
+ * configured, it picks the catalog's best chat model that fits and is already in the
+ * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
+ * there, it says which file to fetch.
+ */
+public final class HardwareAutoConfigurator implements AutoConfigurator {
+    private static final Logger LOG = LoggerFactory.getLogger(HardwareAutoConfigurator.class);
+    /** Context planned for when the user sets none: enough for a long chat, far below most models' maximum. */
+    static final int DEFAULT_TARGET_CONTEXT = 8192;
+    private static final HardwareDetector SHARED = HardwareDetector.create();
+
+    private final Supplier<HardwareProfile> hardware;
+    private final Supplier<ModelCatalog> catalog;
+
+    /** For {@link java.util.ServiceLoader}: this machine, the default catalog and the user's overrides. */
+    public HardwareAutoConfigurator() {
+        this(SHARED::detect, () -> null);
+    }
+
+    /**
+     * @param hardware the machine to plan for
+     * @param catalog the catalog to pick from; a supplier returning {@code null} means the
+     *        configured one (default catalog with the user's overrides)
+     */
+    public HardwareAutoConfigurator(Supplier<HardwareProfile> hardware, Supplier<ModelCatalog> catalog) {
+        this.hardware = hardware;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Map<String, String> configure(LocalLlmConfig config) {
+        HardwareProfile profile = hardware.get();
+        Map<String, String> detected = new HashMap<>();
+        Path file;
+        Optional<String> model = config.get(ConfigKeys.MODEL);
+        if (model.isPresent()) {
+            file = Path.of(model.get());
+        } else {
+            file = installedRecommendation(config, profile);
+            detected.put(ConfigKeys.MODEL, file.toString());
+        }
+        if (!Files.isRegularFile(file)) {
+            // A name for a server engine, not a file: nothing here to plan from.
+            return detected;
+        }
+        GgufFile gguf = GgufFile.read(file);
+        int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
+        int target = config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(Math.min(trained, DEFAULT_TARGET_CONTEXT));
+        FitPlan plan = FitPlanner.plan(profile, FitRequest.builder(gguf).targetContext(target)
+                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config)).build());
+        if (!plan.runnable()) {
+            throw new InsufficientResourcesException(file.getFileName() + " cannot run on this machine: "
+                    + plan.explanation());
+        }
+        LOG.info("fit plan for {}: {}", file.getFileName(), plan.explanation());
+        detected.put(ConfigKeys.CONTEXT_SIZE, Integer.toString(plan.contextSize()));
+        detected.put(ConfigKeys.GPU_LAYERS, Integer.toString(plan.gpuLayers()));
+        detected.put(ConfigKeys.KV_CACHE_TYPE, plan.kvCacheType().name().toLowerCase(Locale.ROOT));
+        return detected;
+    }
+
+    private static InferenceEngine engine(LocalLlmConfig config) {
+        return config.get(ConfigKeys.BACKEND).filter("llamaserver"::equals).isPresent()
+                ? InferenceEngine.LLAMA_SERVER : InferenceEngine.LLAMA_CPP_IN_PROCESS;
+    }
+
+    private Path installedRecommendation(LocalLlmConfig config, HardwareProfile profile) {
+        ModelCatalog models = catalog.get();
+        if (models == null) {
+            models = ModelCatalog.forConfig(config, ConfigEnvironment.system());
+        }
+        Path dir = config.get(ConfigKeys.MODELS_DIR).map(Path::of)
+                .orElse(HardwareDetector.Builder.DEFAULT_MODEL_DIRECTORY);
+        Recommendation<MemoryFit> recommendation = CatalogRecommender.byMemory(models, profile)
+                .recommend(ModelTask.CHAT);
+        Recommendation.Choice<MemoryFit> choice = recommendation.choice().orElseThrow(() ->
+                new InsufficientResourcesException("no model was configured and none in the catalog fits this"
+                        + " machine: " + recommendation.explanation()));
+        for (Path candidate : List.of(dir.resolve(choice.file().fileName()),
+                dir.resolve(choice.model().repository()).resolve(choice.file().fileName()))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new ModelNotFoundException("no model was configured; for this machine the catalog recommends "
+                + choice.model().displayName() + " " + choice.file().quantization() + " (" + choice.reason() + ")."
+                + " Download " + choice.model().downloadUrl(choice.file()) + " into " + dir
+                + ", or set LOCALLLM_MODEL to a .gguf file you have");
+    }
+}

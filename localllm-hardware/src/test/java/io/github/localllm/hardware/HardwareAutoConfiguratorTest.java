@@ -1,0 +1,108 @@
+package io.github.localllm.hardware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.localllm.InsufficientResourcesException;
+import io.github.localllm.LocalLlm;
+import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.config.ConfigEnvironment;
+import io.github.localllm.config.ConfigKeys;
+import io.github.localllm.config.ConfigSource;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.gguf.SyntheticModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HardwareAutoConfiguratorTest {
+    private static final long GIB = 1L << 30;
+
+    @TempDir
+    Path dir;
+
+    private static HardwareProfile laptop(long ramBytes, Path disk) {
+        return new HardwareProfile("Linux", "6.1", "amd64",
+                new CpuInfo("Test CPU", 4, 8, Set.of(CpuFeature.AVX, CpuFeature.AVX2, CpuFeature.FMA, CpuFeature.F16C)),
+                new MemoryInfo(Reading.of(ramBytes, "test"), Reading.of(ramBytes * 3 / 4, "test")),
+                new DiskInfo(disk, Reading.of(100 * GIB, "test")), List.of(), Instant.now());
+    }
+
+    private static LocalLlmConfig config(Map<String, String> values) {
+        return LocalLlmConfig.load(values, Map.of(), new ConfigEnvironment(Map.of(), Map.of(), Path.of("."),
+                Path.of("no-such-user-config.json")));
+    }
+
+    @Test
+    void theModelsPlanBecomesItsAutoDetectedSettings() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(() -> laptop(8 * GIB, dir),
+                ModelCatalog::defaultCatalog);
+        Map<String, String> detected = auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString())));
+        assertThat(detected).containsEntry(ConfigKeys.CONTEXT_SIZE,
+                Integer.toString(SyntheticModel.tiny().contextLength()))
+                .containsEntry(ConfigKeys.GPU_LAYERS, "0").containsEntry(ConfigKeys.KV_CACHE_TYPE, "f16")
+                .doesNotContainKey(ConfigKeys.MODEL);
+    }
+
+    @Test
+    void aModelTooLargeForTheMachineIsRefusedWithTheReason() {
+        Path model = dir.resolve("big.gguf");
+        SyntheticModel.withParameterCount(25_000_000).tensorType(io.github.localllm.gguf.GgmlType.Q8_0).build().write(model);
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(() -> laptop(32L << 20, dir),
+                ModelCatalog::defaultCatalog);
+        assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString()))))
+                .isInstanceOf(InsufficientResourcesException.class).hasMessageContaining("big.gguf");
+    }
+
+    @Test
+    void withoutAModelTheCatalogsChoiceIsNamedWithWhereToGetIt() {
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(() -> laptop(8 * GIB, dir),
+                ModelCatalog::defaultCatalog);
+        assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODELS_DIR, dir.toString()))))
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("recommends")
+                .hasMessageContaining("huggingface.co").hasMessageContaining(dir.toString());
+    }
+
+    @Test
+    void withoutAModelAnInstalledRecommendationIsUsed() throws Exception {
+        HardwareProfile profile = laptop(8 * GIB, dir);
+        Recommendation.Choice<MemoryFit> choice = CatalogRecommender.byMemory(ModelCatalog.defaultCatalog(), profile)
+                .recommend(ModelTask.CHAT).choice().orElseThrow();
+        // A synthetic stand-in under the recommended file's name: the planner reads only its header.
+        Path installed = dir.resolve(choice.file().fileName());
+        SyntheticModel.tiny().write(installed);
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(() -> profile, ModelCatalog::defaultCatalog);
+        Map<String, String> detected = auto.configure(config(Map.of(ConfigKeys.MODELS_DIR, dir.toString())));
+        assertThat(detected).containsEntry(ConfigKeys.MODEL, installed.toString())
+                .containsKey(ConfigKeys.CONTEXT_SIZE);
+        assertThat(Files.exists(installed)).isTrue();
+    }
+
+    @Test
+    void autoDetectAppliesThePlanToTheLoadedModelAndExplicitSettingsWin() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        ConfigEnvironment env = new ConfigEnvironment(Map.of(), Map.of(), dir, dir.resolve("user.json"));
+        try (LocalLlm llm = LocalLlm.builder().model(model).threads(1).environment(env).autoDetect().build()) {
+            assertThat(llm.config().value(ConfigKeys.CONTEXT_SIZE).orElseThrow().source())
+                    .isEqualTo(ConfigSource.AUTO_DETECTED);
+            assertThat(llm.model().info().options().contextSize()).isEqualTo(SyntheticModel.tiny().contextLength());
+            assertThat(llm.model().info().options().gpuLayers()).isZero();
+            assertThat(llm.model().info().options().kvCacheType()).isEqualTo("f16");
+            assertThat(llm.generate("Hi").text()).isNotNull();
+        }
+        try (LocalLlm llm = LocalLlm.builder().model(model).threads(1).contextSize(256).environment(env)
+                .autoDetect().build()) {
+            assertThat(llm.model().info().options().contextSize()).isEqualTo(256);
+            assertThat(llm.config().value(ConfigKeys.CONTEXT_SIZE).orElseThrow().source())
+                    .isEqualTo(ConfigSource.BUILDER);
+        }
+    }
+}
