@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@link io.github.localllm.LocalLlm.Builder#autoDetect()} does: detects the machine,
  * plans the model's load with {@link FitPlanner} and fills the auto-detected configuration
- * layer with the plan's context size, GPU layers and KV cache type. With no model
+ * layer with the plan's context size, GPU layers and KV cache type, and the physical core
+ * count as generation threads. With no model
  * configured, it picks the catalog's best chat model that fits and is already in the
  * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
  * there, it says which file to fetch.
@@ -79,6 +80,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         detected.put(ConfigKeys.CONTEXT_SIZE, Integer.toString(plan.contextSize()));
         detected.put(ConfigKeys.GPU_LAYERS, Integer.toString(plan.gpuLayers()));
         detected.put(ConfigKeys.KV_CACHE_TYPE, plan.kvCacheType().name().toLowerCase(Locale.ROOT));
+        // Generation is memory-bound: hyper-threads add nothing, every physical core helps.
+        detected.put(ConfigKeys.THREADS, Integer.toString(profile.cpu().physicalCores()));
         return detected;
     }
 

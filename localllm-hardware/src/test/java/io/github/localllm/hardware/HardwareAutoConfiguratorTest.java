@@ -48,6 +48,7 @@ class HardwareAutoConfiguratorTest {
         assertThat(detected).containsEntry(ConfigKeys.CONTEXT_SIZE,
                 Integer.toString(SyntheticModel.tiny().contextLength()))
                 .containsEntry(ConfigKeys.GPU_LAYERS, "0").containsEntry(ConfigKeys.KV_CACHE_TYPE, "f16")
+                .containsEntry(ConfigKeys.THREADS, "4")
                 .doesNotContainKey(ConfigKeys.MODEL);
     }
 
