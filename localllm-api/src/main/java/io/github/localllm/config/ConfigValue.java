@@ -34,7 +34,9 @@ public record ConfigValue(String key, String value, ConfigSource source, String 
 
     @Override
     public String toString() {
-        return key + " = " + displayValue() + "  (" + source.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                + ": " + origin + ")";
+        String layer = source.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        // Builder calls and auto-detection have no place beyond their layer: say it once.
+        boolean sameAsLayer = origin.replace('-', ' ').equalsIgnoreCase(layer);
+        return key + " = " + displayValue() + "  (" + layer + (sameAsLayer ? "" : ": " + origin) + ")";
     }
 }

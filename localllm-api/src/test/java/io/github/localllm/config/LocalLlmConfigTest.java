@@ -139,8 +139,8 @@ class LocalLlmConfigTest {
         String text = load(Map.of("backend", "ollama"), Map.of("context.size", "8192")).describe();
 
         assertThat(text.lines()).containsExactly(
-                "backend = ollama  (builder: builder)",
-                "context.size = 8192  (auto detected: auto-detected)",
+                "backend = ollama  (builder)",
+                "context.size = 8192  (auto detected)",
                 "model = qwen2.5:7b  (environment: LOCALLLM_MODEL)",
                 "threads = 4  (user file: " + file + ")");
     }

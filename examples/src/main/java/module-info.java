@@ -1,0 +1,12 @@
+/**
+ * Runnable examples of the localllm SDK. The engine is found through
+ * {@link java.util.ServiceLoader}; the quick start also writes synthetic models, so it
+ * reads the GGUF module directly.
+ */
+module io.github.localllm.examples {
+    requires io.github.localllm;
+    requires io.github.localllm.gguf;
+    requires io.github.localllm.backend.llamacpp;
+
+    exports io.github.localllm.examples;
+}
