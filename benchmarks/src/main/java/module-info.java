@@ -1,0 +1,15 @@
+/**
+ * JMH benchmarks of localllm. The shaded jar runs them on the class path; the module
+ * declaration keeps their dependencies explicit.
+ */
+module io.github.localllm.benchmarks {
+    requires io.github.localllm;
+    requires io.github.localllm.gguf;
+    requires io.github.localllm.hardware;
+    requires io.github.localllm.backend.llamacpp;
+    requires llama;
+    requires jmh.core;
+
+    // JMH instantiates the benchmark classes and its generated subclasses reflectively.
+    opens io.github.localllm.benchmarks;
+}
