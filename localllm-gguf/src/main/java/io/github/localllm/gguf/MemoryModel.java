@@ -1,6 +1,7 @@
 package io.github.localllm.gguf;
 
 import io.github.localllm.InvalidModelFileException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -8,7 +9,9 @@ import java.util.OptionalLong;
 /**
  * The memory a llama.cpp load of one GGUF model needs, computed from its header alone, the way
  * llama.cpp allocates it (b4916, March 2025, cross-checked with Ollama's {@code llm/memory.go}).
- * Read {@link #of(GgufFile)} once, then ask {@link #estimate(LoadSettings)} for any settings.
+ * Read {@link #of(GgufFile)} once, then ask {@link #estimate(LoadSettings)} for any settings. Without a
+ * header (a model not downloaded yet), {@link #fromShape(ModelShape, long)} builds the same model from
+ * the architecture's hyperparameters and the file size, estimating only how the weights split.
  *
  * <p>The terms, and why each is what it is:
  * <ul>
@@ -76,23 +79,52 @@ public final class MemoryModel {
     private final long expertWeights;
     private final double activeExpertShare;
 
-    private MemoryModel(GgufFile file) {
+    private MemoryModel(String architecture, int blockCount, long embeddingLength, long headCount, long keyGqa,
+                        long valueGqa, long queryWidth, boolean tiedOutput, long vocabularySize,
+                        long feedForwardLength, OptionalLong trainedContext, OptionalLong slidingWindow,
+                        long[] layerWeights, long tokenEmbeddingBytes, long outputLayerBytes, long otherNonLayerBytes,
+                        long expertWeights, double activeExpertShare) {
+        this.architecture = architecture;
+        this.blockCount = blockCount;
+        this.embeddingLength = embeddingLength;
+        this.headCount = headCount;
+        this.keyGqa = keyGqa;
+        this.valueGqa = valueGqa;
+        this.queryWidth = queryWidth;
+        this.tiedOutput = tiedOutput;
+        this.vocabularySize = vocabularySize;
+        this.feedForwardLength = feedForwardLength;
+        this.trainedContext = trainedContext;
+        this.slidingWindow = slidingWindow;
+        this.layerWeights = layerWeights;
+        this.tokenEmbeddingBytes = tokenEmbeddingBytes;
+        this.outputLayerBytes = outputLayerBytes;
+        this.otherNonLayerBytes = otherNonLayerBytes;
+        this.expertWeights = expertWeights;
+        this.activeExpertShare = activeExpertShare;
+    }
+
+    /**
+     * @param file a GGUF header
+     * @return its memory model
+     * @throws InvalidModelFileException if a key the estimate needs is missing
+     */
+    public static MemoryModel of(GgufFile file) {
+        Objects.requireNonNull(file, "file");
         ModelMetadata m = file.model();
-        this.architecture = m.architecture().orElseThrow(() -> missing(file, "general.architecture"));
-        this.blockCount = Math.toIntExact(m.blockCount().orElseThrow(() -> missing(file, architecture
+        String architecture = m.architecture().orElseThrow(() -> missing(file, "general.architecture"));
+        int blockCount = Math.toIntExact(m.blockCount().orElseThrow(() -> missing(file, architecture
                 + ".block_count")));
-        this.embeddingLength = m.embeddingLength().orElseThrow(() -> missing(file, architecture
+        long embeddingLength = m.embeddingLength().orElseThrow(() -> missing(file, architecture
                 + ".embedding_length"));
         // Recurrent models (mamba, rwkv) declare no attention heads and keep no per-token K/V.
-        this.headCount = m.headCount().orElse(0);
+        long headCount = m.headCount().orElse(0);
         long kvHeads = m.headCountKv().orElse(0);
-        this.keyGqa = headCount == 0 ? 0 : m.keyLength().orElse(0) * kvHeads;
-        this.valueGqa = headCount == 0 ? 0 : m.valueLength().orElse(0) * kvHeads;
-        this.queryWidth = m.keyLength().orElse(0) * headCount;
-        this.trainedContext = m.contextLength();
-        this.slidingWindow = m.slidingWindow();
+        long keyGqa = headCount == 0 ? 0 : m.keyLength().orElse(0) * kvHeads;
+        long valueGqa = headCount == 0 ? 0 : m.valueLength().orElse(0) * kvHeads;
+        long queryWidth = m.keyLength().orElse(0) * headCount;
 
-        this.layerWeights = new long[blockCount];
+        long[] layerWeights = new long[blockCount];
         long embd = 0;
         long output = 0;
         long other = 0;
@@ -121,34 +153,59 @@ public final class MemoryModel {
                 other += t.byteSize();
             }
         }
-        this.tiedOutput = file.tensor("output.weight").isEmpty();
+        boolean tiedOutput = file.tensor("output.weight").isEmpty();
         if (tiedOutput) {
             // Tied embeddings: llama.cpp uses token_embd as the output matrix (TENSOR_DUPLICATED).
             output += embd;
         }
-        this.tokenEmbeddingBytes = embd;
-        this.outputLayerBytes = output;
-        this.otherNonLayerBytes = other;
-        this.expertWeights = experts;
         long vocab = m.vocabularySize().orElse(vocabRows);
         if (vocab <= 0) {
             throw missing(file, "tokenizer.ggml.tokens");
         }
-        this.vocabularySize = vocab;
-        this.feedForwardLength = m.feedForwardLength().orElse(ffnRows);
         OptionalLong used = file.metadata().getLong(architecture + ".expert_used_count");
         OptionalLong count = m.expertCount();
-        this.activeExpertShare = count.isPresent() && count.getAsLong() > 0 && used.isPresent()
+        double activeExpertShare = count.isPresent() && count.getAsLong() > 0 && used.isPresent()
                 ? Math.min(1.0, (double) used.getAsLong() / count.getAsLong()) : 1.0;
+        return new MemoryModel(architecture, blockCount, embeddingLength, headCount, keyGqa, valueGqa, queryWidth,
+                tiedOutput, vocab, m.feedForwardLength().orElse(ffnRows), m.contextLength(), m.slidingWindow(),
+                layerWeights, embd, output, other, experts, activeExpertShare);
     }
 
     /**
-     * @param file a GGUF header
+     * A memory model without a header: from the architecture's hyperparameters (a catalog entry, a
+     * {@code config.json}) and the size of the quantized file, for models not downloaded yet.
+     *
+     * <p>Weights are the file's size, split the way llama.cpp places them: the token embedding (and the
+     * output matrix, unless tied) get {@code vocabularySize × embeddingLength} weights at the file's
+     * average bytes per weight ({@code fileBytes / }{@link ModelShape#parameterCount()}), the rest is
+     * shared equally by the repeating layers. Quantization mixes make the real split differ a little (an
+     * output matrix is often kept at Q6_K in a Q4_K_M file), and the header's bytes count as layer weights;
+     * both move bytes between host and device by a few percent at most. KV cache, compute and output
+     * buffers and overhead depend only on the shape and are computed exactly as for {@link #of(GgufFile)}.
+     * Mixture-of-experts routing is not part of a shape, so every weight counts as read per token.
+     *
+     * @param shape the architecture's hyperparameters
+     * @param fileBytes the GGUF file's size in bytes
      * @return its memory model
-     * @throws InvalidModelFileException if a key the estimate needs is missing
      */
-    public static MemoryModel of(GgufFile file) {
-        return new MemoryModel(Objects.requireNonNull(file, "file"));
+    public static MemoryModel fromShape(ModelShape shape, long fileBytes) {
+        Objects.requireNonNull(shape, "shape");
+        if (fileBytes <= 0) {
+            throw new IllegalArgumentException("file size must be positive, got " + fileBytes);
+        }
+        double bytesPerWeight = (double) fileBytes / shape.parameterCount();
+        long embd = Math.round(shape.embeddingParameterCount() * bytesPerWeight);
+        // A separate output matrix has the embedding's shape; a tied one is the embedding itself.
+        long output = embd;
+        long stored = shape.tiedEmbeddings() ? embd : embd + output;
+        long perLayer = Math.max(0, fileBytes - stored) / shape.blockCount();
+        long[] layerWeights = new long[shape.blockCount()];
+        Arrays.fill(layerWeights, perLayer);
+        return new MemoryModel(shape.architecture(), shape.blockCount(), shape.embeddingLength(), shape.headCount(),
+                shape.keyLength() * shape.headCountKv(), shape.valueLength() * shape.headCountKv(),
+                shape.keyLength() * shape.headCount(), shape.tiedEmbeddings(), shape.vocabularySize(),
+                shape.feedForwardLength(), shape.contextLength(), shape.slidingWindow(), layerWeights, embd, output,
+                0, 0, 1.0);
     }
 
     private static InvalidModelFileException missing(GgufFile file, String key) {

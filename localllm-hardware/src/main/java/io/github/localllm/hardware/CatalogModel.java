@@ -1,5 +1,6 @@
 package io.github.localllm.hardware;
 
+import io.github.localllm.gguf.ModelShape;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +20,12 @@ import java.util.Set;
  * @param contextLength the context length the model was trained for, in tokens
  * @param license the licence's SPDX id, or the model's own licence name where it has no SPDX id
  * @param files the files, one per quantization, smallest first
+ * @param shape the architecture's hyperparameters, when the catalog states them; they let the fit
+ *        planner estimate a load before anything is downloaded
  */
 public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository,
                            String architecture, long parameterCount, int contextLength, String license,
-                           List<CatalogFile> files) {
+                           List<CatalogFile> files, Optional<ModelShape> shape) {
 
     /** Copies the collections, sorts the files smallest first and checks no part is missing. */
     public CatalogModel {
@@ -32,6 +35,7 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(license, "license");
+        Objects.requireNonNull(shape, "shape");
         files = files.stream().sorted(Comparator.comparingLong(CatalogFile::sizeBytes)).toList();
         if (tasks.isEmpty() || files.isEmpty()) {
             throw new IllegalArgumentException("model " + id + " needs at least one task and one file");
@@ -39,6 +43,25 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
         if (parameterCount <= 0 || contextLength <= 0) {
             throw new IllegalArgumentException("model " + id + " needs a positive parameter count and context length");
         }
+    }
+
+    /**
+     * A model without a stated shape.
+     *
+     * @param id the catalog's stable name for the model
+     * @param displayName a name to show people
+     * @param tasks what the model is for
+     * @param repository the Hugging Face repository holding the GGUF files
+     * @param architecture the GGUF {@code general.architecture}
+     * @param parameterCount the number of weights
+     * @param contextLength the trained context, in tokens
+     * @param license the licence
+     * @param files the files
+     */
+    public CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository, String architecture,
+                        long parameterCount, int contextLength, String license, List<CatalogFile> files) {
+        this(id, displayName, tasks, repository, architecture, parameterCount, contextLength, license, files,
+                Optional.empty());
     }
 
     /** @param task a task @return whether the model is meant for it */

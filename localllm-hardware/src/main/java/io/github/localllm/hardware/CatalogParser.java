@@ -1,6 +1,7 @@
 package io.github.localllm.hardware;
 
 import io.github.localllm.ConfigurationException;
+import io.github.localllm.gguf.ModelShape;
 import io.github.localllm.internal.Json;
 
 import java.math.BigDecimal;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,7 +28,9 @@ final class CatalogParser {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "updated", "description", "replaceDefault", "models");
     private static final Set<String> MODEL_KEYS = Set.of("id", "name", "tasks", "repository", "architecture",
-            "parameters", "contextLength", "license", "notes", "files");
+            "parameters", "contextLength", "license", "notes", "files", "shape");
+    private static final Set<String> SHAPE_KEYS = Set.of("blockCount", "embeddingLength", "headCount", "headCountKv",
+            "keyLength", "valueLength", "feedForwardLength", "vocabularySize", "slidingWindow", "tiedEmbeddings");
     private static final Set<String> FILE_KEYS = Set.of("quantization", "fileName", "sizeBytes", "sha256");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -137,8 +141,34 @@ final class CatalogParser {
             }
             files.add(file);
         }
+        Optional<ModelShape> shape = m.containsKey("shape")
+                ? Optional.of(shape(m.get("shape"), where, architecture, context)) : Optional.empty();
         return new CatalogModel(id, name, tasks, repository, architecture, parameters, (int) context, license,
-                files);
+                files, shape);
+    }
+
+    private ModelShape shape(Object value, String where, String architecture, long context) {
+        Map<String, Object> s = object(value, where + " shape");
+        checkKeys(s, SHAPE_KEYS, where + " shape");
+        long blocks = wholeNumber(s, "blockCount", where, "shape.blockCount", true).orElseThrow();
+        if (blocks > Integer.MAX_VALUE) {
+            throw fail(where, "shape.blockCount", "is too large: " + blocks);
+        }
+        long embd = wholeNumber(s, "embeddingLength", where, "shape.embeddingLength", true).orElseThrow();
+        long heads = wholeNumber(s, "headCount", where, "shape.headCount", true).orElseThrow();
+        // The GGUF defaults: K/V heads as many as query heads, heads embeddingLength / headCount wide.
+        long kvHeads = wholeNumber(s, "headCountKv", where, "shape.headCountKv", false).orElse(heads);
+        long keyLength = wholeNumber(s, "keyLength", where, "shape.keyLength", false).orElse(embd / heads);
+        long valueLength = wholeNumber(s, "valueLength", where, "shape.valueLength", false).orElse(keyLength);
+        if (keyLength <= 0) {
+            throw fail(where, "shape.keyLength", "is missing and embeddingLength / headCount is 0; state it");
+        }
+        long ff = wholeNumber(s, "feedForwardLength", where, "shape.feedForwardLength", true).orElseThrow();
+        long vocab = wholeNumber(s, "vocabularySize", where, "shape.vocabularySize", true).orElseThrow();
+        Optional<Long> window = wholeNumber(s, "slidingWindow", where, "shape.slidingWindow", false);
+        boolean tied = bool(s, "tiedEmbeddings", where, "shape.tiedEmbeddings").orElse(false);
+        return new ModelShape(architecture, (int) blocks, embd, heads, kvHeads, keyLength, valueLength, ff, vocab,
+                OptionalLong.of(context), window.map(OptionalLong::of).orElse(OptionalLong.empty()), tied);
     }
 
     private CatalogFile file(Object value, String where, String field, long parameters) {
@@ -216,12 +246,16 @@ final class CatalogParser {
     }
 
     private Optional<Boolean> bool(Map<String, Object> map, String key, String where) {
+        return bool(map, key, where, key);
+    }
+
+    private Optional<Boolean> bool(Map<String, Object> map, String key, String where, String field) {
         Object v = map.get(key);
         if (v == null) {
             return Optional.empty();
         }
         if (!(v instanceof Boolean b)) {
-            throw fail(where, key, "must be true or false, found " + describe(v));
+            throw fail(where, field, "must be true or false, found " + describe(v));
         }
         return Optional.of(b);
     }

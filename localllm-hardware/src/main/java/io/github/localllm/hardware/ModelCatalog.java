@@ -41,6 +41,18 @@ import java.util.Optional;
  *     "contextLength": 32768,           // required trained context, tokens
  *     "license": "Apache-2.0",          // required SPDX id or the model's licence name
  *     "notes": "...",                   // optional
+ *     "shape": {                        // optional: architecture hyperparameters (config.json / GGUF)
+ *       "blockCount": 24,               // required in a shape: num_hidden_layers
+ *       "embeddingLength": 896,         // required: hidden_size
+ *       "headCount": 14,                // required: num_attention_heads
+ *       "headCountKv": 2,               // optional, default headCount: num_key_value_heads
+ *       "keyLength": 64,                // optional, default embeddingLength / headCount: head_dim
+ *       "valueLength": 64,              // optional, default keyLength
+ *       "feedForwardLength": 4864,      // required: intermediate_size
+ *       "vocabularySize": 151936,       // required: vocab_size
+ *       "slidingWindow": 1024,          // optional: window of sliding-window layers
+ *       "tiedEmbeddings": true          // optional, default false: no separate output matrix
+ *     },
  *     "files": [{
  *       "quantization": "Q4_K_M",       // required: Q4_K_M, Q5_K_M, Q6_K, Q8_0, F16, ...
  *       "fileName": "qwen2.5-0.5b-instruct-q4_k_m.gguf", // required path in the repository
@@ -53,7 +65,8 @@ import java.util.Optional;
  * A file without {@code sizeBytes} gets an estimate (parameters × typical bits per weight of its
  * quantization) and {@link CatalogFile#sizeApproximate()} set, so an estimate is never taken for a
  * published value. Unknown keys, unknown quantizations or architectures, malformed hashes and
- * non-positive numbers are errors naming the file, the entry and the field.
+ * non-positive numbers are errors naming the file, the entry and the field. A {@code shape} lets
+ * {@link #recommend(HardwareProfile, ModelTask)} plan a load of a file not downloaded yet.
  *
  * <h2>User catalog</h2>
  * {@link #forConfig} reads the file named by the configuration key {@value #CONFIG_KEY} (a path, relative
@@ -223,6 +236,22 @@ public final class ModelCatalog {
                         .thenComparing(Comparator.comparingInt(CatalogModel::contextLength).reversed())
                         .thenComparing(CatalogModel::id))
                 .toList();
+    }
+
+    /**
+     * The best model for a task that runs on a machine, with its load plan: the largest candidate whose
+     * file plans as runnable and better than marginal on the in-process engine (see {@link PlanFitCheck}),
+     * each model's files tried in {@link QuantizationPreference#BALANCED} order. Models without a
+     * {@link CatalogModel#shape() shape} cannot be planned and are passed over with a size-only verdict;
+     * {@link CatalogRecommender#byMemory} judges every model by size alone.
+     *
+     * @param profile the machine
+     * @param task what the model is for
+     * @return the choice with its plan, or why nothing fits
+     */
+    public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task) {
+        return new CatalogRecommender<>(this, new PlanFitCheck(profile, InferenceEngine.LLAMA_CPP_IN_PROCESS),
+                QuantizationPreference.BALANCED).recommend(task);
     }
 
     @Override

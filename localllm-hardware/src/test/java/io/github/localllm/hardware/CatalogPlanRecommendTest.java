@@ -1,0 +1,112 @@
+package io.github.localllm.hardware;
+
+import static io.github.localllm.hardware.CatalogProfiles.GIB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.localllm.ConfigurationException;
+import org.junit.jupiter.api.Test;
+
+/** {@link ModelCatalog#recommend}: the best catalog model with a load plan from its shape and file size. */
+class CatalogPlanRecommendTest {
+    private final ModelCatalog catalog = ModelCatalog.defaultCatalog();
+
+    @Test
+    void an8GbLaptopWithoutGpuGetsASmallModelWithACpuPlan() {
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.laptop8GbNoGpu(), ModelTask.CHAT);
+
+        Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
+        assertThat(choice.model().parameterCount()).isBetween(1_000_000_000L, 5_000_000_000L);
+        assertThat(choice.model().shape()).isPresent();
+        FitPlan plan = choice.fit();
+        assertThat(plan.mode()).isEqualTo(InferenceMode.CPU);
+        assertThat(plan.gpuLayers()).isZero();
+        assertThat(plan.engine()).isEqualTo(InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        assertThat(plan.runnable()).isTrue();
+        assertThat(plan.compatibility()).isNotIn(CompatibilityLevel.MARGINAL, CompatibilityLevel.UNKNOWN);
+        assertThat(plan.contextSize()).isLessThanOrEqualTo(PlanFitCheck.MAX_TARGET_CONTEXT);
+        assertThat(choice.reason()).startsWith("fits as planned").contains(plan.explanation());
+        assertThat(r.passedOver()).extracting(rej -> rej.model().id()).contains("llama-3.3-70b-instruct");
+    }
+
+    @Test
+    void a4090WithTheInProcessEngineIsPlannedForTheCpuOnLinux() {
+        // The in-process engine's Linux native is a CPU build: the CUDA card cannot be used, so RAM decides.
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.desktopWith24GbGpu(), ModelTask.CHAT);
+
+        Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
+        FitPlan plan = choice.fit();
+        assertThat(plan.engine()).isEqualTo(InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        assertThat(plan.mode()).isEqualTo(InferenceMode.CPU);
+        assertThat(plan.gpuLayers()).isZero();
+        assertThat(plan.memory().deviceBytes()).isZero();
+        assertThat(plan.memory().hostBytes()).isLessThan(20 * GIB);
+        assertThat(choice.model().parameterCount()).as("20 GiB of RAM holds more than the 8 GB laptop's pick")
+                .isGreaterThanOrEqualTo(7_000_000_000L);
+        assertThat(r.passedOver()).extracting(rej -> rej.model().id()).contains("llama-3.3-70b-instruct");
+    }
+
+    @Test
+    void a4GbMachineGetsATinyModelThatFitsItsFreeRam() {
+        // The plan counts what an 8K-token load needs, less than the size check's flat 1 GiB headroom:
+        // a 1B model at Q4_K_M fits 1.8 GiB.
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.small4Gb((long) (1.8 * GIB)), ModelTask.CHAT);
+
+        Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
+        assertThat(choice.model().parameterCount()).isLessThanOrEqualTo(1_500_000_000L);
+        assertThat(choice.fit().mode()).isEqualTo(InferenceMode.CPU);
+        assertThat(choice.fit().memory().hostBytes()).isLessThan((long) (1.8 * GIB));
+    }
+
+    @Test
+    void tooLittleRamGivesNothingAndAClearReason() {
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.small4Gb(GIB / 2), ModelTask.CHAT);
+
+        assertThat(r.found()).isFalse();
+        assertThat(r.explanation()).startsWith("No chat model in the catalog fits this machine")
+                .contains("Qwen2.5 0.5B Instruct").contains("does not fit well enough");
+    }
+
+    @Test
+    void modelsWithoutAShapeArePassedOverWithTheSizeOnlyVerdict() {
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.desktopWith24GbGpu(), ModelTask.CODE);
+
+        assertThat(r.passedOver()).filteredOn(rej -> rej.model().shape().isEmpty()).isNotEmpty()
+                .allSatisfy(rej -> assertThat(rej.reason()).contains("no architecture shape")
+                        .contains("judged by file size only"));
+    }
+
+    @Test
+    void theBundledShapesAreParsed() {
+        CatalogModel qwen = catalog.model("qwen2.5-0.5b-instruct").orElseThrow();
+        var shape = qwen.shape().orElseThrow();
+        assertThat(shape.blockCount()).isEqualTo(24);
+        assertThat(shape.keyLength()).as("896 / 14").isEqualTo(64);
+        assertThat(shape.tiedEmbeddings()).isTrue();
+        assertThat(shape.contextLength()).hasValue(32768);
+        var gemma = catalog.model("gemma-3-4b-it").orElseThrow().shape().orElseThrow();
+        assertThat(gemma.keyLength()).isEqualTo(256);
+        assertThat(gemma.slidingWindow()).hasValue(1024);
+        assertThat(gemma.architecture()).isEqualTo("gemma3");
+    }
+
+    @Test
+    void aShapeWithANonPositiveOrUnknownFieldIsRejected() {
+        String bad = """
+                {"version": 1, "updated": "2026-11-22", "models": [{"id": "m", "name": "M", "tasks": ["chat"],
+                 "repository": "o/m", "architecture": "llama", "parameters": 1000, "contextLength": 512,
+                 "license": "MIT", "shape": {%s},
+                 "files": [{"quantization": "Q4_K_M", "fileName": "m.gguf", "sizeBytes": 1000}]}]}""";
+        String ok = "\"blockCount\": 2, \"embeddingLength\": 64, \"headCount\": 4, \"feedForwardLength\": 128,"
+                + " \"vocabularySize\": 256";
+        assertThat(ModelCatalog.parse(bad.formatted(ok), "test").models().get(0).shape()).isPresent();
+        assertThatThrownBy(() -> ModelCatalog.parse(bad.formatted(ok.replace("\"headCount\": 4", "\"headCount\": 0")),
+                "test")).isInstanceOf(ConfigurationException.class).hasMessageContaining("shape.headCount")
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> ModelCatalog.parse(bad.formatted(ok + ", \"layers\": 3"), "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("layers");
+        assertThatThrownBy(() -> ModelCatalog.parse(bad.formatted(ok.replace("\"blockCount\": 2, ", "")), "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("shape.blockCount")
+                .hasMessageContaining("missing");
+    }
+}
