@@ -287,7 +287,7 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             ConfigEnvironment env = environment == null ? ConfigEnvironment.system() : environment;
             LocalLlmConfig config = LocalLlmConfig.load(explicit, Map.of(), env);
             if (autoDetect) {
-                config = LocalLlmConfig.load(explicit, autoConfigure(config), env);
+                config = config.withAutoDetected(autoConfigure(config));
             }
             String modelRef = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
                     "no model given; call model(Path.of(\"model.gguf\")) on the builder, or set LOCALLLM_MODEL"

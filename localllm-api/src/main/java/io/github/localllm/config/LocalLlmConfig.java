@@ -77,6 +77,20 @@ public final class LocalLlmConfig {
         return new LocalLlmConfig(Map.copyOf(merged));
     }
 
+    /**
+     * Adds the lowest layer to an already loaded configuration, without reading the other
+     * layers again: each value applies only where no other layer sets its key.
+     *
+     * @param autoDetected values the SDK chose, by key
+     * @return the configuration with those values beneath all others
+     */
+    public LocalLlmConfig withAutoDetected(Map<String, String> autoDetected) {
+        Map<String, ConfigValue> merged = new TreeMap<>();
+        autoDetected.forEach((k, v) -> put(merged, k, v, ConfigSource.AUTO_DETECTED, "auto-detected"));
+        merged.putAll(values);
+        return new LocalLlmConfig(Map.copyOf(merged));
+    }
+
     /** @return a configuration with no values, for tests and embedding */
     public static LocalLlmConfig empty() {
         return new LocalLlmConfig(Map.of());

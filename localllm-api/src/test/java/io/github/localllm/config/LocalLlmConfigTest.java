@@ -273,4 +273,17 @@ class LocalLlmConfigTest {
         assertThat(system.userConfigFile().endsWith(Path.of("localllm", "config.json"))).isTrue();
         assertThat(system.systemProperties()).containsEntry("java.version", System.getProperty("java.version"));
     }
+
+    @Test
+    void autoDetectedValuesAddedLaterStayBeneathEveryOtherLayer() throws IOException {
+        userFile("{\"threads\": 4}");
+        LocalLlmConfig config = load(Map.of("backend", "llamacpp"), Map.of())
+                .withAutoDetected(Map.of("threads", "2", "backend", "other", "context.size", "8192"));
+        assertThat(config.value("threads").orElseThrow().source()).isEqualTo(ConfigSource.USER_FILE);
+        assertThat(config.get("backend")).contains("llamacpp");
+        assertThat(config.value("context.size").orElseThrow().source()).isEqualTo(ConfigSource.AUTO_DETECTED);
+        assertThat(config).usingRecursiveComparison()
+                .isEqualTo(load(Map.of("backend", "llamacpp"),
+                        Map.of("threads", "2", "backend", "other", "context.size", "8192")));
+    }
 }

@@ -97,9 +97,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         }
         Path dir = config.get(ConfigKeys.MODELS_DIR).map(Path::of)
                 .orElse(HardwareDetector.Builder.DEFAULT_MODEL_DIRECTORY);
-        Recommendation<MemoryFit> recommendation = CatalogRecommender.byMemory(models, profile)
-                .recommend(ModelTask.CHAT);
-        Recommendation.Choice<MemoryFit> choice = recommendation.choice().orElseThrow(() ->
+        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT);
+        Recommendation.Choice<FitPlan> choice = recommendation.choice().orElseThrow(() ->
                 new InsufficientResourcesException("no model was configured and none in the catalog fits this"
                         + " machine: " + recommendation.explanation()));
         for (Path candidate : List.of(dir.resolve(choice.file().fileName()),

@@ -74,8 +74,8 @@ class HardwareAutoConfiguratorTest {
     @Test
     void withoutAModelAnInstalledRecommendationIsUsed() throws Exception {
         HardwareProfile profile = laptop(8 * GIB, dir);
-        Recommendation.Choice<MemoryFit> choice = CatalogRecommender.byMemory(ModelCatalog.defaultCatalog(), profile)
-                .recommend(ModelTask.CHAT).choice().orElseThrow();
+        Recommendation.Choice<FitPlan> choice = ModelCatalog.defaultCatalog().recommend(profile, ModelTask.CHAT)
+                .choice().orElseThrow();
         // A synthetic stand-in under the recommended file's name: the planner reads only its header.
         Path installed = dir.resolve(choice.file().fileName());
         SyntheticModel.tiny().write(installed);

@@ -19,7 +19,6 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.Tokenizer;
-import io.github.localllm.internal.GbnfValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -198,22 +197,7 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         } else {
             return Optional.empty();
         }
-        String grammar;
-        try {
-            grammar = LlamaModel.jsonSchemaToGrammar(schema);
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("llama.cpp cannot turn this JSON schema into a grammar: "
-                    + NativeFailures.describe(e) + "; simplify the schema", e);
-        }
-        // b4916's converter emits grammars its own parser rejects for some patterns (\d, for one),
-        // and a rejected grammar silently means unconstrained output.
-        try {
-            GbnfValidator.validate(grammar);
-        } catch (GbnfValidator.GbnfException e) {
-            throw new InvalidRequestException("llama.cpp turned this JSON schema into a grammar it cannot use ("
-                    + e.problem() + "); simplify the schema, e.g. write [0-9] instead of \\d in patterns", e);
-        }
-        return Optional.of(grammar);
+        return Optional.of(SchemaGrammars.of(schema));
     }
 
     @Override

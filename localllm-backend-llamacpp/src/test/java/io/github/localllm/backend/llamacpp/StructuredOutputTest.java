@@ -67,6 +67,11 @@ class StructuredOutputTest {
     }
 
     @Test
+    void aSchemasGrammarIsConvertedOnce() {
+        assertThat(SchemaGrammars.of(SCHEMA)).isSameAs(SchemaGrammars.of(SCHEMA)).contains("root ::=");
+    }
+
+    @Test
     void jsonModeGivesAnObject() {
         GenerationResult result = model.generate(GenerationRequest.builder().user("Answer in JSON.")
                 .responseFormat(ResponseFormat.json()).maxTokens(300)
