@@ -1,9 +1,11 @@
 /**
  * GGUF model files: a validating header reader, a streaming writer and a synthetic model builder.
- * Pure Java; nothing here touches native code, so it can vet a file before native code sees it.
+ * Pure Java; nothing here touches native code, so it can vet a file before native code sees it, or
+ * before it is downloaded: a remote header is read with HTTP range requests.
  */
 module io.github.localllm.gguf {
     requires transitive io.github.localllm;
+    requires transitive java.net.http;
 
     exports io.github.localllm.gguf;
 }

@@ -27,6 +27,21 @@ public class InvalidModelFileException extends LocalLlmException {
     }
 
     /**
+     * For model data that is not a local file, such as a remote file read over HTTP ranges.
+     *
+     * @param source what the bytes are, e.g. the URL without its query string
+     * @param field the structure being read when the problem was found
+     * @param offset the byte offset of that field, or {@code -1} when not applicable
+     * @param problem what is wrong, and what to do
+     */
+    public InvalidModelFileException(String source, String field, long offset, String problem) {
+        super(format(source, field, offset, problem));
+        this.file = null;
+        this.field = field;
+        this.offset = offset;
+    }
+
+    /**
      * @param file the file
      * @param problem what is wrong, and what to do
      * @param cause the underlying failure
@@ -39,8 +54,12 @@ public class InvalidModelFileException extends LocalLlmException {
     }
 
     private static String format(Path file, String field, long offset, String problem) {
+        return format(file == null ? "model data" : file.toString(), field, offset, problem);
+    }
+
+    private static String format(String source, String field, long offset, String problem) {
         StringBuilder sb = new StringBuilder();
-        sb.append(file == null ? "model data" : file.toString());
+        sb.append(source);
         if (field != null) {
             sb.append(": ").append(field);
         }

@@ -3,6 +3,7 @@ package io.github.localllm.gguf;
 import io.github.localllm.InvalidModelFileException;
 import io.github.localllm.ModelNotFoundException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,23 @@ public record GgufFile(int version, long alignment, long tensorDataOffset, long 
                     + "); check that it is readable by this user", e);
         }
         try (source) {
+            return read(source);
+        }
+    }
+
+    /**
+     * Reads and validates the header of a remote GGUF file with HTTP range requests, without
+     * downloading its tensors. See {@link GgufSource#http(java.net.http.HttpClient, URI, java.util.Map, java.time.Duration)}
+     * to pass an access token, a client or a time limit.
+     *
+     * @param uri the file's download address, e.g. {@code https://huggingface.co/<repo>/resolve/<revision>/<file>.gguf}
+     * @return its header
+     * @throws ModelNotFoundException if the server says the file does not exist or is not accessible
+     * @throws io.github.localllm.ModelDownloadException if the server cannot be reached, times out, fails or does not serve ranges
+     * @throws InvalidModelFileException if the bytes are not a valid GGUF file
+     */
+    public static GgufFile read(URI uri) {
+        try (GgufSource source = GgufSource.http(uri)) {
             return read(source);
         }
     }

@@ -485,7 +485,9 @@ final class GgufReader {
     }
 
     private InvalidModelFileException invalid(String field, long offset, String problem) {
-        return new InvalidModelFileException(file, field, offset, problem);
+        return file != null
+                ? new InvalidModelFileException(file, field, offset, problem)
+                : new InvalidModelFileException(source.description(), field, offset, problem);
     }
 
     static long alignUp(long x, long alignment) {

@@ -1,17 +1,25 @@
 package io.github.localllm.gguf;
 
+import io.github.localllm.ModelDownloadException;
+import io.github.localllm.ModelNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Random-access bytes of a GGUF file with a known total size: a local file, a channel, an
- * in-memory array, or (later) HTTP range requests. The reader asks only for header bytes.
+ * in-memory array, or a remote file read with HTTP range requests. The reader asks only for
+ * header bytes, so a remote model can be vetted and planned before it is downloaded.
  */
 public interface GgufSource extends AutoCloseable {
 
@@ -31,6 +39,11 @@ public interface GgufSource extends AutoCloseable {
     /** @return the local file these bytes come from, when there is one (used in error messages) */
     default Optional<Path> path() {
         return Optional.empty();
+    }
+
+    /** @return what these bytes are, for error messages: the file, the address without its query, or "model data" */
+    default String description() {
+        return path().map(Path::toString).orElse("model data");
     }
 
     /** Releases the underlying resource; never throws a checked exception. */
@@ -56,6 +69,42 @@ public interface GgufSource extends AutoCloseable {
      */
     static GgufSource of(SeekableByteChannel channel) {
         return new ChannelSource(channel, null);
+    }
+
+    /**
+     * Opens a remote file for reading with HTTP range requests, with a 30 s time limit per request
+     * and no extra headers. See {@link #http(HttpClient, URI, Map, Duration)}.
+     *
+     * @param uri the file's download address, e.g. {@code https://huggingface.co/<repo>/resolve/<revision>/<file>.gguf}
+     * @return the source, its size already known
+     * @throws ModelNotFoundException if the server says the file does not exist or is not accessible (HTTP 401/403/404)
+     * @throws ModelDownloadException if the server cannot be reached, times out, fails, or does not serve ranges
+     */
+    static GgufSource http(URI uri) {
+        return http(DefaultHttpClient.INSTANCE, uri, Map.of(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Opens a remote file for reading with HTTP range requests. The first request (the first
+     * megabyte) is made now, to learn the file's size; later reads fetch growing chunks, so reading
+     * a header costs a few requests. Redirects are followed by the source itself: {@code headers}
+     * named Authorization, Cookie or Proxy-Authorization are sent only to the first address's host,
+     * never to the CDN host a redirect leads to, and HTTPS is never followed to HTTP. Give a
+     * client whose redirect policy is {@link HttpClient.Redirect#NEVER}, or credentials may follow
+     * the client's own redirects.
+     *
+     * @param client the client to send with (proxy, SSL and executor settings are its own)
+     * @param uri the file's download address (http or https)
+     * @param headers extra request headers, such as {@code Authorization: Bearer <token>} for a gated repository; never logged
+     * @param timeout the time limit for each request's answer (the body may take as long again)
+     * @return the source, its size already known; reads may throw the exceptions below
+     * @throws IllegalArgumentException if the address is not http(s) or the timeout is not positive
+     * @throws ModelNotFoundException if the server says the file does not exist or is not accessible (HTTP 401/403/404)
+     * @throws ModelDownloadException if the server cannot be reached, times out, fails, or does not serve ranges
+     */
+    static GgufSource http(HttpClient client, URI uri, Map<String, String> headers, Duration timeout) {
+        return HttpRangeSource.open(Objects.requireNonNull(client, "client"), Objects.requireNonNull(uri, "uri"),
+                Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
