@@ -31,7 +31,10 @@ public record FitRequest(MemoryModel model, Integer targetContext, int parallel,
         return new Builder(model);
     }
 
-    /** @param file a GGUF header @return a builder for that model */
+    /**
+     * @param file a GGUF header, of a local file or of a remote one read with {@link GgufFile#read(java.net.URI)}
+     * @return a builder for that model
+     */
     public static Builder builder(GgufFile file) {
         return new Builder(MemoryModel.of(file));
     }
