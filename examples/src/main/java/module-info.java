@@ -1,12 +1,13 @@
 /**
  * Runnable examples of the localllm SDK. The engine is found through
  * {@link java.util.ServiceLoader}; the quick start also writes synthetic models, so it
- * reads the GGUF module directly.
+ * reads the GGUF module directly; WillItRun asks the hardware module for a load plan.
  */
 module io.github.localllm.examples {
     requires io.github.localllm;
     requires io.github.localllm.gguf;
     requires io.github.localllm.backend.llamacpp;
+    requires io.github.localllm.hardware;
 
     exports io.github.localllm.examples;
 }

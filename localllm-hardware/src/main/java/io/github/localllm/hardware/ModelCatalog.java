@@ -82,6 +82,7 @@ import java.util.Optional;
 public final class ModelCatalog {
     /** The configuration key naming a user catalog file. */
     public static final String CONFIG_KEY = "catalog";
+    private static final double[] SPEED_FLOORS = {PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND, 5, 2, 0};
     /** The name of the user catalog file in the user configuration directory. */
     public static final String USER_FILE_NAME = "catalog.json";
 
@@ -241,7 +242,11 @@ public final class ModelCatalog {
     /**
      * The best model for a task that runs on a machine, with its load plan: the largest candidate whose
      * file plans as runnable and better than marginal on the in-process engine (see {@link PlanFitCheck}),
-     * each model's files tried in {@link QuantizationPreference#BALANCED} order. Models without a
+     * each model's files tried in {@link QuantizationPreference#BALANCED} order. For chat and code the
+     * plan must also promise interactive speed, {@value PlanFitCheck#INTERACTIVE_TOKENS_PER_SECOND}
+     * tokens/s or more: a 27B model that fits in 24 GB of RAM but answers at 3 tokens/s is passed over for
+     * a 7B one. On a machine where nothing is that fast, the floor steps down (5, 2 tokens/s, then none),
+     * so the answer is the largest model among the fastest that fit. Embedding models have no floor. Models without a
      * {@link CatalogModel#shape() shape} cannot be planned and are passed over with a size-only verdict;
      * {@link CatalogRecommender#byMemory} judges every model by size alone.
      *
@@ -250,8 +255,24 @@ public final class ModelCatalog {
      * @return the choice with its plan, or why nothing fits
      */
     public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task) {
-        return new CatalogRecommender<>(this, new PlanFitCheck(profile, InferenceEngine.LLAMA_CPP_IN_PROCESS),
-                QuantizationPreference.BALANCED).recommend(task);
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(task, "task");
+        if (task == ModelTask.EMBEDDING) {
+            return recommend(profile, task, 0);
+        }
+        Recommendation<FitPlan> r = null;
+        for (double floor : SPEED_FLOORS) {
+            r = recommend(profile, task, floor);
+            if (r.found()) {
+                return r;
+            }
+        }
+        return r;
+    }
+
+    private Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, double minTokensPerSecond) {
+        return new CatalogRecommender<>(this, new PlanFitCheck(profile, InferenceEngine.LLAMA_CPP_IN_PROCESS,
+                minTokensPerSecond), QuantizationPreference.BALANCED).recommend(task);
     }
 
     @Override

@@ -70,9 +70,9 @@ public record Recommendation<T>(ModelTask task, Optional<Choice<T>> choice, List
         if (choice.isPresent()) {
             Choice<T> c = choice.get();
             String text = "Recommended " + taskName + " model: " + c.model().displayName() + " ("
-                    + c.model().repository() + ", " + c.file() + "); it " + c.reason() + ".";
+                    + c.model().repository() + ", " + c.file() + "); it " + sentence(c.reason());
             if (!passedOver.isEmpty()) {
-                text += " Larger models do not fit: " + passedOver.stream()
+                text += " Larger models were passed over as too large or too slow here: " + passedOver.stream()
                         .map(r -> r.model().id()).collect(Collectors.joining(", ")) + ".";
             }
             return text;
@@ -82,7 +82,11 @@ public record Recommendation<T>(ModelTask task, Optional<Choice<T>> choice, List
         }
         Rejection smallest = passedOver.get(passedOver.size() - 1);
         return "No " + taskName + " model in the catalog fits this machine. The smallest, "
-                + smallest.model().displayName() + " (" + smallest.file() + "), " + smallest.reason()
-                + ". Free memory by closing other programs, or use a remote engine.";
+                + smallest.model().displayName() + " (" + smallest.file() + "), " + sentence(smallest.reason())
+                + " Free memory by closing other programs, or use a remote engine.";
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 }

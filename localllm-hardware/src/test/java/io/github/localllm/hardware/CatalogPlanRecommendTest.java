@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.ConfigurationException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link ModelCatalog#recommend}: the best catalog model with a load plan from its shape and file size. */
@@ -44,6 +45,68 @@ class CatalogPlanRecommendTest {
         assertThat(choice.model().parameterCount()).as("20 GiB of RAM holds more than the 8 GB laptop's pick")
                 .isGreaterThanOrEqualTo(7_000_000_000L);
         assertThat(r.passedOver()).extracting(rej -> rej.model().id()).contains("llama-3.3-70b-instruct");
+    }
+
+    @Test
+    void aModelThatFitsButAnswersTooSlowlyIsPassedOverForTheLargestFastEnoughOne() {
+        // 32 GiB of RAM and no GPU: Gemma 3 27B fits in memory but is bound near 3 tokens/s by RAM bandwidth.
+        Recommendation<FitPlan> r = catalog.recommend(CatalogProfiles.machine(32 * GIB, 30 * GIB, List.of()),
+                ModelTask.CHAT);
+
+        Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
+        assertThat(choice.fit().expectedTokensPerSecond()).isPresent();
+        assertThat(choice.fit().expectedTokensPerSecond().getAsDouble())
+                .isGreaterThanOrEqualTo(PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND);
+        assertThat(choice.model().parameterCount()).isGreaterThanOrEqualTo(7_000_000_000L);
+        assertThat(r.passedOver()).filteredOn(rej -> rej.model().id().equals("gemma-3-27b-it")).singleElement()
+                .satisfies(rej -> assertThat(rej.reason()).startsWith("fits, but is too slow: about ")
+                        .contains("below the 10 tokens/s wanted"));
+        assertThat(r.explanation()).contains("passed over as too large or too slow").doesNotContain("..");
+    }
+
+    @Test
+    void whenNothingIsFastEnoughTheFloorStepsDownInsteadOfRecommendingNothing() {
+        ModelCatalog onlyBig = ModelCatalog.parse("""
+                {"version": 1, "updated": "2026-11-28", "replaceDefault": true, "models": [%s]}"""
+                .formatted(modelJson("gemma-3-27b-it")), "test");
+
+        Recommendation<FitPlan> r = onlyBig.recommend(CatalogProfiles.machine(32 * GIB, 30 * GIB, List.of()),
+                ModelTask.CHAT);
+
+        FitPlan plan = r.choice().orElseThrow().fit();
+        assertThat(plan.expectedTokensPerSecond().getAsDouble()).isLessThan(PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND);
+        assertThat(plan.runnable()).isTrue();
+    }
+
+    @Test
+    void embeddingModelsHaveNoSpeedFloor() {
+        PlanFitCheck strict = new PlanFitCheck(CatalogProfiles.laptop8GbNoGpu(), InferenceEngine.LLAMA_CPP_IN_PROCESS,
+                1_000_000);
+        CatalogModel nomic = catalog.model("nomic-embed-text-v1.5").orElseThrow();
+
+        assertThat(strict.check(nomic, nomic.files().get(0)).fitsMachine()).isFalse();
+        assertThat(catalog.recommend(CatalogProfiles.laptop8GbNoGpu(), ModelTask.EMBEDDING).found()).isTrue();
+        assertThatThrownBy(() -> new PlanFitCheck(CatalogProfiles.laptop8GbNoGpu(),
+                InferenceEngine.LLAMA_CPP_IN_PROCESS, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** One bundled entry as catalog JSON, read back from the bundled resource. */
+    private static String modelJson(String id) {
+        String all;
+        try (var in = ModelCatalog.class.getResourceAsStream("catalog.json")) {
+            all = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int start = all.lastIndexOf('{', all.indexOf("\"id\": \"" + id + "\""));
+        int depth = 0;
+        for (int i = start; i < all.length(); i++) {
+            depth += all.charAt(i) == '{' ? 1 : all.charAt(i) == '}' ? -1 : 0;
+            if (depth == 0) {
+                return all.substring(start, i + 1);
+            }
+        }
+        throw new IllegalStateException(id + " not found");
     }
 
     @Test

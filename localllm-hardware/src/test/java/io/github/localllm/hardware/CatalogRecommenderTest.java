@@ -22,7 +22,7 @@ class CatalogRecommenderTest {
         assertThat(choice.fit().requiredBytes()).isLessThanOrEqualTo(choice.fit().budgetBytes());
         assertThat(r.passedOver()).extracting(rej -> rej.model().id()).contains("qwen2.5-7b-instruct", "llama-3.3-70b-instruct");
         assertThat(r.explanation()).contains(choice.model().displayName()).contains("available RAM")
-                .contains("Larger models do not fit");
+                .contains("Larger models were passed over as too large or too slow here");
     }
 
     @Test
