@@ -36,6 +36,9 @@ final class HttpRangeSource implements GgufSource {
     static final int MAX_CHUNK = 16 << 20;
     static final int MAX_REDIRECTS = 5;
     private static final int ERROR_BODY_CAP = 4096;
+    // Hubs ask clients to name themselves; the version is the module's, when it is known.
+    private static final String USER_AGENT = "localllm/" + Optional.ofNullable(HttpRangeSource.class.getPackage()
+            .getImplementationVersion()).orElse("dev");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes \\*/(\\d+)");
 
@@ -222,6 +225,9 @@ final class HttpRangeSource implements GgufSource {
                 request.header(name, value);
             }
         });
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("User-Agent"))) {
+            request.header("User-Agent", USER_AGENT);
+        }
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request.build(), info -> info.statusCode() == 206
                 ? new CappedBody(MAX_CHUNK, true)
                 : new CappedBody(info.statusCode() >= 400 ? ERROR_BODY_CAP : 0, false));

@@ -42,6 +42,7 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, String> blobs = new ConcurrentHashMap<>();
     private final List<String> hubAuthorizations = new CopyOnWriteArrayList<>();
+    private final List<String> userAgents = new CopyOnWriteArrayList<>();
     private final List<String> cdnAuthorizations = new CopyOnWriteArrayList<>();
     private final List<String> cdnRanges = new CopyOnWriteArrayList<>();
     private final AtomicInteger hubRequests = new AtomicInteger();
@@ -81,6 +82,10 @@ final class FakeHub implements AutoCloseable {
         return hubAuthorizations;
     }
 
+    List<String> userAgents() {
+        return userAgents;
+    }
+
     List<String> cdnAuthorizations() {
         return cdnAuthorizations;
     }
@@ -101,6 +106,7 @@ final class FakeHub implements AutoCloseable {
         try (ex) {
             hubRequests.incrementAndGet();
             hubAuthorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            userAgents.add(String.valueOf(ex.getRequestHeaders().getFirst("User-Agent")));
             Matcher m = RESOLVE.matcher(ex.getRequestURI().getPath());
             Headers h = ex.getResponseHeaders();
             if (fault == Fault.REDIRECT_LOOP) {

@@ -77,6 +77,16 @@ class HttpRangeSourceTest {
                 .isEqualTo(MemoryModel.of(local).estimate(LoadSettings.builder(2048).build()));
         assertThat(hub.bytesServed()).isLessThan(model.length / 4);
         assertThat(hub.cdnRanges()).containsExactly("bytes=0-" + (HttpRangeSource.FIRST_CHUNK - 1));
+        assertThat(hub.userAgents()).singleElement().asString().startsWith("localllm/");
+    }
+
+    @Test
+    void aUserAgentOfTheCallersOwnIsKept() {
+        try (GgufSource source = open(Map.of("User-Agent", "my-app/2.1"), 16 * 1024, Duration.ofSeconds(10))) {
+            assertThat(source.size()).isEqualTo(model.length);
+        }
+
+        assertThat(hub.userAgents()).containsExactly("my-app/2.1");
     }
 
     @Test
