@@ -9,6 +9,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.backend.llamacpp;
     requires llama;
     requires jmh.core;
+    requires jdk.httpserver;
 
     // JMH instantiates the benchmark classes and its generated subclasses reflectively.
     opens io.github.localllm.benchmarks;
