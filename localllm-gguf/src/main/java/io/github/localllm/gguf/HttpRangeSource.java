@@ -119,9 +119,18 @@ final class HttpRangeSource implements GgufSource {
         boolean retried = false;
         while (true) {
             URI target = resolved != null ? resolved : origin;
-            Answer answer = follow(target, "bytes=" + start + "-" + end);
+            Answer answer = follow(target, "bytes=" + start + "-" + end, start == 0 ? length : 0);
             if (answer.status() == 206) {
                 accept(answer, start, length);
+                resolved = answer.uri();
+                fetches++;
+                return;
+            }
+            // Some servers answer a range covering the whole file with the file itself.
+            if (answer.status() == 200 && start == 0 && size < 0 && answer.body().length <= length) {
+                size = answer.body().length;
+                chunk = answer.body();
+                chunkStart = 0;
                 resolved = answer.uri();
                 fetches++;
                 return;
@@ -187,10 +196,11 @@ final class HttpRangeSource implements GgufSource {
                 + range + "'); the file is shorter than its header says, or changed while being read; retry");
     }
 
-    private Answer follow(URI first, String range) {
+    /** @param wholeFileCap the most bytes of a 200 answer worth keeping: the whole file if it is that small */
+    private Answer follow(URI first, String range, int wholeFileCap) {
         URI uri = first;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpResponse<byte[]> response = send(uri, range);
+            HttpResponse<byte[]> response = send(uri, range, wholeFileCap);
             int status = response.statusCode();
             if (status < 300 || status > 399 || status == 304) {
                 return new Answer(uri, response);
@@ -215,7 +225,7 @@ final class HttpRangeSource implements GgufSource {
                 + " times; the address loops, check it");
     }
 
-    private HttpResponse<byte[]> send(URI uri, String range) {
+    private HttpResponse<byte[]> send(URI uri, String range, int wholeFileCap) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
                 .header("Range", range)
                 .header("Accept-Encoding", "identity");
@@ -230,6 +240,7 @@ final class HttpRangeSource implements GgufSource {
         }
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request.build(), info -> info.statusCode() == 206
                 ? new CappedBody(MAX_CHUNK, true)
+                : info.statusCode() == 200 ? new CappedBody(wholeFileCap + 1, false)
                 : new CappedBody(info.statusCode() >= 400 ? ERROR_BODY_CAP : 0, false));
         try {
             // The request timeout covers only the wait for headers; this bounds a body that stalls.

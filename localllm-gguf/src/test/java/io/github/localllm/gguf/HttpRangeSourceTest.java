@@ -168,6 +168,24 @@ class HttpRangeSourceTest {
     }
 
     @Test
+    void aSmallFileSentWholeInsteadOfARangeIsAccepted(@TempDir Path dir) {
+        Path tiny = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(tiny);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(tiny);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        hub.put(REPO, "tiny.gguf", bytes).fault(FakeHub.Fault.IGNORE_RANGE);
+
+        GgufFile remote = GgufFile.read(hub.resolveUri(REPO, "tiny.gguf"));
+
+        assertThat(remote.tensors()).isEqualTo(GgufFile.read(tiny).tensors());
+        assertThat(remote.fileSize()).isEqualTo(bytes.length);
+    }
+
+    @Test
     void aBodyThatBreaksOffIsADownloadErrorNamingTheAddressWithoutItsSignature() {
         hub.fault(FakeHub.Fault.TRUNCATE);
 
