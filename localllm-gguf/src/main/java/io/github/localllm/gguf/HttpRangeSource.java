@@ -35,6 +35,12 @@ final class HttpRangeSource implements GgufSource {
     static final int FIRST_CHUNK = 1 << 20;
     static final int MAX_CHUNK = 16 << 20;
     static final int MAX_REDIRECTS = 5;
+    /**
+     * The most bytes one source fetches. Real headers stay well under it (a 262,144-token vocabulary
+     * with scores and merges is about 15 MB); a hostile one that declares a huge string or array is cut
+     * off here instead of streaming the whole file.
+     */
+    static final long MAX_BYTES = 64L << 20;
     private static final int ERROR_BODY_CAP = 4096;
     // Hubs ask clients to name themselves; the version is the module's, when it is known.
     private static final String USER_AGENT = "localllm/" + Optional.ofNullable(HttpRangeSource.class.getPackage()
@@ -48,6 +54,8 @@ final class HttpRangeSource implements GgufSource {
     private final Duration timeout;
     private final String label;
     private final int firstChunk;
+    private final long maxBytes;
+    private long fetched;
     private URI resolved;
     private long size = -1;
     private byte[] chunk = new byte[0];
@@ -55,8 +63,9 @@ final class HttpRangeSource implements GgufSource {
     private int fetches;
 
     private HttpRangeSource(HttpClient client, URI origin, Map<String, String> headers, Duration timeout,
-                            int firstChunk) {
+                            int firstChunk, long maxBytes) {
         this.firstChunk = firstChunk;
+        this.maxBytes = maxBytes;
         this.client = client;
         this.origin = origin;
         this.headers = Map.copyOf(headers);
@@ -65,12 +74,15 @@ final class HttpRangeSource implements GgufSource {
     }
 
     static HttpRangeSource open(HttpClient client, URI uri, Map<String, String> headers, Duration timeout) {
-        return open(client, uri, headers, timeout, FIRST_CHUNK);
+        return open(client, uri, headers, timeout, FIRST_CHUNK, MAX_BYTES);
     }
 
-    /** @param firstChunk the first request's length; later ones double up to {@link #MAX_CHUNK} */
+    /**
+     * @param firstChunk the first request's length; later ones double up to {@link #MAX_CHUNK}
+     * @param maxBytes the most bytes fetched in all
+     */
     static HttpRangeSource open(HttpClient client, URI uri, Map<String, String> headers, Duration timeout,
-                                int firstChunk) {
+                                int firstChunk, long maxBytes) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IllegalArgumentException("not an http(s) address: " + label(uri)
@@ -79,8 +91,8 @@ final class HttpRangeSource implements GgufSource {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        HttpRangeSource source = new HttpRangeSource(client, uri, headers, timeout, firstChunk);
-        source.fetch(0, firstChunk);
+        HttpRangeSource source = new HttpRangeSource(client, uri, headers, timeout, firstChunk, maxBytes);
+        source.fetch(0, (int) Math.min(firstChunk, maxBytes));
         return source;
     }
 
@@ -96,7 +108,13 @@ final class HttpRangeSource implements GgufSource {
         }
         if (position < chunkStart || position >= chunkStart + chunk.length) {
             long want = Math.max(dst.remaining(), Math.min(MAX_CHUNK, (long) firstChunk << Math.min(fetches, 4)));
-            fetch(position, (int) Math.min(want, size - position));
+            long budget = maxBytes - fetched;
+            if (budget <= 0) {
+                throw new ModelDownloadException(label + ": reading its header took more than " + maxBytes
+                        + " bytes (at byte " + position + " of " + size + "), far beyond any real GGUF header, so the "
+                        + "file is unusual or hostile; download it and read it locally to inspect it");
+            }
+            fetch(position, (int) Math.min(Math.min(want, budget), size - position));
         }
         int offset = (int) (position - chunkStart);
         int n = Math.min(dst.remaining(), chunk.length - offset);
@@ -130,6 +148,7 @@ final class HttpRangeSource implements GgufSource {
             if (answer.status() == 200 && start == 0 && size < 0 && answer.body().length <= length) {
                 size = answer.body().length;
                 chunk = answer.body();
+                fetched += chunk.length;
                 chunkStart = 0;
                 resolved = answer.uri();
                 fetches++;
@@ -182,6 +201,7 @@ final class HttpRangeSource implements GgufSource {
         size = total;
         chunk = body;
         chunkStart = first;
+        fetched += body.length;
     }
 
     private void acceptUnsatisfiable(Answer answer, long start) {

@@ -58,7 +58,8 @@ class HttpRangeSourceTest {
     }
 
     private GgufSource open(Map<String, String> headers, int firstChunk, Duration timeout) {
-        return HttpRangeSource.open(CLIENT, hub.resolveUri(REPO, FILE), headers, timeout, firstChunk);
+        return HttpRangeSource.open(CLIENT, hub.resolveUri(REPO, FILE), headers, timeout, firstChunk,
+                HttpRangeSource.MAX_BYTES);
     }
 
     @Test
@@ -165,6 +166,19 @@ class HttpRangeSourceTest {
                 .isInstanceOf(ModelDownloadException.class)
                 .hasMessageContaining("does not serve byte ranges")
                 .hasMessageContaining("download it and read it locally");
+    }
+
+    @Test
+    void aHeaderThatNeedsMoreThanTheByteBudgetIsCutOff() {
+        // The 8192-token header needs more than 64 KiB; with that budget it reads like a hostile one.
+        try (GgufSource source = HttpRangeSource.open(CLIENT, hub.resolveUri(REPO, FILE), Map.of(),
+                Duration.ofSeconds(10), 16 * 1024, 64 * 1024)) {
+            assertThatThrownBy(() -> GgufFile.read(source))
+                    .isInstanceOf(ModelDownloadException.class)
+                    .hasMessageContaining("reading its header took more than 65536 bytes")
+                    .hasMessageContaining("download it and read it locally");
+        }
+        assertThat(hub.bytesServed()).isLessThanOrEqualTo(64 * 1024);
     }
 
     @Test
