@@ -87,7 +87,8 @@ public interface GgufSource extends AutoCloseable {
     /**
      * Opens a remote file for reading with HTTP range requests. The first request (the first
      * megabyte) is made now, to learn the file's size; later reads fetch growing chunks, so reading
-     * a header costs a few requests. Redirects are followed by the source itself: {@code headers}
+     * a header costs a few requests, and never more than 64 MiB in all (a hostile header that claims a
+     * huge string is cut off with a {@link ModelDownloadException}). Redirects are followed by the source itself: {@code headers}
      * named Authorization, Cookie or Proxy-Authorization are sent only to the first address's host,
      * never to the CDN host a redirect leads to, and HTTPS is never followed to HTTP. Give a
      * client whose redirect policy is {@link HttpClient.Redirect#NEVER}, or credentials may follow
