@@ -109,7 +109,13 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         }
         throw new ModelNotFoundException("no model was configured; for this machine the catalog recommends "
                 + choice.model().displayName() + " " + choice.file().quantization() + " (" + choice.reason() + ")."
-                + " Download " + choice.model().downloadUrl(choice.file()) + " into " + dir
-                + ", or set LOCALLLM_MODEL to a .gguf file you have");
+                + " Download " + choice.model().downloadUrl(choice.file()) + " (" + published(choice.file()) + ") into "
+                + dir + ", or set LOCALLLM_MODEL to a .gguf file you have");
+    }
+
+    /** What a manual download can be checked against. */
+    private static String published(CatalogFile file) {
+        String size = String.format(Locale.ROOT, "%s%,d bytes", file.sizeApproximate() ? "about " : "", file.sizeBytes());
+        return size + file.sha256().map(h -> ", SHA-256 " + h).orElse(", no published SHA-256");
     }
 }

@@ -68,7 +68,8 @@ class HardwareAutoConfiguratorTest {
                 ModelCatalog::defaultCatalog);
         assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODELS_DIR, dir.toString()))))
                 .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("recommends")
-                .hasMessageContaining("huggingface.co").hasMessageContaining(dir.toString());
+                .hasMessageContaining("huggingface.co").hasMessageContaining(dir.toString())
+                .hasMessageMatching("(?s).*\\.gguf \\((about )?[0-9,]+ bytes, (SHA-256 [0-9a-f]{64}|no published SHA-256)\\) into .*");
     }
 
     @Test
