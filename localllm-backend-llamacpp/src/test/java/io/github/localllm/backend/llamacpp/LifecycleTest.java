@@ -106,15 +106,20 @@ class LifecycleTest {
     void closingFromAnotherThreadStopsTheReader() throws Exception {
         GenerationStream stream = model.stream(greedy("Keep talking", null));
         CountDownLatch firstChunk = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         CompletableFuture<GenerationResult> reader = CompletableFuture.supplyAsync(() -> {
             for (GenerationChunk ignored : stream) {
                 firstChunk.countDown();
+                // Hold the reader until the close: left running, a random model can reach its
+                // end-of-sequence token first, and the test would prove nothing.
+                awaitQuietly(closed);
             }
             return stream.result();
         });
         assertThat(firstChunk.await(60, TimeUnit.SECONDS)).isTrue();
         stream.close();
-        assertThat(reader.get(60, TimeUnit.SECONDS).finishReason()).isIn(FinishReason.CANCELLED, FinishReason.LENGTH);
+        closed.countDown();
+        assertThat(reader.get(60, TimeUnit.SECONDS).finishReason()).isEqualTo(FinishReason.CANCELLED);
     }
 
     @Test
@@ -156,5 +161,13 @@ class LifecycleTest {
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> other.tokenizer().orElseThrow().tokenize("Hi"))
                 .isInstanceOf(LocalLlmException.class);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
