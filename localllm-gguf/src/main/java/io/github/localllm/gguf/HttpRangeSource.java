@@ -45,8 +45,8 @@ final class HttpRangeSource implements GgufSource {
     // Hubs ask clients to name themselves; the version is the module's, when it is known.
     private static final String USER_AGENT = "localllm/" + Optional.ofNullable(HttpRangeSource.class.getPackage()
             .getImplementationVersion()).orElse("dev");
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes \\*/(\\d+)");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes \\*/(\\d{1,18})");
 
     private final HttpClient client;
     private final URI origin;
@@ -170,7 +170,7 @@ final class HttpRangeSource implements GgufSource {
     }
 
     private void accept(Answer answer, long start, int length) {
-        String range = answer.response().headers().firstValue("Content-Range").orElse("");
+        String range = abbreviate(answer.response().headers().firstValue("Content-Range").orElse(""));
         Matcher m = CONTENT_RANGE.matcher(range.trim());
         if (!m.matches()) {
             throw new ModelDownloadException(label + " answered 206 with the Content-Range '" + range
@@ -205,7 +205,7 @@ final class HttpRangeSource implements GgufSource {
     }
 
     private void acceptUnsatisfiable(Answer answer, long start) {
-        String range = answer.response().headers().firstValue("Content-Range").orElse("");
+        String range = abbreviate(answer.response().headers().firstValue("Content-Range").orElse(""));
         Matcher m = UNSATISFIED_RANGE.matcher(range.trim());
         if (size < 0 && start == 0 && m.matches()) {
             size = Long.parseLong(m.group(1));

@@ -35,7 +35,7 @@ final class FakeHub implements AutoCloseable {
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
 
     enum Fault { NONE, IGNORE_RANGE, TRUNCATE, STALL, WRONG_RANGE, RATE_LIMIT, SERVER_ERROR, EXPIRE_SIGNATURE_ONCE,
-        GROW_AFTER_FIRST, REDIRECT_LOOP, GATED }
+        GROW_AFTER_FIRST, REDIRECT_LOOP, GATED, HUGE_TOTAL }
 
     private final HttpServer hub;
     private final HttpServer cdn;
@@ -210,7 +210,8 @@ final class FakeHub implements AutoCloseable {
             }
             int length = (int) (last - first + 1);
             long shownFirst = fault == Fault.WRONG_RANGE ? first + 1 : first;
-            h.set("Content-Range", "bytes " + shownFirst + "-" + last + "/" + bytes.length);
+            h.set("Content-Range", "bytes " + shownFirst + "-" + last + "/"
+                    + (fault == Fault.HUGE_TOTAL ? "99999999999999999999999999" : Integer.toString(bytes.length)));
             ex.sendResponseHeaders(206, length);
             int sent = fault == Fault.TRUNCATE ? length / 2 : length;
             writeCounting(ex.getResponseBody(), bytes, (int) first, sent);

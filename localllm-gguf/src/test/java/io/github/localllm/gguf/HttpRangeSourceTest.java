@@ -220,6 +220,15 @@ class HttpRangeSourceTest {
     }
 
     @Test
+    void anOverflowingSizeInContentRangeIsRefused() {
+        hub.fault(FakeHub.Fault.HUGE_TOTAL);
+
+        assertThatThrownBy(() -> open(Map.of(), 16 * 1024, Duration.ofSeconds(10)))
+                .isInstanceOf(ModelDownloadException.class)
+                .hasMessageContaining("which is not 'bytes first-last/size'");
+    }
+
+    @Test
     void aServerThatStallsTimesOut() {
         hub.fault(FakeHub.Fault.STALL);
 
