@@ -2,6 +2,7 @@ package io.github.localllm.examples;
 
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.GgufSource;
 import io.github.localllm.hardware.CpuFeature;
 import io.github.localllm.hardware.FitPlan;
 import io.github.localllm.hardware.FitPlanner;
@@ -14,15 +15,18 @@ import io.github.localllm.hardware.ModelTask;
 import io.github.localllm.hardware.Reading;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * "Will this model run on my machine, and how should I load it?" Prints what the machine is and,
  * for a GGUF file or a GGUF download address, the load plan; with no argument, the catalog
  * model recommended for each task. Nothing is loaded or downloaded: a remote file's header is read
- * with HTTP range requests.
+ * with HTTP range requests ({@code HF_TOKEN} is sent to huggingface.co, for gated models).
  *
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests -Dwillitrun \
@@ -35,17 +39,19 @@ public final class WillItRun {
 
     /** @param args a .gguf path or an http(s) address, and optionally a context size */
     public static void main(String[] args) {
-        System.exit(run(args, HardwareDetector.create(), System.out, System.err));
+        System.exit(run(args, System.getenv(), HardwareDetector.create(), System.out, System.err));
     }
 
     /**
      * @param args a .gguf path or an http(s) address, and optionally a context size; none for recommendations
+     * @param env environment variables: {@code HF_TOKEN}, if set, is sent to huggingface.co for gated models
      * @param detector where the machine's description comes from
      * @param out where the report goes
      * @param err where problems go
      * @return the exit code: 0 when the model runs (or recommendations were printed), 1 when it does not, 2 on bad input
      */
-    public static int run(String[] args, HardwareDetector detector, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, HardwareDetector detector, PrintStream out,
+                          PrintStream err) {
         HardwareProfile machine = detector.detect();
         printMachine(machine, out);
         try {
@@ -54,7 +60,7 @@ public final class WillItRun {
                 return 0;
             }
             GgufFile header = args[0].startsWith("http://") || args[0].startsWith("https://")
-                    ? GgufFile.read(URI.create(args[0]))
+                    ? readRemote(URI.create(args[0]), env)
                     : GgufFile.read(Path.of(args[0]));
             FitRequest.Builder request = FitRequest.builder(header);
             if (args.length > 1) {
@@ -66,6 +72,17 @@ public final class WillItRun {
         } catch (LocalLlmException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        }
+    }
+
+    private static GgufFile readRemote(URI uri, Map<String, String> env) {
+        String token = env.get("HF_TOKEN");
+        Map<String, String> headers = token != null && !token.isBlank() && "huggingface.co".equalsIgnoreCase(uri.getHost())
+                ? Map.of("Authorization", "Bearer " + token.strip())
+                : Map.of();
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        try (GgufSource source = GgufSource.http(client, uri, headers, Duration.ofSeconds(30))) {
+            return GgufFile.read(source);
         }
     }
 
