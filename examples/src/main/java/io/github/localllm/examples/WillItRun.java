@@ -80,8 +80,7 @@ public final class WillItRun {
         Map<String, String> headers = token != null && !token.isBlank() && "huggingface.co".equalsIgnoreCase(uri.getHost())
                 ? Map.of("Authorization", "Bearer " + token.strip())
                 : Map.of();
-        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        try (GgufSource source = GgufSource.http(client, uri, headers, Duration.ofSeconds(30))) {
+        try (GgufSource source = GgufSource.http(HttpClient.newHttpClient(), uri, headers, Duration.ofSeconds(30))) {
             return GgufFile.read(source);
         }
     }

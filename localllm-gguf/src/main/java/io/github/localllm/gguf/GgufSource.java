@@ -90,16 +90,17 @@ public interface GgufSource extends AutoCloseable {
      * a header costs a few requests, and never more than 64 MiB in all (a hostile header that claims a
      * huge string is cut off with a {@link ModelDownloadException}). Redirects are followed by the source itself: {@code headers}
      * named Authorization, Cookie or Proxy-Authorization are sent only to the first address's host,
-     * never to the CDN host a redirect leads to, and HTTPS is never followed to HTTP. Give a
-     * client whose redirect policy is {@link HttpClient.Redirect#NEVER}, or credentials may follow
-     * the client's own redirects.
+     * never to the CDN host a redirect leads to, and HTTPS is never followed to HTTP. So the client
+     * must not follow redirects itself ({@link HttpClient.Redirect#NEVER}, the default of
+     * {@link HttpClient#newHttpClient()}).
      *
      * @param client the client to send with (proxy, SSL and executor settings are its own)
      * @param uri the file's download address (http or https)
      * @param headers extra request headers, such as {@code Authorization: Bearer <token>} for a gated repository; never logged
      * @param timeout the time limit for each request's answer (the body may take as long again)
      * @return the source, its size already known; reads may throw the exceptions below
-     * @throws IllegalArgumentException if the address is not http(s) or the timeout is not positive
+     * @throws IllegalArgumentException if the address is not http(s), the timeout is not positive, or the client
+     *         follows redirects
      * @throws ModelNotFoundException if the server says the file does not exist or is not accessible (HTTP 401/403/404)
      * @throws ModelDownloadException if the server cannot be reached, times out, fails, or does not serve ranges
      */

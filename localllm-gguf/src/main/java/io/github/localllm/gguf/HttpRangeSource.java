@@ -91,6 +91,12 @@ final class HttpRangeSource implements GgufSource {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
+        // A client that follows redirects itself would carry credentials to the CDN host.
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the client follows redirects (" + client.followRedirects()
+                    + "); give one with Redirect.NEVER, such as HttpClient.newHttpClient(): this source follows "
+                    + "redirects itself so that credentials stay on the first host");
+        }
         HttpRangeSource source = new HttpRangeSource(client, uri, headers, timeout, firstChunk, maxBytes);
         source.fetch(0, (int) Math.min(firstChunk, maxBytes));
         return source;
@@ -139,19 +145,12 @@ final class HttpRangeSource implements GgufSource {
             URI target = resolved != null ? resolved : origin;
             Answer answer = follow(target, "bytes=" + start + "-" + end, start == 0 ? length : 0);
             if (answer.status() == 206) {
-                accept(answer, start, length);
-                resolved = answer.uri();
-                fetches++;
+                keep(answer, start, checkedTotal(answer, start, length));
                 return;
             }
             // Some servers answer a range covering the whole file with the file itself.
             if (answer.status() == 200 && start == 0 && size < 0 && answer.body().length <= length) {
-                size = answer.body().length;
-                chunk = answer.body();
-                fetched += chunk.length;
-                chunkStart = 0;
-                resolved = answer.uri();
-                fetches++;
+                keep(answer, 0, answer.body().length);
                 return;
             }
             if (answer.status() == 416) {
@@ -169,7 +168,18 @@ final class HttpRangeSource implements GgufSource {
         }
     }
 
-    private void accept(Answer answer, long start, int length) {
+    /** Takes a good answer's bytes as the current chunk, and its address for the next requests. */
+    private void keep(Answer answer, long start, long total) {
+        size = total;
+        chunk = answer.body();
+        chunkStart = start;
+        fetched += chunk.length;
+        resolved = answer.uri();
+        fetches++;
+    }
+
+    /** Checks a 206 answer against the range asked for and the size seen so far; @return the file's size. */
+    private long checkedTotal(Answer answer, long start, int length) {
         String range = abbreviate(answer.response().headers().firstValue("Content-Range").orElse(""));
         Matcher m = CONTENT_RANGE.matcher(range.trim());
         if (!m.matches()) {
@@ -193,15 +203,12 @@ final class HttpRangeSource implements GgufSource {
             throw new ModelDownloadException(label + " changed while it was being read (it was " + size
                     + " bytes, now " + total + "); retry, or pin a revision instead of a branch");
         }
-        byte[] body = answer.body();
-        if (body.length != last - first + 1) {
-            throw new ModelDownloadException(label + ": the connection broke off after " + body.length
+        int received = answer.body().length;
+        if (received != last - first + 1) {
+            throw new ModelDownloadException(label + ": the connection broke off after " + received
                     + " of the " + (last - first + 1) + " bytes from byte " + first + "; check the network and retry");
         }
-        size = total;
-        chunk = body;
-        chunkStart = first;
-        fetched += body.length;
+        return total;
     }
 
     private void acceptUnsatisfiable(Answer answer, long start) {

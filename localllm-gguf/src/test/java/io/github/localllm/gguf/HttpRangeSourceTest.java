@@ -27,7 +27,7 @@ class HttpRangeSourceTest {
     private static final String REPO = "acme/Tiny-GGUF";
     private static final String FILE = "tiny-Q8_0.gguf";
     private static final String TOKEN = "hf_secretTOKEN123";
-    private static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static byte[] model;
     private static GgufFile local;
 
@@ -318,6 +318,10 @@ class HttpRangeSourceTest {
         assertThatThrownBy(() -> GgufSource.http(CLIENT, hub.resolveUri(REPO, FILE), Map.of(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout must be positive");
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        assertThatThrownBy(() -> GgufSource.http(following, hub.resolveUri(REPO, FILE), Map.of(), Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the client follows redirects (NORMAL)");
     }
 
     @Test

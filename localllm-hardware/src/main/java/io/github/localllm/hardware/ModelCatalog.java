@@ -82,9 +82,10 @@ import java.util.Optional;
 public final class ModelCatalog {
     /** The configuration key naming a user catalog file. */
     public static final String CONFIG_KEY = "catalog";
-    private static final double[] SPEED_FLOORS = {PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND, 5, 2, 0};
     /** The name of the user catalog file in the user configuration directory. */
     public static final String USER_FILE_NAME = "catalog.json";
+    private static final double[] INTERACTIVE_SPEED_FLOORS = {PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND, 5, 2, 0};
+    private static final double[] NO_SPEED_FLOOR = {0};
 
     private static final String RESOURCE = "catalog.json";
 
@@ -257,15 +258,10 @@ public final class ModelCatalog {
     public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task) {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(task, "task");
-        if (task == ModelTask.EMBEDDING) {
-            return recommend(profile, task, 0);
-        }
-        Recommendation<FitPlan> r = null;
-        for (double floor : SPEED_FLOORS) {
-            r = recommend(profile, task, floor);
-            if (r.found()) {
-                return r;
-            }
+        double[] floors = task == ModelTask.EMBEDDING ? NO_SPEED_FLOOR : INTERACTIVE_SPEED_FLOORS;
+        Recommendation<FitPlan> r = recommend(profile, task, floors[0]);
+        for (int i = 1; i < floors.length && !r.found(); i++) {
+            r = recommend(profile, task, floors[i]);
         }
         return r;
     }
