@@ -1,0 +1,547 @@
+package io.github.localllm.schema;
+
+import io.github.localllm.InvalidRequestException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Converts a JSON Schema into a GBNF grammar whose language is the JSON texts that match it.
+ *
+ * <p>Choices a grammar forces, and how this converter makes them:
+ * <ul>
+ * <li>Properties come in the order the schema declares them, required or not, then any
+ *     additional ones; the grammar picks one order because a model writes one.</li>
+ * <li>A schema without {@code type} whose keywords all belong to one kind of value (say
+ *     {@code properties}) produces that kind only, as users mean; one without such keywords
+ *     allows any value.</li>
+ * <li>Numbers are written plainly: integers up to 19 digits, up to 16 fraction digits, and an
+ *     exponent only where no bound applies. Strings escape only what JSON requires.</li>
+ * <li>What no grammar can hold (uniqueness, {@code multipleOf}, {@code not}, bounds on
+ *     fractional numbers, overlapping {@code oneOf} branches...) is left to the validator and
+ *     reported by {@link Conversion#checkedAfterGeneration()}.</li>
+ * </ul>
+ */
+final class SchemaConverter {
+    /** @param gbnf the grammar @param checkedAfterGeneration keyword paths the grammar does not enforce */
+    record Conversion(String gbnf, List<String> checkedAfterGeneration) {
+    }
+
+    /** Schema visits before a schema counts as too complex (allOf distribution multiplies them). */
+    static final int MAX_VISITS = 100_000;
+    /** Longer length and count limits are loosened to "or more" and left to the validator. */
+    static final int MAX_REPEAT = RegexConverter.MAX_REPEAT;
+    private static final long MAX_BOUND = 1_000_000_000_000_000_000L;
+
+    private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties",
+            "patternProperties", "minProperties", "maxProperties", "propertyNames", "dependentRequired",
+            "dependentSchemas", "dependencies", "unevaluatedProperties");
+    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "prefixItems", "additionalItems", "minItems",
+            "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems");
+    private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
+    private static final Set<String> NUMBER_KEYWORDS = Set.of("minimum", "maximum", "exclusiveMinimum",
+            "exclusiveMaximum", "multipleOf");
+    /** Assertions no grammar expresses; the validator alone enforces them. */
+    private static final Set<String> VALIDATOR_ONLY = Set.of("contains", "minContains", "maxContains", "not", "if",
+            "then", "else", "dependentRequired", "dependentSchemas", "dependencies", "propertyNames",
+            "unevaluatedItems", "patternProperties", "multipleOf");
+    private static final Set<String> FORMATS = Set.of("date", "time", "date-time", "uuid", "ipv4");
+
+    private final SchemaIndex index;
+    private final SchemaMerger merger;
+    private final boolean legacyRefs;
+    private final GrammarBuilder rules = new GrammarBuilder();
+    private final Set<String> checkedAfter = new LinkedHashSet<>();
+    private final Map<JsonNode, String> refRules = new IdentityHashMap<>();
+    private int visits;
+
+    private SchemaConverter(JsonNode root, String dialect) {
+        this.legacyRefs = dialect.contains("draft-04") || dialect.contains("draft-06") || dialect.contains("draft-07");
+        this.index = new SchemaIndex(root, dialect.contains("draft-04"));
+        this.merger = new SchemaMerger(index, legacyRefs, checkedAfter::add);
+    }
+
+    /**
+     * @param root a parsed schema
+     * @return its grammar
+     * @throws InvalidRequestException naming the keyword and its place, if the schema is malformed,
+     *     refers outside itself, can match no value, loops without end, or cannot be enforced
+     */
+    static Conversion convert(JsonNode root) {
+        SchemaShapes.check(root, "$");
+        JsonNode dialect = root.isObject() ? root.get("$schema") : null;
+        SchemaConverter c = new SchemaConverter(root, dialect != null && dialect.isString() ? dialect.asString() : "");
+        new JsonGrammar(c.rules).defineShared();
+        String rootRule = c.rules.reserve("root", "$");
+        c.rules.define(rootRule, c.visit(root, c.index.baseOf(root), "$"));
+        return new Conversion(c.rules.finish(rootRule), List.copyOf(c.checkedAfter));
+    }
+
+    private Expr visit(JsonNode schema, URI base, String path) {
+        if (++visits > MAX_VISITS) {
+            throw new InvalidRequestException("the JSON schema is too complex to convert (more than " + MAX_VISITS
+                    + " subschemas after expanding allOf and $ref, near " + path + "); simplify it");
+        }
+        if (schema.isBoolean()) {
+            return schema.booleanValue() ? JsonGrammar.VALUE : new Expr.Never("the schema at " + path + " is false");
+        }
+        if (schema.has(SchemaMerger.NEVER)) {
+            return new Expr.Never(schema.get(SchemaMerger.NEVER).asString());
+        }
+        URI here = schema.has("$id") ? index.baseOf(schema) : base;
+        String ref = reference(schema);
+        boolean assertions = false;
+        boolean combinators = false;
+        for (String k : schema.propertyNames()) {
+            if (k.equals("anyOf") || k.equals("oneOf")) {
+                combinators = true;
+            } else if (!SchemaMerger.isAnnotation(k) && !k.equals("$ref") && !k.equals("$dynamicRef")
+                    && !k.equals("$recursiveRef")) {
+                assertions = true;
+            }
+        }
+        if (ref != null && (legacyRefs || !assertions && !combinators)) {
+            return reference(ref, here, path);
+        }
+        if (schema.has("allOf") || ref != null || combinators && assertions) {
+            return visit(merger.flatten(schema, here, path), here, path);
+        }
+        if (combinators) {
+            return alternatives(schema, here, path);
+        }
+        return typed(schema, here, path);
+    }
+
+    private static String reference(JsonNode schema) {
+        for (String k : new String[] {"$ref", "$dynamicRef", "$recursiveRef"}) {
+            JsonNode ref = schema.get(k);
+            if (ref != null && ref.isString()) {
+                return ref.asString();
+            }
+        }
+        return null;
+    }
+
+    /** A rule per referenced schema, so that recursive schemas become recursive rules. */
+    private Expr reference(String ref, URI base, String path) {
+        SchemaIndex.Target target = index.resolve(ref, base, path + ".$ref");
+        String name = refRules.get(target.node());
+        if (name != null) {
+            return Expr.ref(name);
+        }
+        String hint = ref.substring(ref.lastIndexOf('/') + 1);
+        name = rules.reserve("ref-" + hint, "$ref \"" + ref + "\" (at " + path + ")");
+        refRules.put(target.node(), name);
+        rules.define(name, visit(target.node(), target.base(), target.path()));
+        return Expr.ref(name);
+    }
+
+    private Expr alternatives(JsonNode schema, URI base, String path) {
+        String keyword = schema.has("anyOf") ? "anyOf" : "oneOf";
+        JsonNode branches = schema.get(keyword);
+        List<Expr> options = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            options.add(visit(branches.get(i), base, path + "." + keyword + "[" + i + "]"));
+        }
+        if (keyword.equals("oneOf") && !disjoint(branches, base)) {
+            checkedAfter.add(path + ".oneOf");
+        }
+        if (schema.has("anyOf") && schema.has("oneOf")) {
+            checkedAfter.add(path + ".oneOf");
+        }
+        Expr result = Expr.alt(options);
+        return result instanceof Expr.Never ? new Expr.Never("no branch of " + keyword + " at " + path
+                + " allows a value (" + ((Expr.Never) result).reason() + ")") : result;
+    }
+
+    /** True when the branches admit different kinds of value, so "exactly one" equals "at least one". */
+    private boolean disjoint(JsonNode branches, URI base) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < branches.size(); i++) {
+            JsonNode b = branches.get(i);
+            String ref = b.isObject() ? reference(b) : null;
+            if (ref != null && b.size() == 1) {
+                b = index.resolve(ref, base, "oneOf").node();
+            }
+            JsonNode type = b.isObject() ? b.get("type") : null;
+            if (type == null) {
+                return false;
+            }
+            for (String t : SchemaMerger.types(type)) {
+                String kind = t.equals("integer") ? "number" : t;
+                if (!seen.add(kind)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Expr typed(JsonNode schema, URI base, String path) {
+        for (String k : schema.propertyNames()) {
+            if (VALIDATOR_ONLY.contains(k)) {
+                checkedAfter.add(path + "." + k);
+            }
+        }
+        JsonNode uniqueItems = schema.get("uniqueItems");
+        if (uniqueItems != null && uniqueItems.booleanValue()) {
+            checkedAfter.add(path + ".uniqueItems");
+        }
+        Set<String> types = types(schema);
+        if (schema.has("enum") || schema.has("const")) {
+            return enumeration(schema, types, path);
+        }
+        if (types.size() == 7 && schema.propertyNames().stream().noneMatch(this::typeSpecific)) {
+            return JsonGrammar.VALUE;
+        }
+        List<Expr> options = new ArrayList<>();
+        for (String type : types) {
+            switch (type) {
+                case "null" -> options.add(Expr.ref("null"));
+                case "boolean" -> options.add(Expr.ref("boolean"));
+                case "integer" -> {
+                    if (!types.contains("number")) {
+                        options.add(integer(schema, path));
+                    }
+                }
+                case "number" -> options.add(number(schema, path));
+                case "string" -> options.add(string(schema, path));
+                case "array" -> options.add(array(schema, base, path));
+                case "object" -> options.add(object(schema, base, path));
+                default -> throw new IllegalStateException("unchecked type " + type);
+            }
+        }
+        return Expr.alt(options);
+    }
+
+    private boolean typeSpecific(String keyword) {
+        return OBJECT_KEYWORDS.contains(keyword) || ARRAY_KEYWORDS.contains(keyword)
+                || STRING_KEYWORDS.contains(keyword) || NUMBER_KEYWORDS.contains(keyword);
+    }
+
+    /** The declared types, or those the keywords imply, or all of them. */
+    private Set<String> types(JsonNode schema) {
+        JsonNode type = schema.get("type");
+        if (type != null) {
+            return SchemaMerger.types(type);
+        }
+        Set<String> implied = new LinkedHashSet<>();
+        for (String k : schema.propertyNames()) {
+            if (OBJECT_KEYWORDS.contains(k)) {
+                implied.add("object");
+            } else if (ARRAY_KEYWORDS.contains(k)) {
+                implied.add("array");
+            } else if (STRING_KEYWORDS.contains(k)) {
+                implied.add("string");
+            } else if (NUMBER_KEYWORDS.contains(k)) {
+                implied.add("number");
+            }
+        }
+        return implied.isEmpty() ? new LinkedHashSet<>(List.of("object", "array", "string", "number", "integer",
+                "boolean", "null")) : implied;
+    }
+
+    private Expr enumeration(JsonNode schema, Set<String> types, String path) {
+        List<JsonNode> values = new ArrayList<>();
+        if (schema.has("enum")) {
+            schema.get("enum").values().forEach(values::add);
+        }
+        if (schema.has("const")) {
+            JsonNode c = schema.get("const");
+            values = schema.has("enum") ? values.stream().filter(v -> SchemaMerger.sameValue(v, c)).toList()
+                    : List.of(c);
+        }
+        for (String k : schema.propertyNames()) {
+            if (typeSpecific(k)) {
+                checkedAfter.add(path + (schema.has("enum") ? ".enum" : ".const"));
+                break;
+            }
+        }
+        List<Expr> options = new ArrayList<>();
+        for (JsonNode v : values) {
+            if (types.contains(kind(v)) || kind(v).equals("integer") && types.contains("number")) {
+                options.add(Expr.seq(Expr.lit(SchemaDocument.MAPPER.writeValueAsString(v)), JsonGrammar.SPACE));
+            }
+        }
+        return options.isEmpty() ? new Expr.Never("enum/const at " + path + " lists no value of the allowed types")
+                : Expr.alt(options);
+    }
+
+    private static String kind(JsonNode v) {
+        if (v.isNull()) {
+            return "null";
+        }
+        if (v.isBoolean()) {
+            return "boolean";
+        }
+        if (v.isNumber()) {
+            return v.canConvertToExactIntegral() ? "integer" : "number";
+        }
+        return v.isString() ? "string" : v.isArray() ? "array" : "object";
+    }
+
+    private Expr string(JsonNode schema, String path) {
+        String pattern = schema.has("pattern") ? schema.get("pattern").asString() : null;
+        String format = schema.has("format") ? schema.get("format").asString() : null;
+        Integer min = count(schema, "minLength", path);
+        Integer max = count(schema, "maxLength", path);
+        Expr content;
+        if (pattern != null || format != null && FORMATS.contains(format)) {
+            if (pattern != null) {
+                RegexConverter.Result regex = RegexConverter.convert(pattern, path + ".pattern");
+                content = regex.expr();
+                if (!regex.exact()) {
+                    checkedAfter.add(path + ".pattern");
+                }
+                if (format != null) {
+                    checkedAfter.add(path + ".format");
+                }
+            } else {
+                content = Expr.ref(rules.add(format, Formats.of(format), "format " + format));
+            }
+            if (min != null && min > 0 || max != null) {
+                checkedAfter.add(path + (max != null ? ".maxLength" : ".minLength"));
+            }
+        } else {
+            if (format != null) {
+                checkedAfter.add(path + ".format");
+            }
+            int least = min == null ? 0 : min;
+            int most = max == null ? Expr.Repeat.UNBOUNDED : max;
+            if (max != null && max < least) {
+                return new Expr.Never("a string at " + path + " of minLength " + least + " and maxLength " + max);
+            }
+            if (least == 0 && most == Expr.Repeat.UNBOUNDED) {
+                return Expr.ref("string");
+            }
+            content = Expr.repeat(JsonGrammar.CHAR, least, most);
+        }
+        Expr body = Expr.seq(JsonGrammar.QUOTE, content, JsonGrammar.QUOTE, JsonGrammar.SPACE);
+        return body instanceof Expr.Never ? new Expr.Never("the pattern at " + path + " matches no string")
+                : Expr.ref(rules.add(hint(path) + "-string", body, path));
+    }
+
+    /** A length or count keyword, loosened beyond {@link #MAX_REPEAT}. */
+    private Integer count(JsonNode schema, String keyword, String path) {
+        JsonNode v = schema.get(keyword);
+        if (v == null) {
+            return null;
+        }
+        BigDecimal n = v.decimalValue();
+        if (n.compareTo(BigDecimal.valueOf(MAX_REPEAT)) > 0) {
+            checkedAfter.add(path + "." + keyword);
+            return keyword.startsWith("min") ? MAX_REPEAT : null;
+        }
+        return n.intValueExact();
+    }
+
+    private Expr integer(JsonNode schema, String path) {
+        Bounds b = Bounds.of(schema);
+        if (schema.has("multipleOf") && schema.get("multipleOf").decimalValue().compareTo(BigDecimal.ONE) == 0) {
+            checkedAfter.remove(path + ".multipleOf");
+        }
+        Long min = null;
+        Long max = null;
+        if (b.min() != null) {
+            BigDecimal m = b.minExclusive() ? b.min().setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE)
+                    : b.min().setScale(0, RoundingMode.CEILING);
+            min = fits(m, path + ".minimum");
+        }
+        if (b.max() != null) {
+            BigDecimal m = b.maxExclusive() ? b.max().setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE)
+                    : b.max().setScale(0, RoundingMode.FLOOR);
+            max = fits(m, path + ".maximum");
+        }
+        if (min == null && max == null) {
+            return Expr.ref("integer");
+        }
+        Expr digits = IntegerRanges.between(min, max);
+        if (digits instanceof Expr.Never) {
+            return new Expr.Never("no integer at " + path + " is within its bounds");
+        }
+        return Expr.ref(rules.add(hint(path) + "-int", Expr.seq(digits, JsonGrammar.SPACE), path));
+    }
+
+    private Long fits(BigDecimal bound, String where) {
+        if (bound.abs().compareTo(BigDecimal.valueOf(MAX_BOUND)) >= 0) {
+            checkedAfter.add(where);
+            return null;
+        }
+        return bound.longValueExact();
+    }
+
+    private Expr number(JsonNode schema, String path) {
+        Bounds b = Bounds.of(schema);
+        if (b.min() == null && b.max() == null) {
+            return Expr.ref("number");
+        }
+        if (b.min() != null && b.max() != null && (b.min().compareTo(b.max()) > 0
+                || b.min().compareTo(b.max()) == 0 && (b.minExclusive() || b.maxExclusive()))) {
+            return new Expr.Never("no number at " + path + " is within its bounds");
+        }
+        Long min = wholeAndSmall(b.min());
+        Long max = wholeAndSmall(b.max());
+        boolean exact = (b.min() == null || min != null && min >= 0) && (b.max() == null || max != null && max >= 0);
+        Expr fraction = Expr.optional(Expr.ref("fraction"));
+        List<Expr> options = new ArrayList<>();
+        if (!exact) {
+            checkedAfter.add(path + (b.min() != null ? ".minimum" : ".maximum"));
+            boolean nonNegative = b.min() != null && b.min().signum() >= 0;
+            if (!nonNegative) {
+                return Expr.ref("number");
+            }
+            options.add(Expr.seq(Expr.ref("integral"), fraction));
+        } else {
+            if (b.min() == null) {
+                options.add(Expr.seq(Expr.lit("-"), Expr.ref("integral"), fraction));
+            }
+            long lowest = b.min() == null ? 0 : b.minExclusive() ? min + 1 : min;
+            Long highest = max == null ? null : max - 1;
+            if (highest == null || lowest <= highest) {
+                options.add(Expr.seq(IntegerRanges.between(lowest, highest), fraction));
+            }
+            if (b.minExclusive() && (max == null || min < max)) {
+                options.add(Expr.seq(Expr.lit(Long.toString(min)), Expr.lit("."),
+                        Expr.repeat(Expr.chars(JsonGrammar.DIGIT), 0, 15), Expr.chars(CodePointSet.range('1', '9'))));
+            }
+            if (max != null && !b.maxExclusive() && (min == null || max > min || !b.minExclusive())) {
+                options.add(Expr.seq(Expr.lit(Long.toString(max)),
+                        Expr.optional(Expr.seq(Expr.lit("."), Expr.repeat(Expr.lit("0"), 1, 16)))));
+            }
+        }
+        return Expr.ref(rules.add(hint(path) + "-number", Expr.seq(Expr.alt(options), JsonGrammar.SPACE), path));
+    }
+
+    private static Long wholeAndSmall(BigDecimal bound) {
+        if (bound == null || bound.abs().compareTo(BigDecimal.valueOf(MAX_BOUND)) >= 0
+                || bound.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        return bound.longValueExact();
+    }
+
+    private Expr array(JsonNode schema, URI base, String path) {
+        List<Expr> prefix = new ArrayList<>();
+        JsonNode items = schema.get("items");
+        JsonNode rest;
+        String restPath;
+        if (schema.has("prefixItems") || items != null && items.isArray()) {
+            String key = schema.has("prefixItems") ? "prefixItems" : "items";
+            JsonNode list = schema.get(key);
+            for (int i = 0; i < list.size(); i++) {
+                prefix.add(visit(list.get(i), base, path + "." + key + "[" + i + "]"));
+            }
+            rest = key.equals("items") ? schema.get("additionalItems") : items;
+            restPath = path + (key.equals("items") ? ".additionalItems" : ".items");
+        } else {
+            rest = items;
+            restPath = path + ".items";
+        }
+        Expr item = rest == null ? JsonGrammar.VALUE : visit(rest, base, restPath);
+        Integer minItems = count(schema, "minItems", path);
+        Integer maxItems = count(schema, "maxItems", path);
+        int min = minItems == null ? 0 : minItems;
+        int max = maxItems == null ? Expr.Repeat.UNBOUNDED : maxItems;
+        if (maxItems != null && max < min) {
+            return new Expr.Never("an array at " + path + " of minItems " + min + " and maxItems " + max);
+        }
+        Expr first = prefix.isEmpty() ? item : prefix.get(0);
+        Expr elements = Expr.seq(first, tail(1, prefix, item, min, max));
+        if (min == 0 && max != 0) {
+            elements = Expr.optional(elements);
+        } else if (max == 0) {
+            elements = Expr.EMPTY;
+        }
+        Expr body = Expr.seq(Expr.lit("["), JsonGrammar.SPACE, elements, Expr.lit("]"), JsonGrammar.SPACE);
+        if (body instanceof Expr.Never) {
+            return new Expr.Never("an array at " + path + " needs " + min + " items but "
+                    + ((Expr.Never) body).reason());
+        }
+        return Expr.ref(rules.add(hint(path) + "-array", body, path));
+    }
+
+    /** Elements from index {@code i} on, each after a comma. */
+    private static Expr tail(int i, List<Expr> prefix, Expr item, int min, int max) {
+        if (max != Expr.Repeat.UNBOUNDED && i >= max) {
+            return Expr.EMPTY;
+        }
+        Expr comma = Expr.seq(Expr.lit(","), JsonGrammar.SPACE);
+        if (i >= prefix.size()) {
+            return Expr.repeat(Expr.seq(comma, item), Math.max(0, min - i),
+                    max == Expr.Repeat.UNBOUNDED ? Expr.Repeat.UNBOUNDED : max - i);
+        }
+        Expr next = Expr.seq(comma, prefix.get(i), tail(i + 1, prefix, item, min, max));
+        return i < min ? next : Expr.optional(next);
+    }
+
+    private Expr object(JsonNode schema, URI base, String path) {
+        return new ObjectRule(this, schema, base, path).build();
+    }
+
+    // Package-private helpers for ObjectRule, which shares the converter's state.
+
+    Expr visitChild(JsonNode schema, URI base, String path) {
+        return visit(schema, base, path);
+    }
+
+    void checkedAfter(String where) {
+        checkedAfter.add(where);
+    }
+
+    String addRule(String hint, Expr body, String origin) {
+        return rules.add(hint, body, origin);
+    }
+
+    Integer countKeyword(JsonNode schema, String keyword, String path) {
+        return count(schema, keyword, path);
+    }
+
+    /** A short rule name from a schema path: {@code $.properties.address.items} gives {@code address-items}. */
+    static String hint(String path) {
+        String h = path.replace("$defs.", "").replace("definitions.", "").replace("properties.", "")
+                .replaceAll("\\[\\d+]", "").replace('.', '-').replace("$", "");
+        h = h.replaceAll("^-+", "");
+        if (h.length() > 30) {
+            h = h.substring(h.length() - 30);
+        }
+        return h.isEmpty() ? "root" : h;
+    }
+
+    /** Numeric bounds in one form, whichever draft wrote them. */
+    record Bounds(BigDecimal min, boolean minExclusive, BigDecimal max, boolean maxExclusive) {
+        static Bounds of(JsonNode s) {
+            BigDecimal min = null;
+            boolean minEx = false;
+            BigDecimal max = null;
+            boolean maxEx = false;
+            if (s.has("minimum")) {
+                min = s.get("minimum").decimalValue();
+            }
+            if (s.has("maximum")) {
+                max = s.get("maximum").decimalValue();
+            }
+            JsonNode exMin = s.get("exclusiveMinimum");
+            if (exMin != null && exMin.isBoolean()) {
+                minEx = exMin.booleanValue() && min != null;
+            } else if (exMin != null && (min == null || exMin.decimalValue().compareTo(min) >= 0)) {
+                min = exMin.decimalValue();
+                minEx = true;
+            }
+            JsonNode exMax = s.get("exclusiveMaximum");
+            if (exMax != null && exMax.isBoolean()) {
+                maxEx = exMax.booleanValue() && max != null;
+            } else if (exMax != null && (max == null || exMax.decimalValue().compareTo(max) <= 0)) {
+                max = exMax.decimalValue();
+                maxEx = true;
+            }
+            return new Bounds(min, minEx, max, maxEx);
+        }
+    }
+}

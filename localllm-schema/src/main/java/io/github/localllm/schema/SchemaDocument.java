@@ -1,0 +1,74 @@
+package io.github.localllm.schema;
+
+import io.github.localllm.InvalidRequestException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads schema texts with bounds, so a hostile or runaway schema is a clear error, not an exhausted JVM. */
+final class SchemaDocument {
+    /** Ten times a tsconfig-sized schema; larger ones make grammars no engine samples at a usable speed. */
+    static final int MAX_CHARS = 1024 * 1024;
+    /** Real schemas nest a few dozen levels at most. */
+    static final int MAX_DEPTH = 128;
+
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                            .maxDocumentLength(MAX_CHARS).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private SchemaDocument() {
+    }
+
+    /**
+     * @param schema the schema text
+     * @return the schema: an object or a boolean
+     * @throws InvalidRequestException if it is too large, too deep, not JSON, or not a schema
+     */
+    static JsonNode parse(String schema) {
+        if (schema.isBlank()) {
+            throw new InvalidRequestException("the JSON schema is empty; pass a JSON Schema object such as "
+                    + "{\"type\":\"object\",\"properties\":{...}}");
+        }
+        if (schema.length() > MAX_CHARS) {
+            throw new InvalidRequestException("the JSON schema is " + schema.length() + " characters long; the limit"
+                    + " is " + MAX_CHARS + "; split the request or move repeated parts into $defs");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(schema);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String problem = e.getOriginalMessage();
+            if (problem != null && problem.contains("nesting depth")) {
+                throw new InvalidRequestException("the JSON schema nests deeper than " + MAX_DEPTH + " levels" + where
+                        + "; flatten it with $defs and $ref");
+            }
+            throw new InvalidRequestException("the JSON schema is not valid JSON" + where + ": "
+                    + firstLine(problem) + "; fix the schema text");
+        }
+        if (!root.isObject() && !root.isBoolean()) {
+            throw new InvalidRequestException("the JSON schema must be a JSON object (or true/false), not "
+                    + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                    + "; wrap it as {\"type\":...}");
+        }
+        return root;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 197) + "..." : line;
+    }
+}
