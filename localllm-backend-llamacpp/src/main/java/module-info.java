@@ -6,6 +6,7 @@
 module io.github.localllm.backend.llamacpp {
     requires io.github.localllm;
     requires io.github.localllm.gguf;
+    requires io.github.localllm.schema;
     requires llama;
     requires org.slf4j;
 

@@ -18,10 +18,16 @@ import java.util.Objects;
  * @param stop sequences that end generation; they are not part of the text
  * @param maxTokens the most tokens to generate, or {@code null} for as many as the context allows
  * @param responseFormat the shape of the answer
+ * @param outputRetries how many more answers to ask for when a JSON answer does not match its schema,
+ *        0 to {@value #MAX_OUTPUT_RETRIES}; each retry shows the model its answer and what is wrong
+ *        with it. Only for {@link ResponseFormat#json()} and {@link ResponseFormat#jsonSchema(String)}.
  */
 public record GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw,
                                 SamplingParameters sampling, List<String> stop, Integer maxTokens,
-                                ResponseFormat responseFormat) {
+                                ResponseFormat responseFormat, int outputRetries) {
+
+    /** The most retries a request may ask for: each one generates a whole answer again. */
+    public static final int MAX_OUTPUT_RETRIES = 5;
 
     /** Checks the request is complete and consistent. */
     public GenerationRequest {
@@ -53,6 +59,34 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
             throw new InvalidRequestException("maxTokens must be positive, was " + maxTokens
                     + "; leave it unset to generate until the model stops");
         }
+        if (outputRetries < 0 || outputRetries > MAX_OUTPUT_RETRIES) {
+            throw new InvalidRequestException("outputRetries must be between 0 and " + MAX_OUTPUT_RETRIES + ", was "
+                    + outputRetries + "; each retry generates a whole answer again, so if answers keep failing"
+                    + " the schema, loosen the schema or describe the expected JSON in the prompt");
+        }
+        if (outputRetries > 0 && !(responseFormat instanceof ResponseFormat.JsonObject
+                || responseFormat instanceof ResponseFormat.JsonSchema)) {
+            throw new InvalidRequestException("outputRetries applies to JSON answers only, but the response format"
+                    + " is " + (responseFormat instanceof ResponseFormat.Grammar ? "a grammar" : responseFormat)
+                    + "; use ResponseFormat.json() or ResponseFormat.jsonSchema(...), or remove outputRetries");
+        }
+    }
+
+    /**
+     * A request without output retries; kept so that code written before {@link #outputRetries()}
+     * existed still compiles.
+     *
+     * @param prompt the prompt, or {@code null} for a conversation
+     * @param messages the conversation, empty for a prompt
+     * @param raw send the prompt without a chat template
+     * @param sampling how tokens are chosen
+     * @param stop sequences that end generation
+     * @param maxTokens the most tokens to generate, or {@code null}
+     * @param responseFormat the shape of the answer
+     */
+    public GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw, SamplingParameters sampling,
+                             List<String> stop, Integer maxTokens, ResponseFormat responseFormat) {
+        this(prompt, messages, raw, sampling, stop, maxTokens, responseFormat, 0);
     }
 
     /** @param prompt the prompt @return a request with default settings */
@@ -80,6 +114,7 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         b.stop.addAll(stop);
         b.maxTokens = maxTokens;
         b.responseFormat = responseFormat;
+        b.outputRetries = outputRetries;
         return b;
     }
 
@@ -92,6 +127,7 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         private final List<String> stop = new ArrayList<>();
         private Integer maxTokens;
         private ResponseFormat responseFormat;
+        private int outputRetries;
 
         private Builder() {
         }
@@ -179,9 +215,21 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
             return this;
         }
 
+        /**
+         * @param retries how many more answers to ask for when a JSON answer does not match its
+         *        schema, 0 (the default) to {@value GenerationRequest#MAX_OUTPUT_RETRIES}; needs a JSON
+         *        or JSON-schema response format
+         * @return this
+         */
+        public Builder outputRetries(int retries) {
+            this.outputRetries = retries;
+            return this;
+        }
+
         /** @return the request @throws InvalidRequestException if it is empty or inconsistent */
         public GenerationRequest build() {
-            return new GenerationRequest(prompt, messages, raw, sampling, stop, maxTokens, responseFormat);
+            return new GenerationRequest(prompt, messages, raw, sampling, stop, maxTokens, responseFormat,
+                    outputRetries);
         }
     }
 }

@@ -172,7 +172,13 @@ public sealed interface ResponseFormat {
                 }
             }
             Object items = map.get("items");
-            if (items != null) {
+            if (items instanceof List) {
+                // Drafts 4 to 2019-09 write a tuple as a list of schemas, one per position.
+                List<?> tuple = (List<?>) items;
+                for (int i = 0; i < tuple.size(); i++) {
+                    check(tuple.get(i), path + ".items[" + i + "]");
+                }
+            } else if (items != null) {
                 check(items, path + ".items");
             }
         }

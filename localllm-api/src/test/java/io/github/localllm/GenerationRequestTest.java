@@ -144,6 +144,54 @@ class GenerationRequestTest {
     }
 
     @Test
+    void outputRetriesDefaultToNoneAndTheBuilderCarriesThem() {
+        assertThat(GenerationRequest.of("hi").outputRetries()).isZero();
+        GenerationRequest request = GenerationRequest.builder().user("JSON please")
+                .responseFormat(ResponseFormat.json()).outputRetries(2).build();
+
+        assertThat(request.outputRetries()).isEqualTo(2);
+        assertThat(request.toBuilder().build()).isEqualTo(request);
+        assertThat(GenerationRequest.builder().prompt("p").outputRetries(GenerationRequest.MAX_OUTPUT_RETRIES)
+                .responseFormat(ResponseFormat.jsonSchema("{\"type\":\"array\"}")).build().outputRetries())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void theSevenArgumentConstructorMeansNoRetries() {
+        // existing callers of the old canonical constructor keep compiling and mean what they meant
+        GenerationRequest request = new GenerationRequest("p", null, false, null, null, null, ResponseFormat.json());
+
+        assertThat(request.outputRetries()).isZero();
+        assertThat(request).isEqualTo(new GenerationRequest("p", null, false, null, null, null,
+                ResponseFormat.json(), 0));
+    }
+
+    @Test
+    void outputRetriesOutOfRangeAreRejectedWithTheRange() {
+        for (int bad : new int[] {-1, 6}) {
+            assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").responseFormat(ResponseFormat.json())
+                    .outputRetries(bad).build())
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("outputRetries must be between 0 and 5, was " + bad)
+                    .hasMessageContaining("loosen the schema");
+        }
+    }
+
+    @Test
+    void outputRetriesNeedAJsonFormat() {
+        // there is no schema to check a text or grammar answer against, so a retry could never trigger
+        assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").outputRetries(1).build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("outputRetries applies to JSON answers only")
+                .hasMessageContaining("response format is text")
+                .hasMessageContaining("ResponseFormat.jsonSchema(...)");
+        assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").outputRetries(1)
+                .responseFormat(ResponseFormat.grammar("root ::= \"yes\"")).build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("response format is a grammar");
+    }
+
+    @Test
     void invalidRequestIsALocalLlmException() {
         // callers catch the root type; every request error must be one
         assertThatThrownBy(() -> GenerationRequest.of("")).isInstanceOf(LocalLlmException.class);

@@ -18,7 +18,8 @@ class ResponseFormatTest {
                 + "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"name\"]}",
         "{\"type\":[\"string\",\"null\"]}",
         "{\"type\":\"integer\",\"minimum\":0}",
-        "{\"properties\":{\"anything\":true}}"
+        "{\"properties\":{\"anything\":true}}",
+        "{\"type\":\"array\",\"items\":[{\"type\":\"integer\"},{\"type\":\"string\"}],\"additionalItems\":false}"
     })
     void validSchemasAreAccepted(String schema) {
         ResponseFormat format = ResponseFormat.jsonSchema(schema);
@@ -54,6 +55,7 @@ class ResponseFormatTest {
         "{\"required\":[\"name\",1]}                               | $.required",
         "{\"items\":\"string\"}                                    | $.items",
         "{\"items\":{\"properties\":{\"x\":{\"type\":\"float\"}}}} | $.items.properties.x.type",
+        "{\"items\":[{\"type\":\"integer\"},{\"type\":\"int\"}]}   | $.items[1].type",
         "[]                                                        | $"
     })
     void malformedSchemaNamesThePath(String schema, String path) {

@@ -73,7 +73,7 @@ public final class CompiledSchema {
     }
 
     private static CompiledSchema compile(String schema) {
-        JsonNode root = SchemaDocument.parse(schema);
+        JsonNode root = SchemaDocument.withImpliedDialect(SchemaDocument.parse(schema));
         SchemaConverter.Conversion conversion = SchemaConverter.convert(root);
         return new CompiledSchema(schema, conversion.gbnf(), conversion.checkedAfterGeneration(),
                 new AnswerValidator(root));

@@ -9,6 +9,7 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Reads schema texts with bounds, so a hostile or runaway schema is a clear error, not an exhausted JVM. */
 final class SchemaDocument {
@@ -61,6 +62,53 @@ final class SchemaDocument {
                     + "; wrap it as {\"type\":...}");
         }
         return root;
+    }
+
+    /**
+     * Names the draft a schema without {@code $schema} is evidently written in. Users still send
+     * draft-04 and draft-07 forms (tuple {@code items} arrays, boolean {@code exclusiveMinimum})
+     * without saying so; read as 2020-12 they would be invalid, so the draft they need is named.
+     *
+     * @return the schema, with {@code $schema} added where its keywords imply an older draft
+     */
+    static JsonNode withImpliedDialect(JsonNode root) {
+        if (!root.isObject() || root.has("$schema")) {
+            return root;
+        }
+        String implied = uses(root, true) ? DRAFT_04 : uses(root, false) ? DRAFT_07 : null;
+        if (implied == null) {
+            return root;
+        }
+        ObjectNode named = ((ObjectNode) root).deepCopy();
+        named.put("$schema", implied);
+        return named;
+    }
+
+    static final String DRAFT_04 = "http://json-schema.org/draft-04/schema#";
+    static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
+    /** @return whether any subschema uses boolean exclusive bounds (draft-04), or else tuple items (draft-07) */
+    private static boolean uses(JsonNode node, boolean booleanBounds) {
+        if (node.isObject()) {
+            if (booleanBounds) {
+                JsonNode min = node.get("exclusiveMinimum");
+                JsonNode max = node.get("exclusiveMaximum");
+                if (min != null && min.isBoolean() || max != null && max.isBoolean()) {
+                    return true;
+                }
+            } else {
+                JsonNode items = node.get("items");
+                if (items != null && items.isArray() || node.has("additionalItems")) {
+                    return true;
+                }
+            }
+        }
+        for (JsonNode child : node.values()) {
+            if (child.isContainer() && uses(child, booleanBounds)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String message) {

@@ -8,6 +8,7 @@ import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
+import io.github.localllm.schema.StructuredOutput;
 import io.github.localllm.spi.BackendInfo;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.ModelLoadRequest;
@@ -123,7 +124,9 @@ public final class LlamaCppBackend implements InferenceBackend {
                 facts.embeddingLength(), effective, loadTime);
         LOG.debug("loaded {} ({}, {}) in {} ms with {}", facts.name(), facts.architecture(), facts.quantization(),
                 loadTime.toMillis(), effective);
-        return new LlamaCppModel(facts, info, params, engine);
+        // Grammars cannot enforce every keyword (uniqueItems, formats, ...) nor finish an answer the
+        // token limit cuts off; the check makes sure no such answer comes back as a success.
+        return StructuredOutput.enforce(new LlamaCppModel(facts, info, params, engine));
     }
 
     /** Fills every option the caller left open, and rejects what this model cannot do. */

@@ -19,10 +19,15 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.Tokenizer;
+import io.github.localllm.internal.GbnfValidator;
+import io.github.localllm.schema.CompiledSchema;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +40,12 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaCppModel.class);
     private static final String ANY_JSON_OBJECT_SCHEMA = "{\"type\":\"object\"}";
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    /**
+     * Schemas whose grammar passed the b4916 parser check, so the check runs once per schema, not per
+     * request. Weak keys: a schema that drops out of CompiledSchema's cache drops out of here too.
+     */
+    private static final Map<CompiledSchema, Boolean> CHECKED_GRAMMARS =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final ModelFacts facts;
     private final ModelInfo info;
@@ -197,7 +208,21 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         } else {
             return Optional.empty();
         }
-        return Optional.of(SchemaGrammars.of(schema));
+        CompiledSchema compiled = CompiledSchema.of(schema);
+        if (!CHECKED_GRAMMARS.containsKey(compiled)) {
+            // b4916 does not fail on a grammar it cannot parse: it samples unconstrained text. The
+            // converter targets b4916's dialect, so a rejection here is a converter bug, not the caller's.
+            try {
+                GbnfValidator.validate(compiled.gbnf());
+            } catch (GbnfValidator.GbnfException e) {
+                throw new InvalidRequestException("the grammar made from this JSON schema is one llama.cpp b4916"
+                        + " cannot parse (line " + e.line() + ", column " + e.column() + ": " + e.problem() + ");"
+                        + " this is a localllm bug: please report it with the schema, and meanwhile simplify the"
+                        + " schema", e);
+            }
+            CHECKED_GRAMMARS.put(compiled, Boolean.TRUE);
+        }
+        return Optional.of(compiled.gbnf());
     }
 
     @Override
