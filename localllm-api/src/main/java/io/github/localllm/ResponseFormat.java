@@ -9,8 +9,13 @@ import java.util.Set;
 
 /**
  * The shape the answer must take. Engines enforce JSON, JSON-schema and grammar
- * formats while sampling, so the output parses even from a weak model, as long as
- * generation is not cut short by the token limit.
+ * formats while sampling, so the output parses even from a weak model.
+ *
+ * <p>A JSON or JSON-schema answer is also checked against its schema before it is
+ * returned: one that does not match (a keyword no grammar can enforce, such as
+ * {@code uniqueItems}) or that the token limit cut off is a {@link StructuredOutputException},
+ * never a success. {@link GenerationRequest.Builder#outputRetries(int)} asks for new answers
+ * first.
  */
 public sealed interface ResponseFormat {
 
@@ -94,41 +99,71 @@ public sealed interface ResponseFormat {
             checkReferences(parsed, parsed, "$");
         }
 
+        /** Keywords whose value is an object of schemas. */
+        private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs",
+                "definitions", "dependentSchemas", "dependencies");
+        /** Keywords whose value is a list of schemas. */
+        private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+        /** Keywords whose value is one schema ({@code items} may also be a list). */
+        private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalItems", "additionalProperties",
+                "unevaluatedItems", "unevaluatedProperties", "contains", "propertyNames", "not", "if", "then", "else");
+
         /**
-         * Engines resolve only references inside the schema, and llama.cpp aborts the whole
-         * process on one it cannot resolve, so every {@code $ref} is resolved here first.
+         * Every {@code $ref} that is a JSON pointer into this document ({@code "#/..."}) must
+         * point to something, so a dangling one is refused here, naming its place. Only schema
+         * positions are walked: a property named {@code $ref}, or an {@code enum} or {@code const}
+         * value with a {@code $ref} member, is data, not a reference. References through an
+         * {@code $id} or an anchor are left to the engine's converter, which resolves them or
+         * refuses them the same way.
          */
         private static void checkReferences(Object root, Object node, String path) {
-            if (node instanceof Map) {
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
-                    String at = path + "." + e.getKey();
-                    if ("$ref".equals(e.getKey())) {
-                        resolve(root, e.getValue(), at);
-                    } else {
-                        checkReferences(root, e.getValue(), at);
+            if (!(node instanceof Map)) {
+                return;
+            }
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
+                String key = String.valueOf(e.getKey());
+                Object value = e.getValue();
+                String at = path + "." + key;
+                if (key.equals("$ref")) {
+                    resolve(root, value, at);
+                } else if (SCHEMA_MAPS.contains(key) && value instanceof Map) {
+                    for (Map.Entry<?, ?> member : ((Map<?, ?>) value).entrySet()) {
+                        checkReferences(root, member.getValue(), at + "." + member.getKey());
                     }
-                }
-            } else if (node instanceof List) {
-                List<?> list = (List<?>) node;
-                for (int i = 0; i < list.size(); i++) {
-                    checkReferences(root, list.get(i), path + "[" + i + "]");
+                } else if ((SCHEMA_LISTS.contains(key) || key.equals("items")) && value instanceof List) {
+                    List<?> list = (List<?>) value;
+                    for (int i = 0; i < list.size(); i++) {
+                        checkReferences(root, list.get(i), at + "[" + i + "]");
+                    }
+                } else if (SCHEMA_VALUES.contains(key)) {
+                    checkReferences(root, value, at);
                 }
             }
         }
 
         private static void resolve(Object root, Object ref, String path) {
-            if (!(ref instanceof String) || !((String) ref).startsWith("#")) {
-                throw invalid(path, "only references within the schema (\"#/...\") are supported, not " + ref
-                        + "; inline the referenced schema");
+            if (!(ref instanceof String)) {
+                throw invalid(path, "a reference must be a string such as \"#/$defs/name\", not " + ref);
             }
-            String pointer = ((String) ref).substring(1);
+            String text = (String) ref;
+            if (!text.equals("#") && !text.startsWith("#/")) {
+                return; // an $id-based URI or an anchor: the converter resolves it
+            }
             Object node = root;
-            if (!pointer.isEmpty()) {
-                for (String token : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/", -1)) {
-                    String name = token.replace("~1", "/").replace("~0", "~");
+            if (text.length() > 1) {
+                for (String token : text.substring(2).split("/", -1)) {
+                    // A pointer in a URI fragment is percent-encoded; JSON Pointer escapes come after.
+                    String name;
+                    try {
+                        name = java.net.URLDecoder.decode(token.replace("+", "%2B"),
+                                java.nio.charset.StandardCharsets.UTF_8).replace("~1", "/").replace("~0", "~");
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(path, "reference " + ref + " is not a valid URI fragment (" + e.getMessage()
+                                + "); percent-encode characters such as '%' as %25");
+                    }
                     if (node instanceof Map && ((Map<?, ?>) node).containsKey(name)) {
                         node = ((Map<?, ?>) node).get(name);
-                    } else if (node instanceof List && name.matches("\\d{1,9}")
+                    } else if (node instanceof List && name.matches("0|[1-9]\\d{0,8}")
                             && Integer.parseInt(name) < ((List<?>) node).size()) {
                         node = ((List<?>) node).get(Integer.parseInt(name));
                     } else {

@@ -64,6 +64,37 @@ class ResponseFormatTest {
                 .hasMessageStartingWith("invalid JSON schema at " + path + ":");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        // data, not references: a property named $ref, enum and const values with a $ref member
+        "{\"type\":\"object\",\"properties\":{\"$ref\":{\"type\":\"string\"}},\"required\":[\"$ref\"]}",
+        "{\"enum\":[{\"$ref\":\"not a reference\"},1]}",
+        "{\"const\":{\"$ref\":42}}",
+        // pointers are percent-encoded in a URI fragment, then JSON-Pointer escaped
+        "{\"$defs\":{\"naïve\":{\"type\":\"string\"}},\"$ref\":\"#/$defs/na%C3%AFve\"}",
+        "{\"$defs\":{\"a/b~c\":{\"type\":\"string\"}},\"$ref\":\"#/$defs/a~1b~0c\"}",
+        "{\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"b\":{\"$ref\":\"#/properties/a/anyOf/0\"}}}",
+        // references through $id and anchors are the converter's to resolve
+        "{\"$id\":\"https://example.com/s.json\",\"$defs\":{\"a\":{}},\"$ref\":\"https://example.com/s.json#/$defs/a\"}",
+        "{\"$defs\":{\"a\":{\"$anchor\":\"x\",\"type\":\"integer\"}},\"$ref\":\"#x\"}"
+    })
+    void referencesAreResolvedOnlyWhereTheyAreReferences(String schema) {
+        assertThat(ResponseFormat.jsonSchema(schema)).isInstanceOf(ResponseFormat.JsonSchema.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"$ref\":\"#/$defs/missing\"}                                 | $.$ref",
+        "{\"properties\":{\"a\":{\"$ref\":\"#/properties/b\"}}}     | $.properties.a.$ref",
+        "{\"items\":[{\"$ref\":\"#/items/1\"}]}                       | $.items[0].$ref",
+        "{\"$ref\":5}                                                     | $.$ref"
+    })
+    void aDanglingPointerIsRefusedNamingItsPlace(String schema, String path) {
+        assertThatThrownBy(() -> ResponseFormat.jsonSchema(schema))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("invalid JSON schema at " + path + ":");
+    }
+
     @Test
     void wrongTypeNameListsTheValidOnes() {
         assertThatThrownBy(() -> ResponseFormat.jsonSchema("{\"type\":\"str\"}"))

@@ -24,6 +24,11 @@ import tools.jackson.databind.JsonNode;
  *     allows any value.</li>
  * <li>Numbers are written plainly: integers up to 19 digits, up to 16 fraction digits, and an
  *     exponent only where no bound applies. Strings escape only what JSON requires.</li>
+ * <li>The formats date, time, date-time, uuid and ipv4 are written in one form: times without
+ *     leap seconds, with fractions of a second of three digits and upper-case {@code T} and
+ *     {@code Z} (see {@link Formats}).</li>
+ * <li>Remote schemas are never fetched, metaschemas included: a {@code $schema} naming a custom
+ *     metaschema is read as 2020-12 with every vocabulary, as the validator reads it.</li>
  * <li>What no grammar can hold (uniqueness, {@code multipleOf}, {@code not}, bounds on
  *     fractional numbers, overlapping {@code oneOf} branches...) is left to the validator and
  *     reported by {@link Conversion#checkedAfterGeneration()}.</li>
@@ -64,7 +69,7 @@ final class SchemaConverter {
 
     private SchemaConverter(JsonNode root, String dialect) {
         this.legacyRefs = dialect.contains("draft-04") || dialect.contains("draft-06") || dialect.contains("draft-07");
-        this.index = new SchemaIndex(root, dialect.contains("draft-04"));
+        this.index = new SchemaIndex(root, dialect.contains("draft-04"), legacyRefs);
         this.merger = new SchemaMerger(index, legacyRefs, checkedAfter::add);
     }
 
@@ -95,22 +100,23 @@ final class SchemaConverter {
         if (schema.has(SchemaMerger.NEVER)) {
             return new Expr.Never(schema.get(SchemaMerger.NEVER).asString());
         }
-        URI here = schema.has("$id") ? index.baseOf(schema) : base;
-        String ref = reference(schema);
+        URI here = index.baseOf(schema, base);
+        List<Reference> refs = references(schema);
         boolean assertions = false;
         boolean combinators = false;
         for (String k : schema.propertyNames()) {
             if (k.equals("anyOf") || k.equals("oneOf")) {
                 combinators = true;
-            } else if (!SchemaMerger.isAnnotation(k) && !k.equals("$ref") && !k.equals("$dynamicRef")
-                    && !k.equals("$recursiveRef")) {
+            } else if (!SchemaMerger.isAnnotation(k) && !SchemaMerger.REFERENCES.contains(k)) {
                 assertions = true;
             }
         }
-        if (ref != null && (legacyRefs || !assertions && !combinators)) {
-            return reference(ref, here, path);
+        if (refs.size() == 1 && (legacyRefs || !assertions && !combinators)) {
+            return reference(refs.get(0), here, path);
         }
-        if (schema.has("allOf") || ref != null || combinators && assertions) {
+        // unevaluatedProperties depends on what the in-place applicators beside it evaluate; flatten() reads it.
+        boolean unevaluated = !legacyRefs && schema.has("unevaluatedProperties");
+        if (schema.has("allOf") || !refs.isEmpty() || combinators && assertions || unevaluated) {
             return visit(merger.flatten(schema, here, path), here, path);
         }
         if (combinators) {
@@ -119,25 +125,31 @@ final class SchemaConverter {
         return typed(schema, here, path);
     }
 
-    private static String reference(JsonNode schema) {
-        for (String k : new String[] {"$ref", "$dynamicRef", "$recursiveRef"}) {
+    /** @param keyword {@code $ref}, {@code $dynamicRef} or {@code $recursiveRef} @param uri what it refers to */
+    private record Reference(String keyword, String uri) {
+    }
+
+    /** The references a schema makes; draft-07 and earlier know only {@code $ref}. */
+    private List<Reference> references(JsonNode schema) {
+        List<Reference> refs = new ArrayList<>();
+        for (String k : SchemaMerger.REFERENCES) {
             JsonNode ref = schema.get(k);
-            if (ref != null && ref.isString()) {
-                return ref.asString();
+            if (ref != null && ref.isString() && (!legacyRefs || k.equals("$ref"))) {
+                refs.add(new Reference(k, ref.asString()));
             }
         }
-        return null;
+        return refs;
     }
 
     /** A rule per referenced schema, so that recursive schemas become recursive rules. */
-    private Expr reference(String ref, URI base, String path) {
-        SchemaIndex.Target target = index.resolve(ref, base, path + ".$ref");
+    private Expr reference(Reference ref, URI base, String path) {
+        SchemaIndex.Target target = index.resolve(ref.keyword(), ref.uri(), base, path + "." + ref.keyword());
         String name = refRules.get(target.node());
         if (name != null) {
             return Expr.ref(name);
         }
-        String hint = ref.substring(ref.lastIndexOf('/') + 1);
-        name = rules.reserve("ref-" + hint, "$ref \"" + ref + "\" (at " + path + ")");
+        String hint = ref.uri().substring(ref.uri().lastIndexOf('/') + 1);
+        name = rules.reserve("ref-" + hint, ref.keyword() + " \"" + ref.uri() + "\" (at " + path + ")");
         refRules.put(target.node(), name);
         rules.define(name, visit(target.node(), target.base(), target.path()));
         return Expr.ref(name);
@@ -166,9 +178,9 @@ final class SchemaConverter {
         Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < branches.size(); i++) {
             JsonNode b = branches.get(i);
-            String ref = b.isObject() ? reference(b) : null;
-            if (ref != null && b.size() == 1) {
-                b = index.resolve(ref, base, "oneOf").node();
+            List<Reference> refs = b.isObject() ? references(b) : List.of();
+            if (refs.size() == 1 && b.size() == 1) {
+                b = index.resolve(refs.get(0).keyword(), refs.get(0).uri(), index.baseOf(b, base), "oneOf").node();
             }
             JsonNode type = b.isObject() ? b.get("type") : null;
             if (type == null) {

@@ -21,12 +21,18 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code anyOf} or {@code oneOf} inside is distributed over the rest. What two parts say that no
  * single keyword can hold (two different patterns, two {@code not}s) keeps the first in the
  * grammar and is reported as checked after generation.
+ *
+ * <p>Parts keep the schema nodes of the document (copies would lose the base URI their place
+ * gives them), and an {@code unevaluatedProperties} is read before its schema joins the others,
+ * because it sees only what its own schema evaluates.
  */
 final class SchemaMerger {
     /** A synthetic keyword for "no value", carrying the reason; it never leaves the converter. */
     static final String NEVER = "$localllm-never";
     /** Distributing anyOf over allOf multiplies alternatives; beyond this the schema is refused. */
     static final int MAX_ALTERNATIVES = 256;
+    /** The keywords that refer to another schema; draft-07 and earlier know only the first. */
+    static final List<String> REFERENCES = List.of("$ref", "$dynamicRef", "$recursiveRef");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> ANNOTATIONS = Set.of("title", "description", "default", "examples", "$comment",
@@ -110,7 +116,7 @@ final class SchemaMerger {
         return result;
     }
 
-    /** Lists the conjuncts of a schema: its own assertions, then what its allOf and $ref add. */
+    /** Lists the conjuncts of a schema: its own assertions, then what its allOf and references add. */
     private void collect(JsonNode schema, URI base, String path, List<JsonNode> into) {
         if (schema.isBoolean()) {
             if (!schema.booleanValue()) {
@@ -118,42 +124,146 @@ final class SchemaMerger {
             }
             return;
         }
+        URI here = index.baseOf(schema, base);
+        if (!legacyRefs && schema.has("unevaluatedProperties")) {
+            collectSealed(schema, here, path, into);
+            return;
+        }
         ObjectNode own = NODES.objectNode();
         for (Map.Entry<String, JsonNode> e : schema.properties()) {
             String k = e.getKey();
-            if (!k.equals("allOf") && !k.equals("$ref") && !ANNOTATIONS.contains(k)) {
+            if (!k.equals("allOf") && !REFERENCES.contains(k) && !ANNOTATIONS.contains(k)) {
                 // anyOf and oneOf stay in the part: flatten() distributes them over the rest.
                 own.set(k, e.getValue());
             }
         }
-        JsonNode ref = schema.get("$ref");
-        if (ref != null && legacyRefs) {
+        boolean legacyRef = legacyRefs && schema.has("$ref");
+        if (legacyRef) {
             own.removeAll(); // draft-07 and earlier ignore everything beside $ref
         }
         into.add(normalize(own, path));
         JsonNode allOf = schema.get("allOf");
-        if (allOf != null && (!legacyRefs || ref == null)) {
+        if (allOf != null && !legacyRef) {
             for (int i = 0; i < allOf.size(); i++) {
-                collect(allOf.get(i), base, path + ".allOf[" + i + "]", into);
+                collect(allOf.get(i), here, path + ".allOf[" + i + "]", into);
             }
         }
-        if (ref != null) {
-            if (!ref.isString()) {
-                throw new InvalidRequestException("invalid JSON schema at " + path + ".$ref: must be a string such as"
-                        + " \"#/$defs/name\"");
+        for (String keyword : REFERENCES) {
+            JsonNode ref = schema.get(keyword);
+            if (ref != null && (!legacyRefs || keyword.equals("$ref"))) {
+                collectReference(keyword, ref, here, path, into);
             }
-            SchemaIndex.Target target = index.resolve(ref.asString(), base, path + ".$ref");
-            String key = target.path() + "@" + System.identityHashCode(target.node());
-            if (inlining.contains(key)) {
-                throw new InvalidRequestException("the JSON schema at " + path + " combines $ref \"" + ref.asString()
-                        + "\" with other keywords, and the reference leads back to itself through allOf alone;"
-                        + " put the recursion inside a property or array item");
+        }
+    }
+
+    private void collectReference(String keyword, JsonNode ref, URI base, String path, List<JsonNode> into) {
+        if (!ref.isString()) {
+            throw new InvalidRequestException("invalid JSON schema at " + path + "." + keyword + ": must be a string"
+                    + " such as \"#/$defs/name\"");
+        }
+        SchemaIndex.Target target = index.resolve(keyword, ref.asString(), base, path + "." + keyword);
+        String key = target.path() + "@" + System.identityHashCode(target.node());
+        if (inlining.contains(key)) {
+            throw new InvalidRequestException("the JSON schema at " + path + " combines " + keyword + " \""
+                    + ref.asString() + "\" with other keywords, and the reference leads back to itself through allOf"
+                    + " alone; put the recursion inside a property or array item");
+        }
+        inlining.add(key);
+        try {
+            collect(target.node(), target.base(), target.path(), into);
+        } finally {
+            inlining.remove(inlining.size() - 1);
+        }
+    }
+
+    /**
+     * An {@code unevaluatedProperties} sees the names its own schema and that schema's allOf,
+     * references and branches evaluate, but no sibling's or parent's. So the schema's parts are
+     * collected without it, and it becomes an {@code additionalProperties} of a part of its own that
+     * declares those names: merged with the siblings, it then applies to the names only they declare.
+     * A name that only an anyOf, oneOf or conditional branch evaluates is allowed (whether that branch
+     * matched is for the validator), as is every name once some part has additionalProperties.
+     */
+    private void collectSealed(JsonNode schema, URI base, String path, List<JsonNode> into) {
+        ObjectNode rest = NODES.objectNode();
+        schema.properties().forEach(e -> rest.set(e.getKey(), e.getValue()));
+        JsonNode unevaluated = rest.remove("unevaluatedProperties");
+        List<JsonNode> parts = new ArrayList<>();
+        collect(rest, base, path, parts);
+        into.addAll(parts);
+        Evaluated evaluated = new Evaluated();
+        for (JsonNode part : parts) {
+            evaluate(part, base, false, evaluated, new ArrayList<>());
+        }
+        if (evaluated.everything) {
+            return; // an additionalProperties left nothing unevaluated
+        }
+        if (evaluated.maybeEverything || !evaluated.sure.containsAll(evaluated.maybe)) {
+            checkedAfter.accept(path + ".unevaluatedProperties");
+        }
+        if (evaluated.maybeEverything) {
+            return;
+        }
+        ObjectNode seal = NODES.objectNode();
+        ObjectNode names = NODES.objectNode();
+        evaluated.sure.forEach(n -> names.put(n, true));
+        evaluated.maybe.forEach(n -> names.put(n, true));
+        seal.set("properties", names);
+        if (!evaluated.patterns.isEmpty()) {
+            ObjectNode patterns = NODES.objectNode();
+            evaluated.patterns.forEach(n -> patterns.put(n, true));
+            seal.set("patternProperties", patterns);
+        }
+        seal.set("additionalProperties", unevaluated);
+        into.add(seal);
+    }
+
+    /** The property names a schema evaluates in place: those every match evaluates, and those only a branch does. */
+    private static final class Evaluated {
+        final Set<String> sure = new LinkedHashSet<>();
+        final Set<String> maybe = new LinkedHashSet<>();
+        /** patternProperties, which the validator checks anyway. */
+        final Set<String> patterns = new LinkedHashSet<>();
+        /** An additionalProperties (or unevaluatedProperties) evaluates every name. */
+        boolean everything;
+        boolean maybeEverything;
+    }
+
+    /** Follows allOf, references and, as conditional, anyOf, oneOf, if/then/else and dependentSchemas. */
+    private void evaluate(JsonNode schema, URI base, boolean conditional, Evaluated into, List<JsonNode> seen) {
+        if (!schema.isObject() || seen.stream().anyMatch(s -> s == schema)) {
+            return;
+        }
+        seen.add(schema);
+        URI here = index.baseOf(schema, base);
+        if (schema.has("additionalProperties") || schema.has("unevaluatedProperties")) {
+            if (conditional) {
+                into.maybeEverything = true;
+            } else {
+                into.everything = true;
             }
-            inlining.add(key);
-            try {
-                collect(target.node(), target.base(), target.path(), into);
-            } finally {
-                inlining.remove(inlining.size() - 1);
+        }
+        JsonNode properties = schema.get("properties");
+        if (properties != null && properties.isObject()) {
+            properties.propertyNames().forEach((conditional ? into.maybe : into.sure)::add);
+        }
+        JsonNode patterns = schema.get("patternProperties");
+        if (patterns != null && patterns.isObject()) {
+            into.patterns.addAll(patterns.propertyNames());
+        }
+        for (Map.Entry<String, JsonNode> e : schema.properties()) {
+            String k = e.getKey();
+            JsonNode v = e.getValue();
+            boolean branch = k.equals("anyOf") || k.equals("oneOf") || k.equals("if") || k.equals("then")
+                    || k.equals("else") || k.equals("dependentSchemas");
+            if (k.equals("allOf") || branch) {
+                Iterable<JsonNode> subschemas = v.isArray() || k.equals("dependentSchemas") ? v.values() : List.of(v);
+                for (JsonNode sub : subschemas) {
+                    evaluate(sub, here, conditional || branch, into, seen);
+                }
+            } else if (REFERENCES.contains(k) && v.isString()) {
+                SchemaIndex.Target target = index.resolve(k, v.asString(), here, k);
+                evaluate(target.node(), target.base(), conditional, into, seen);
             }
         }
     }
@@ -187,6 +297,9 @@ final class SchemaMerger {
     }
 
     private void mergeInto(ObjectNode merged, JsonNode part, String path) {
+        JsonNode properties = merged.get("properties");
+        JsonNode prefixItems = merged.get("prefixItems");
+        boolean patterns = merged.has("patternProperties") || part.has("patternProperties");
         for (Map.Entry<String, JsonNode> e : part.properties()) {
             String k = e.getKey();
             if (k.equals("anyOf") || k.equals("oneOf")) {
@@ -236,7 +349,8 @@ final class SchemaMerger {
                     merged.set("required", list);
                 }
                 case "properties", "patternProperties", "dependentSchemas" -> {
-                    ObjectNode combined = ((ObjectNode) old).deepCopy();
+                    ObjectNode combined = NODES.objectNode();
+                    combined.setAll((ObjectNode) old);
                     for (Map.Entry<String, JsonNode> p : v.properties()) {
                         JsonNode mine = combined.get(p.getKey());
                         combined.set(p.getKey(), mine == null ? p.getValue() : both(mine, p.getValue()));
@@ -266,40 +380,51 @@ final class SchemaMerger {
                 }
             }
         }
-        applyOpenEnded(merged, part, "properties", "additionalProperties");
-        applyOpenEnded(merged, part, "prefixItems", "items");
+        applyOpenEnded(merged, part, properties, patterns, "properties", "additionalProperties");
+        applyOpenEnded(merged, part, prefixItems, false, "prefixItems", "items");
     }
 
     /**
      * An {@code additionalProperties} (or {@code items} after a prefix) constrains what its own part
-     * does not declare, including what the other parts declare; both directions are applied here.
+     * does not declare: the names (or places) only the earlier parts declare, and those only this
+     * part adds get the other side's. Beside patternProperties, which decide by name what is
+     * additional, neither is applied; the grammar stays wider and the validator checks the patterns.
+     *
+     * @param before what the earlier parts declared
+     * @param patterns whether any part so far has patternProperties
      */
-    private static void applyOpenEnded(ObjectNode merged, JsonNode part, String declared, String rest) {
-        JsonNode partRest = part.get(rest);
-        JsonNode mergedRest = merged.get(rest);
+    private static void applyOpenEnded(ObjectNode merged, JsonNode part, JsonNode before, boolean patterns,
+                                       String declared, String rest) {
+        JsonNode partRest = patterns ? null : part.get(rest);
+        JsonNode beforeRest = patterns ? null : merged.get(rest);
         JsonNode partDeclared = part.get(declared);
-        JsonNode mergedDeclared = merged.get(declared);
-        if (mergedDeclared != null && partRest != null) {
-            if (mergedDeclared.isObject()) {
-                ObjectNode props = ((ObjectNode) mergedDeclared).deepCopy();
-                for (String name : mergedDeclared.propertyNames()) {
-                    if (partDeclared == null || !partDeclared.has(name)) {
-                        props.set(name, both(props.get(name), partRest));
-                    }
-                }
-                merged.set(declared, props);
-            } else if (mergedDeclared.isArray()) {
-                ArrayNode items = NODES.arrayNode();
-                int own = partDeclared == null ? 0 : partDeclared.size();
-                for (int i = 0; i < mergedDeclared.size(); i++) {
-                    items.add(i < own ? mergedDeclared.get(i) : both(mergedDeclared.get(i), partRest));
-                }
-                merged.set(declared, items);
+        JsonNode all = merged.get(declared);
+        if (all != null && all.isObject()) {
+            ObjectNode props = NODES.objectNode();
+            for (Map.Entry<String, JsonNode> p : all.properties()) {
+                boolean mine = partDeclared != null && partDeclared.has(p.getKey());
+                boolean earlier = before != null && before.has(p.getKey());
+                props.set(p.getKey(), constrain(p.getValue(), mine ? null : partRest, earlier ? null : beforeRest));
             }
+            merged.set(declared, props);
+        } else if (all != null && all.isArray()) {
+            ArrayNode items = NODES.arrayNode();
+            int own = partDeclared == null ? 0 : partDeclared.size();
+            int earlier = before == null ? 0 : before.size();
+            for (int i = 0; i < all.size(); i++) {
+                items.add(constrain(all.get(i), i < own ? null : partRest, i < earlier ? null : beforeRest));
+            }
+            merged.set(declared, items);
         }
-        if (partRest != null) {
-            merged.set(rest, mergedRest == null ? partRest : both(mergedRest, partRest));
+        if (part.has(rest)) {
+            JsonNode mergedRest = merged.get(rest);
+            merged.set(rest, mergedRest == null ? part.get(rest) : both(mergedRest, part.get(rest)));
         }
+    }
+
+    private static JsonNode constrain(JsonNode schema, JsonNode rest, JsonNode otherRest) {
+        JsonNode s = rest == null ? schema : both(schema, rest);
+        return otherRest == null ? s : both(s, otherRest);
     }
 
     private static JsonNode both(JsonNode a, JsonNode b) {

@@ -139,7 +139,22 @@ final class GbnfRecognizer {
         if (input.length >= FIELD_LIMIT) {
             throw new IllegalArgumentException("text too long for this recognizer: " + input.length + " code points");
         }
-        return new Run(input).recognize();
+        return new Run(input, false).recognize();
+    }
+
+    /**
+     * For a text a sampler stopped early (a token limit): whether the grammar allows it as the
+     * start of a text. Exact when every rule derives some text, as converted grammars' rules do.
+     *
+     * @param text the start of a candidate, read as Unicode code points
+     * @return whether some text in the language of {@code root} starts with {@code text}
+     */
+    boolean acceptsPrefix(String text) {
+        int[] input = text.codePoints().toArray();
+        if (input.length >= FIELD_LIMIT) {
+            throw new IllegalArgumentException("text too long for this recognizer: " + input.length + " code points");
+        }
+        return new Run(input, true).recognize();
     }
 
     private boolean termMatches(int t, int cp) {
@@ -211,9 +226,12 @@ final class GbnfRecognizer {
         private final LongSet next = new LongSet();
         private final LongSet completed = new LongSet();
         private final int[] predictedAt;
+        /** Accept once the input is used up with items still alive, complete or not. */
+        private final boolean prefix;
 
-        Run(int[] input) {
+        Run(int[] input, boolean prefix) {
             this.input = input;
+            this.prefix = prefix;
             this.setStart = new int[input.length + 2];
             this.predictedAt = new int[alternativeStarts.length];
             Arrays.fill(predictedAt, -1);
@@ -227,7 +245,7 @@ final class GbnfRecognizer {
                 complete(i);
                 setStart[i + 1] = size;
                 if (i == input.length) {
-                    return acceptedAt(i);
+                    return prefix || acceptedAt(i);
                 }
                 next.clear();
                 scan(i, input[i]);

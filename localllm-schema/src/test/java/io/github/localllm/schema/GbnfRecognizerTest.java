@@ -570,6 +570,19 @@ class GbnfRecognizerTest {
         assertError("root ::= \"é\" \"a\" }", "line 1, column 18: expected the end of the line");
     }
 
+    @Test
+    void prefixesOfTheLanguageAreRecognizedForTextsCutOffByATokenLimit() {
+        GbnfRecognizer r = g("root ::= \"{\" (\"\\\"a\\\":\" [0-9]+)? \"}\"");
+        assertThat(r.acceptsPrefix("")).isTrue();
+        assertThat(r.acceptsPrefix("{\"a")).isTrue();
+        assertThat(r.acceptsPrefix("{\"a\":12")).isTrue();
+        assertThat(r.acceptsPrefix("{\"a\":12}")).isTrue();
+        assertThat(r.acceptsPrefix("{\"b")).isFalse();
+        assertThat(r.acceptsPrefix("{\"a\":}")).isFalse();
+        assertThat(r.acceptsPrefix("{}}")).isFalse();
+        assertThat(r.accepts("{\"a\":12")).isFalse();
+    }
+
     private static void assertError(String gbnf, String messageStart) {
         assertThatThrownBy(() -> g(gbnf))
                 .isInstanceOf(IllegalArgumentException.class)
