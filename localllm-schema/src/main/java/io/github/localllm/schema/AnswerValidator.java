@@ -106,7 +106,14 @@ final class AnswerValidator {
         } catch (JacksonException e) {
             return List.of(notJson(e));
         }
-        return report(schema.validate(instance));
+        try {
+            return report(schema.validate(instance));
+        } catch (JacksonException e) {
+            // networknt compares integer bounds through long and throws on a number beyond it (4E+30
+            // against "maximum": 5). Such an answer is never accepted: it cannot be shown to match.
+            return List.of("$: a number in the answer is beyond what the validator can compare with the schema's"
+                    + " bounds (" + shorten(String.valueOf(e.getOriginalMessage()), MAX_REASON) + ")");
+        }
     }
 
     private static List<String> report(List<Error> errors) {

@@ -122,6 +122,56 @@ sealed interface Expr {
         if (min == 1 && max == 1) {
             return item;
         }
+        if (nullable(item)) {
+            // A repeated part that can match nothing is left recursion to llama.cpp, which b4916 does
+            // not detect and crashes on. Copies that match nothing add nothing: repeat the non-empty part.
+            return repeat(nonEmpty(item), 0, max);
+        }
         return new Repeat(item, min, max);
+    }
+
+    /**
+     * @return whether the expression can match the empty text; references count as non-empty, since
+     *     every rule the converter refers to inside a repetition consumes text except {@code space}
+     */
+    static boolean nullable(Expr e) {
+        if (e instanceof Seq) {
+            return ((Seq) e).parts().stream().allMatch(Expr::nullable);
+        }
+        if (e instanceof Alt) {
+            return ((Alt) e).options().stream().anyMatch(Expr::nullable);
+        }
+        if (e instanceof Repeat) {
+            return ((Repeat) e).min() == 0 || nullable(((Repeat) e).item());
+        }
+        return e instanceof Ref && ((Ref) e).rule().equals("space");
+    }
+
+    /** @return what the expression matches, minus the empty text */
+    static Expr nonEmpty(Expr e) {
+        if (!nullable(e)) {
+            return e;
+        }
+        if (e instanceof Alt) {
+            return alt(((Alt) e).options().stream().filter(o -> !o.equals(EMPTY)).map(Expr::nonEmpty).toList());
+        }
+        if (e instanceof Repeat) {
+            Repeat r = (Repeat) e;
+            Expr item = nonEmpty(r.item());
+            return r.max() == 0 ? new Never("nothing") : repeat(item, 1, r.max());
+        }
+        if (e instanceof Seq) {
+            // Some part is the first to match text: the ones before it match nothing, the rest anything.
+            List<Expr> parts = ((Seq) e).parts();
+            List<Expr> options = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                List<Expr> rest = new ArrayList<>();
+                rest.add(nonEmpty(parts.get(i)));
+                rest.addAll(parts.subList(i + 1, parts.size()));
+                options.add(seq(rest));
+            }
+            return alt(options);
+        }
+        return new Never("only the empty text");
     }
 }

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * Grammars for the decimal integers between two bounds, digit by digit, so that a model can only
  * write numbers in range (no leading zeros, no "-0"). Unbounded sides stop at
- * {@value #MAX_DIGITS} digits, the length of a {@code long}.
+ * {@value #MAX_DIGITS} digits, so every value fits a {@code long}.
  */
 final class IntegerRanges {
-    static final int MAX_DIGITS = 19;
+    static final int MAX_DIGITS = 18;
 
     private IntegerRanges() {
     }

@@ -38,7 +38,7 @@ final class JsonGrammar {
                         Expr.seq(Expr.lit("u"), Expr.repeat(Expr.chars(HEX), 4, 4))))));
         rules.define(rules.reserve("string", "a string"), Expr.seq(QUOTE, Expr.repeat(CHAR, 0, Expr.Repeat.UNBOUNDED),
                 QUOTE, SPACE));
-        rules.define(rules.reserve("integral", "an integer"), integral(1, 19));
+        rules.define(rules.reserve("integral", "an integer"), integral(1, IntegerRanges.MAX_DIGITS));
         rules.define(rules.reserve("integer", "an integer"), Expr.seq(Expr.optional(Expr.lit("-")),
                 Expr.ref("integral"), SPACE));
         rules.define(rules.reserve("fraction", "a fraction"),

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * <li>A schema without {@code type} whose keywords all belong to one kind of value (say
  *     {@code properties}) produces that kind only, as users mean; one without such keywords
  *     allows any value.</li>
- * <li>Numbers are written plainly: integers up to 19 digits, up to 16 fraction digits, and an
+ * <li>Numbers are written plainly: integers up to 18 digits (every one fits a {@code long}), up to 16 fraction digits, and an
  *     exponent only where no bound applies. Strings escape only what JSON requires.</li>
  * <li>The formats date, time, date-time, uuid and ipv4 are written in one form: times without
  *     leap seconds, with fractions of a second of three digits and upper-case {@code T} and
@@ -41,6 +41,11 @@ final class SchemaConverter {
 
     /** Schema visits before a schema counts as too complex (allOf distribution multiplies them). */
     static final int MAX_VISITS = 100_000;
+    /**
+     * Merges nested in merges without a property or item in between; only a schema whose
+     * references loop back through allOf or sibling keywords alone gets this deep.
+     */
+    static final int MAX_MERGE_DEPTH = 32;
     /** Longer length and count limits are loosened to "or more" and left to the validator. */
     static final int MAX_REPEAT = RegexConverter.MAX_REPEAT;
     private static final long MAX_BOUND = 1_000_000_000_000_000_000L;
@@ -64,8 +69,10 @@ final class SchemaConverter {
     private final boolean legacyRefs;
     private final GrammarBuilder rules = new GrammarBuilder();
     private final Set<String> checkedAfter = new LinkedHashSet<>();
+    /** The rule made for a schema of the document, by identity, so that recursion becomes recursive rules. */
     private final Map<JsonNode, String> refRules = new IdentityHashMap<>();
     private int visits;
+    private int mergeDepth;
 
     private SchemaConverter(JsonNode root, String dialect) {
         this.legacyRefs = dialect.contains("draft-04") || dialect.contains("draft-06") || dialect.contains("draft-07");
@@ -94,6 +101,11 @@ final class SchemaConverter {
             throw new InvalidRequestException("the JSON schema is too complex to convert (more than " + MAX_VISITS
                     + " subschemas after expanding allOf and $ref, near " + path + "); simplify it");
         }
+        String memo = refRules.get(schema);
+        return memo != null ? Expr.ref(memo) : visitUncached(schema, base, path);
+    }
+
+    private Expr visitUncached(JsonNode schema, URI base, String path) {
         if (schema.isBoolean()) {
             return schema.booleanValue() ? JsonGrammar.VALUE : new Expr.Never("the schema at " + path + " is false");
         }
@@ -117,12 +129,43 @@ final class SchemaConverter {
         // unevaluatedProperties depends on what the in-place applicators beside it evaluate; flatten() reads it.
         boolean unevaluated = !legacyRefs && schema.has("unevaluatedProperties");
         if (schema.has("allOf") || !refs.isEmpty() || combinators && assertions || unevaluated) {
-            return visit(merger.flatten(schema, here, path), here, path);
+            if (!refs.isEmpty() && index.inDocument(schema)) {
+                // A reference beside other keywords may lead back here through a property: give it a rule to return to.
+                String name = rules.reserve(hint(path) + "-ref", "the schema at " + path);
+                refRules.put(schema, name);
+                rules.define(name, merged(schema, here, path));
+                return Expr.ref(name);
+            }
+            return merged(schema, here, path);
         }
         if (combinators) {
             return alternatives(schema, here, path);
         }
         return typed(schema, here, path);
+    }
+
+    private Expr merged(JsonNode schema, URI here, String path) {
+        if (++mergeDepth > MAX_MERGE_DEPTH) {
+            throw new InvalidRequestException("the JSON schema at " + path + " refers back to itself through allOf,"
+                    + " anyOf or keywords beside $ref alone, with no property or array item in between, so it never"
+                    + " describes a value; put the recursion inside a property or array item");
+        }
+        try {
+            return visit(merger.flatten(schema, here, path), here, path);
+        } finally {
+            mergeDepth--;
+        }
+    }
+
+    /** Visits a property's or item's schema: a new level of the value, so merges above it no longer count. */
+    Expr visitChild(JsonNode schema, URI base, String path) {
+        int depth = mergeDepth;
+        mergeDepth = 0;
+        try {
+            return visit(schema, base, path);
+        } finally {
+            mergeDepth = depth;
+        }
     }
 
     /** @param keyword {@code $ref}, {@code $dynamicRef} or {@code $recursiveRef} @param uri what it refers to */
@@ -151,7 +194,7 @@ final class SchemaConverter {
         String hint = ref.uri().substring(ref.uri().lastIndexOf('/') + 1);
         name = rules.reserve("ref-" + hint, ref.keyword() + " \"" + ref.uri() + "\" (at " + path + ")");
         refRules.put(target.node(), name);
-        rules.define(name, visit(target.node(), target.base(), target.path()));
+        rules.define(name, visitUncached(target.node(), target.base(), target.path()));
         return Expr.ref(name);
     }
 
@@ -448,7 +491,7 @@ final class SchemaConverter {
             String key = schema.has("prefixItems") ? "prefixItems" : "items";
             JsonNode list = schema.get(key);
             for (int i = 0; i < list.size(); i++) {
-                prefix.add(visit(list.get(i), base, path + "." + key + "[" + i + "]"));
+                prefix.add(visitChild(list.get(i), base, path + "." + key + "[" + i + "]"));
             }
             rest = key.equals("items") ? schema.get("additionalItems") : items;
             restPath = path + (key.equals("items") ? ".additionalItems" : ".items");
@@ -456,7 +499,7 @@ final class SchemaConverter {
             rest = items;
             restPath = path + ".items";
         }
-        Expr item = rest == null ? JsonGrammar.VALUE : visit(rest, base, restPath);
+        Expr item = rest == null ? JsonGrammar.VALUE : visitChild(rest, base, restPath);
         Integer minItems = count(schema, "minItems", path);
         Integer maxItems = count(schema, "maxItems", path);
         int min = minItems == null ? 0 : minItems;
@@ -498,10 +541,6 @@ final class SchemaConverter {
     }
 
     // Package-private helpers for ObjectRule, which shares the converter's state.
-
-    Expr visitChild(JsonNode schema, URI base, String path) {
-        return visit(schema, base, path);
-    }
 
     void checkedAfter(String where) {
         checkedAfter.add(where);

@@ -108,6 +108,11 @@ final class SchemaIndex {
         }
     }
 
+    /** @return whether the node is part of the document, not one the converter made by merging */
+    boolean inDocument(JsonNode node) {
+        return paths.containsKey(node);
+    }
+
     URI baseOf(JsonNode node) {
         return bases.getOrDefault(node, DEFAULT_BASE);
     }

@@ -69,7 +69,7 @@ class JsonSchemaTestSuiteTest {
     /** Serializations tried per instance; the suite's instances stay far below it. */
     private static final int MAX_FORMS = 5000;
     /** Numbers the grammar writes plainly: integer and fraction digits (see {@link JsonGrammar}). */
-    private static final int MAX_INTEGER_DIGITS = 19;
+    private static final int MAX_INTEGER_DIGITS = IntegerRanges.MAX_DIGITS;
     private static final int MAX_FRACTION_DIGITS = 16;
     private static final Pattern RFC3339_TIME = Pattern.compile(
             "(?i)(\\d{4}-\\d{2}-\\d{2}t)?\\d{2}:\\d{2}:(\\d{2})(\\.\\d+)?(z|[+-]\\d{2}:\\d{2})");
@@ -96,8 +96,8 @@ class JsonSchemaTestSuiteTest {
          * Schema): the narrowing explains the rejection when that grammar accepts the instance.
          */
         UNTYPED_ONE_KIND("an untyped schema with keywords of one kind produces only that kind"),
-        /** A number with more than 19 integer or 16 fraction digits in every plain form. */
-        NUMBER_DIGITS("a number not writable plainly in 19 integer and 16 fraction digits"),
+        /** A number with more than 18 integer or 16 fraction digits in every plain form. */
+        NUMBER_DIGITS("a number not writable plainly in 18 integer and 16 fraction digits"),
         /**
          * An object key containing a quote, backslash or control character that the schema declares
          * nowhere: additional property names are written without escapes.
