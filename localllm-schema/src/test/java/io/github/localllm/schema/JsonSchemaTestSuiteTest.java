@@ -128,6 +128,11 @@ class JsonSchemaTestSuiteTest {
     }
 
     @Test
+    void draft201909() throws IOException {
+        run("draft2019-09", "https://json-schema.org/draft/2019-09/schema");
+    }
+
+    @Test
     void draft7() throws IOException {
         run("draft7", "http://json-schema.org/draft-07/schema#");
     }
