@@ -129,8 +129,8 @@ final class SchemaConverter {
         // unevaluatedProperties depends on what the in-place applicators beside it evaluate; flatten() reads it.
         boolean unevaluated = !legacyRefs && schema.has("unevaluatedProperties");
         if (schema.has("allOf") || !refs.isEmpty() || combinators && assertions || unevaluated) {
-            if (!refs.isEmpty() && index.inDocument(schema)) {
-                // A reference beside other keywords may lead back here through a property: give it a rule to return to.
+            if (index.inDocument(schema)) {
+                // What this merges may refer back here through a property: give it a rule to return to.
                 String name = rules.reserve(hint(path) + "-ref", "the schema at " + path);
                 refRules.put(schema, name);
                 rules.define(name, merged(schema, here, path));

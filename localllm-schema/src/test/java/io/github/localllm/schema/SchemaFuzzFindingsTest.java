@@ -24,7 +24,13 @@ class SchemaFuzzFindingsTest {
         "{\"properties\":{\"a\":{\"$ref\":\"#\",\"type\":\"object\"}}}",
         "{\"anyOf\":[{\"$ref\":\"#\",\"type\":\"string\"}]}",
         "{\"anyOf\":[{\"type\":\"integer\"},{\"$ref\":\"#\",\"type\":\"string\"}]}",
-        "{\"oneOf\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"not\":{\"type\":\"string\"}}"
+        "{\"oneOf\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"not\":{\"type\":\"string\"}}",
+        // recursion through allOf (or anyOf beside another keyword) under an optional property or
+        // array item: satisfiable by {} or [], still a StackOverflowError after 060510d
+        "{\"properties\":{\"a\":{\"allOf\":[{\"$ref\":\"#\"}]}}}",
+        "{\"items\":{\"allOf\":[{\"$ref\":\"#\"}]}}",
+        "{\"properties\":{\"a\":{\"anyOf\":[{\"$ref\":\"#\"}],\"not\":{\"type\":\"null\"}}}}",
+        "{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"properties\":{\"a\":{\"allOf\":[{\"$ref\":\"#\"}]}}}"
     })
     void aRecursiveReferenceBesideOtherKeywordsIsConvertedOrRefusedNotAStackOverflow(String schema) {
         Throwable thrown = catchThrowable(() -> CompiledSchema.of(schema));
