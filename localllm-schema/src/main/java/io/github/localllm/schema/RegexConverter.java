@@ -334,7 +334,7 @@ final class RegexConverter {
             case 'p':
             case 'P':
                 throw unsupported("the Unicode property escape '\\" + Character.toString(c) + "' at character "
-                        + (start + 1) + "; list the characters in a class such as [a-zA-Z] instead");
+                        + (start + 1));
             default:
                 if (c < 0x80 && Character.isLetterOrDigit(c)) {
                     throw invalid("the unknown escape '\\" + Character.toString(c) + "' at character " + (start + 1));
@@ -434,7 +434,7 @@ final class RegexConverter {
     private InvalidRequestException unsupported(String what) {
         return new InvalidRequestException("the JSON schema's pattern at " + path + " cannot be enforced while"
                 + " generating: " + what + " is not supported; rewrite the pattern " + quoted()
-                + " without it (classes, groups, alternation and quantifiers are supported)");
+                + " without it (classes such as [a-zA-Z], groups, alternation and quantifiers are supported)");
     }
 
     private String quoted() {

@@ -73,6 +73,8 @@ final class SchemaConverter {
     private final Map<JsonNode, String> refRules = new IdentityHashMap<>();
     private int visits;
     private int mergeDepth;
+    /** Where the current chain of merges began, for a message that names the schema, not the loop's path. */
+    private String mergeOrigin;
 
     private SchemaConverter(JsonNode root, String dialect) {
         this.legacyRefs = dialect.contains("draft-04") || dialect.contains("draft-06") || dialect.contains("draft-07");
@@ -145,8 +147,11 @@ final class SchemaConverter {
     }
 
     private Expr merged(JsonNode schema, URI here, String path) {
+        if (mergeDepth == 0) {
+            mergeOrigin = path;
+        }
         if (++mergeDepth > MAX_MERGE_DEPTH) {
-            throw new InvalidRequestException("the JSON schema at " + path + " refers back to itself through allOf,"
+            throw new InvalidRequestException("the JSON schema at " + mergeOrigin + " refers back to itself through allOf,
                     + " anyOf or keywords beside $ref alone, with no property or array item in between, so it never"
                     + " describes a value; put the recursion inside a property or array item");
         }
@@ -160,11 +165,13 @@ final class SchemaConverter {
     /** Visits a property's or item's schema: a new level of the value, so merges above it no longer count. */
     Expr visitChild(JsonNode schema, URI base, String path) {
         int depth = mergeDepth;
+        String origin = mergeOrigin;
         mergeDepth = 0;
         try {
             return visit(schema, base, path);
         } finally {
             mergeDepth = depth;
+            mergeOrigin = origin;
         }
     }
 
