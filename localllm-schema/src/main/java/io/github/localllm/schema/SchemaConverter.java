@@ -151,7 +151,7 @@ final class SchemaConverter {
             mergeOrigin = path;
         }
         if (++mergeDepth > MAX_MERGE_DEPTH) {
-            throw new InvalidRequestException("the JSON schema at " + mergeOrigin + " refers back to itself through allOf,
+            throw new InvalidRequestException("the JSON schema at " + mergeOrigin + " refers back to itself through allOf,"
                     + " anyOf or keywords beside $ref alone, with no property or array item in between, so it never"
                     + " describes a value; put the recursion inside a property or array item");
         }
