@@ -100,7 +100,9 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         } catch (RuntimeException e) {
             throw NativeFailures.duringGeneration(e);
         }
-        LlamaCppStream stream = new LlamaCppStream(this, natives, new StopSequenceFilter(request.stop()),
+        boolean json = request.responseFormat() instanceof ResponseFormat.JsonSchema
+                || request.responseFormat() instanceof ResponseFormat.JsonObject;
+        LlamaCppStream stream = new LlamaCppStream(this, natives, new StopSequenceFilter(request.stop()), json,
                 promptTokens, limit, start);
         running.add(stream);
         if (closed) {

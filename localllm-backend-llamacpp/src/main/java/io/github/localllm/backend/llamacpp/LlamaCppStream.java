@@ -25,6 +25,8 @@ final class LlamaCppStream implements GenerationStream {
     private final LlamaCppModel model;
     private final LlamaIterator natives;
     private final StopSequenceFilter stops;
+    /** The answer is JSON sampled under a grammar, which can only end where the JSON is complete. */
+    private final boolean jsonAnswer;
     private final int promptTokens;
     private final int tokenLimit;
     private final long startNanos;
@@ -34,6 +36,7 @@ final class LlamaCppStream implements GenerationStream {
 
     private long firstTokenNanos;
     private int completionTokens;
+    private boolean lastOutputEmpty;
     private int chunkIndex;
     private boolean iteratorTaken;
     private boolean receiving;
@@ -42,11 +45,12 @@ final class LlamaCppStream implements GenerationStream {
     private GenerationResult result;
     private RuntimeException failure;
 
-    LlamaCppStream(LlamaCppModel model, LlamaIterator natives, StopSequenceFilter stops, int promptTokens,
-                   int tokenLimit, long startNanos) {
+    LlamaCppStream(LlamaCppModel model, LlamaIterator natives, StopSequenceFilter stops, boolean jsonAnswer,
+                   int promptTokens, int tokenLimit, long startNanos) {
         this.model = model;
         this.natives = natives;
         this.stops = stops;
+        this.jsonAnswer = jsonAnswer;
         this.promptTokens = promptTokens;
         this.tokenLimit = tokenLimit;
         this.startNanos = startNanos;
@@ -124,13 +128,16 @@ final class LlamaCppStream implements GenerationStream {
                 if (output == null) {
                     nativeDone = true;
                     GenerationChunk last = chunk(stops.flush());
-                    finish(completionTokens >= tokenLimit ? FinishReason.LENGTH : FinishReason.STOP, false);
+                    finish(endedByLimit() ? FinishReason.LENGTH : FinishReason.STOP, false);
                     return last;
                 }
-                // Every sampled token yields one output (empty while its bytes are held back);
-                // the task then ends with one more, empty output that is not a token.
-                if (!output.text.isEmpty() || natives.hasNext()) {
+                // b4916 sends one output per sampled token, empty for end-of-text and for control
+                // tokens, and none for a token that ends inside a multi-byte character (its bytes wait
+                // for the token that completes it); the task then ends with one more empty output that
+                // is not a token (measured; StructuredOutputFailuresTest keeps it so).
+                if (natives.hasNext()) {
                     completionTokens++;
+                    lastOutputEmpty = output.text.isEmpty();
                     if (firstTokenNanos == 0) {
                         firstTokenNanos = System.nanoTime();
                     }
@@ -163,11 +170,60 @@ final class LlamaCppStream implements GenerationStream {
             nativeDone = true;
         }
         long end = System.nanoTime();
-        Usage usage = new Usage(promptTokens, completionTokens);
+        Usage usage = new Usage(promptTokens, tokensSampled(reason));
         result = new GenerationResult(text.toString(), reason, usage,
                 GenerationMetrics.measure(model.info().loadTime(), startNanos, firstTokenNanos, end, usage),
                 model.info().name());
         model.streamEnded(this);
+    }
+
+    /**
+     * The binding does not say why the task ended. For a JSON answer the grammar mostly settles it:
+     * it lets the model end only where the JSON is complete (a top-level number excepted, which could
+     * have had more digits). Otherwise only end-of-text ends a task early,
+     * and it leaves an empty last output; a task that ends on text, or after as many outputs as the
+     * limit, was stopped by the limit. An empty last output can also be a control token (b4916
+     * writes them as nothing) that used the last token the limit allowed, and tokens of a split
+     * character send no output at all, so non-ASCII text is counted again to catch that case.
+     */
+    private boolean endedByLimit() {
+        if (jsonAnswer) {
+            CompleteJson.State json = CompleteJson.of(text);
+            if (json != CompleteJson.State.OPEN) {
+                return json == CompleteJson.State.CUT;
+            }
+        }
+        if (completionTokens >= tokenLimit || !lastOutputEmpty) {
+            return true;
+        }
+        return hidesTokens() && tokensOfText() + 1 >= tokenLimit;
+    }
+
+    private boolean hidesTokens() {
+        return text.chars().anyMatch(c -> c >= 0x80);
+    }
+
+    private int tokensOfText() {
+        try {
+            return model.tokenize(text.toString()).length;
+        } catch (RuntimeException e) {
+            return completionTokens; // the model is closing; the count from the outputs is close
+        }
+    }
+
+    /**
+     * Outputs undercount tokens wherever a character took several; the limit says how many a cut-off
+     * answer took, and otherwise the text is counted again (only non-ASCII text can hide tokens).
+     */
+    private int tokensSampled(FinishReason reason) {
+        if (reason == FinishReason.LENGTH) {
+            return tokenLimit;
+        }
+        if (reason == FinishReason.STOP && hidesTokens()) {
+            // An end-of-text token is one more than the text holds.
+            return Math.max(completionTokens, tokensOfText() + (stops.matched() ? 0 : 1));
+        }
+        return completionTokens;
     }
 
     @Override
