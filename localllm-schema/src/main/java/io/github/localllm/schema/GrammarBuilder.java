@@ -140,6 +140,9 @@ final class GrammarBuilder {
         }
         if (e instanceof Expr.Ref) {
             String rule = ((Expr.Ref) e).rule();
+            if (rules.get(rule) instanceof Expr.Never) {
+                return rules.get(rule); // impossible in itself: its own reason says why
+            }
             return productive.contains(rule) ? e : new Expr.Never(origins.get(rule) + " refers to itself without"
                     + " end: every value it allows must contain another such value; make the recursion optional");
         }
