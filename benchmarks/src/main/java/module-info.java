@@ -7,6 +7,8 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.gguf;
     requires io.github.localllm.hardware;
     requires io.github.localllm.backend.llamacpp;
+    requires io.github.localllm.schema;
+    requires tools.jackson.databind;
     requires llama;
     requires jmh.core;
     requires jdk.httpserver;

@@ -10,6 +10,7 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.DialectId;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.path.PathType;
 import com.networknt.schema.resource.SchemaLoader;
 import io.github.localllm.InvalidRequestException;
@@ -57,6 +58,21 @@ final class AnswerValidator {
             // multipleOf and the bounds compare exactly, not after a round trip through double.
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+
+    private static final Dialect DRAFT_4 = quiet(Dialects.getDraft4());
+    private static final Dialect DRAFT_6 = quiet(Dialects.getDraft6());
+    private static final Dialect DRAFT_7 = quiet(Dialects.getDraft7());
+    private static final Dialect DRAFT_2019_09 = quiet(Dialects.getDraft201909());
+    private static final Dialect DRAFT_2020_12 = quiet(Dialects.getDraft202012());
+
+    /**
+     * The specification makes an unknown keyword an annotation; networknt agrees but logs a warning
+     * for each one on every compile, and real schemas are full of them ({@code markdownDescription}).
+     */
+    private static Dialect quiet(Dialect dialect) {
+        return Dialect.builder(dialect).unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                .build();
+    }
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.builder()
             .defaultDialectId(DialectId.DRAFT_2020_12)
@@ -183,20 +199,20 @@ final class AnswerValidator {
     static Dialect dialect(String id) {
         Matcher m = KNOWN_DIALECT.matcher(id == null ? "" : id);
         if (!m.matches()) {
-            return Dialects.getDraft202012();
+            return DRAFT_2020_12;
         }
         String draft = m.group(1) != null ? m.group(1) : m.group(2);
         switch (draft) {
             case "draft-04":
-                return Dialects.getDraft4();
+                return DRAFT_4;
             case "draft-06":
-                return Dialects.getDraft6();
+                return DRAFT_6;
             case "draft-07":
-                return Dialects.getDraft7();
+                return DRAFT_7;
             case "2019-09":
-                return Dialects.getDraft201909();
+                return DRAFT_2019_09;
             default:
-                return Dialects.getDraft202012();
+                return DRAFT_2020_12;
         }
     }
 
