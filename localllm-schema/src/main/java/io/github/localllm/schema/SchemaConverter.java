@@ -2,7 +2,6 @@ package io.github.localllm.schema;
 
 import io.github.localllm.InvalidRequestException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -48,7 +47,6 @@ final class SchemaConverter {
     static final int MAX_MERGE_DEPTH = 32;
     /** Longer length and count limits are loosened to "or more" and left to the validator. */
     static final int MAX_REPEAT = RegexConverter.MAX_REPEAT;
-    private static final long MAX_BOUND = 1_000_000_000_000_000_000L;
 
     private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties",
             "patternProperties", "minProperties", "maxProperties", "propertyNames", "dependentRequired",
@@ -62,7 +60,6 @@ final class SchemaConverter {
     private static final Set<String> VALIDATOR_ONLY = Set.of("contains", "minContains", "maxContains", "not", "if",
             "then", "else", "dependentRequired", "dependentSchemas", "dependencies", "propertyNames",
             "unevaluatedItems", "patternProperties", "multipleOf");
-    private static final Set<String> FORMATS = Set.of("date", "time", "date-time", "uuid", "ipv4");
 
     private final SchemaIndex index;
     private final SchemaMerger merger;
@@ -72,6 +69,7 @@ final class SchemaConverter {
     /** The rule made for a schema of the document, by identity, so that recursion becomes recursive rules. */
     private final Map<JsonNode, String> refRules = new IdentityHashMap<>();
     private int visits;
+    private final ScalarRules scalars = new ScalarRules(this);
     private int mergeDepth;
     /** Where the current chain of merges began, for a message that names the schema, not the loop's path. */
     private String mergeOrigin;
@@ -270,11 +268,11 @@ final class SchemaConverter {
                 case "boolean" -> options.add(Expr.ref("boolean"));
                 case "integer" -> {
                     if (!types.contains("number")) {
-                        options.add(integer(schema, path));
+                        options.add(scalars.integer(schema, path));
                     }
                 }
-                case "number" -> options.add(number(schema, path));
-                case "string" -> options.add(string(schema, path));
+                case "number" -> options.add(scalars.number(schema, path));
+                case "string" -> options.add(scalars.string(schema, path));
                 case "array" -> options.add(array(schema, base, path));
                 case "object" -> options.add(object(schema, base, path));
                 default -> throw new IllegalStateException("unchecked type " + type);
@@ -349,47 +347,6 @@ final class SchemaConverter {
         return v.isString() ? "string" : v.isArray() ? "array" : "object";
     }
 
-    private Expr string(JsonNode schema, String path) {
-        String pattern = schema.has("pattern") ? schema.get("pattern").asString() : null;
-        String format = schema.has("format") ? schema.get("format").asString() : null;
-        Integer min = count(schema, "minLength", path);
-        Integer max = count(schema, "maxLength", path);
-        Expr content;
-        if (pattern != null || format != null && FORMATS.contains(format)) {
-            if (pattern != null) {
-                RegexConverter.Result regex = RegexConverter.convert(pattern, path + ".pattern");
-                content = regex.expr();
-                if (!regex.exact()) {
-                    checkedAfter.add(path + ".pattern");
-                }
-                if (format != null) {
-                    checkedAfter.add(path + ".format");
-                }
-            } else {
-                content = Expr.ref(rules.add(format, Formats.of(format), "format " + format));
-            }
-            if (min != null && min > 0 || max != null) {
-                checkedAfter.add(path + (max != null ? ".maxLength" : ".minLength"));
-            }
-        } else {
-            if (format != null) {
-                checkedAfter.add(path + ".format");
-            }
-            int least = min == null ? 0 : min;
-            int most = max == null ? Expr.Repeat.UNBOUNDED : max;
-            if (max != null && max < least) {
-                return new Expr.Never("a string at " + path + " of minLength " + least + " and maxLength " + max);
-            }
-            if (least == 0 && most == Expr.Repeat.UNBOUNDED) {
-                return Expr.ref("string");
-            }
-            content = Expr.repeat(JsonGrammar.CHAR, least, most);
-        }
-        Expr body = Expr.seq(JsonGrammar.QUOTE, content, JsonGrammar.QUOTE, JsonGrammar.SPACE);
-        return body instanceof Expr.Never ? new Expr.Never("the pattern at " + path + " matches no string")
-                : Expr.ref(rules.add(hint(path) + "-string", body, path));
-    }
-
     /** A length or count keyword, loosened beyond {@link #MAX_REPEAT}. */
     private Integer count(JsonNode schema, String keyword, String path) {
         JsonNode v = schema.get(keyword);
@@ -402,91 +359,6 @@ final class SchemaConverter {
             return keyword.startsWith("min") ? MAX_REPEAT : null;
         }
         return n.intValueExact();
-    }
-
-    private Expr integer(JsonNode schema, String path) {
-        Bounds b = Bounds.of(schema);
-        if (schema.has("multipleOf") && schema.get("multipleOf").decimalValue().compareTo(BigDecimal.ONE) == 0) {
-            checkedAfter.remove(path + ".multipleOf");
-        }
-        Long min = null;
-        Long max = null;
-        if (b.min() != null) {
-            BigDecimal m = b.minExclusive() ? b.min().setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE)
-                    : b.min().setScale(0, RoundingMode.CEILING);
-            min = fits(m, path + ".minimum");
-        }
-        if (b.max() != null) {
-            BigDecimal m = b.maxExclusive() ? b.max().setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE)
-                    : b.max().setScale(0, RoundingMode.FLOOR);
-            max = fits(m, path + ".maximum");
-        }
-        if (min == null && max == null) {
-            return Expr.ref("integer");
-        }
-        Expr digits = IntegerRanges.between(min, max);
-        if (digits instanceof Expr.Never) {
-            return new Expr.Never("no integer at " + path + " is within its bounds");
-        }
-        return Expr.ref(rules.add(hint(path) + "-int", Expr.seq(digits, JsonGrammar.SPACE), path));
-    }
-
-    private Long fits(BigDecimal bound, String where) {
-        if (bound.abs().compareTo(BigDecimal.valueOf(MAX_BOUND)) >= 0) {
-            checkedAfter.add(where);
-            return null;
-        }
-        return bound.longValueExact();
-    }
-
-    private Expr number(JsonNode schema, String path) {
-        Bounds b = Bounds.of(schema);
-        if (b.min() == null && b.max() == null) {
-            return Expr.ref("number");
-        }
-        if (b.min() != null && b.max() != null && (b.min().compareTo(b.max()) > 0
-                || b.min().compareTo(b.max()) == 0 && (b.minExclusive() || b.maxExclusive()))) {
-            return new Expr.Never("no number at " + path + " is within its bounds");
-        }
-        Long min = wholeAndSmall(b.min());
-        Long max = wholeAndSmall(b.max());
-        boolean exact = (b.min() == null || min != null && min >= 0) && (b.max() == null || max != null && max >= 0);
-        Expr fraction = Expr.optional(Expr.ref("fraction"));
-        List<Expr> options = new ArrayList<>();
-        if (!exact) {
-            checkedAfter.add(path + (b.min() != null ? ".minimum" : ".maximum"));
-            boolean nonNegative = b.min() != null && b.min().signum() >= 0;
-            if (!nonNegative) {
-                return Expr.ref("number");
-            }
-            options.add(Expr.seq(Expr.ref("integral"), fraction));
-        } else {
-            if (b.min() == null) {
-                options.add(Expr.seq(Expr.lit("-"), Expr.ref("integral"), fraction));
-            }
-            long lowest = b.min() == null ? 0 : b.minExclusive() ? min + 1 : min;
-            Long highest = max == null ? null : max - 1;
-            if (highest == null || lowest <= highest) {
-                options.add(Expr.seq(IntegerRanges.between(lowest, highest), fraction));
-            }
-            if (b.minExclusive() && (max == null || min < max)) {
-                options.add(Expr.seq(Expr.lit(Long.toString(min)), Expr.lit("."),
-                        Expr.repeat(Expr.chars(JsonGrammar.DIGIT), 0, 15), Expr.chars(CodePointSet.range('1', '9'))));
-            }
-            if (max != null && !b.maxExclusive() && (min == null || max > min || !b.minExclusive())) {
-                options.add(Expr.seq(Expr.lit(Long.toString(max)),
-                        Expr.optional(Expr.seq(Expr.lit("."), Expr.repeat(Expr.lit("0"), 1, 16)))));
-            }
-        }
-        return Expr.ref(rules.add(hint(path) + "-number", Expr.seq(Expr.alt(options), JsonGrammar.SPACE), path));
-    }
-
-    private static Long wholeAndSmall(BigDecimal bound) {
-        if (bound == null || bound.abs().compareTo(BigDecimal.valueOf(MAX_BOUND)) >= 0
-                || bound.stripTrailingZeros().scale() > 0) {
-            return null;
-        }
-        return bound.longValueExact();
     }
 
     private Expr array(JsonNode schema, URI base, String path) {
@@ -553,6 +425,11 @@ final class SchemaConverter {
         checkedAfter.add(where);
     }
 
+    /** Takes back a keyword listed as checked after generation that the grammar turned out to enforce. */
+    void uncheck(String where) {
+        checkedAfter.remove(where);
+    }
+
     String addRule(String hint, Expr body, String origin) {
         return rules.add(hint, body, origin);
     }
@@ -570,36 +447,5 @@ final class SchemaConverter {
             h = h.substring(h.length() - 30);
         }
         return h.isEmpty() ? "root" : h;
-    }
-
-    /** Numeric bounds in one form, whichever draft wrote them. */
-    record Bounds(BigDecimal min, boolean minExclusive, BigDecimal max, boolean maxExclusive) {
-        static Bounds of(JsonNode s) {
-            BigDecimal min = null;
-            boolean minEx = false;
-            BigDecimal max = null;
-            boolean maxEx = false;
-            if (s.has("minimum")) {
-                min = s.get("minimum").decimalValue();
-            }
-            if (s.has("maximum")) {
-                max = s.get("maximum").decimalValue();
-            }
-            JsonNode exMin = s.get("exclusiveMinimum");
-            if (exMin != null && exMin.isBoolean()) {
-                minEx = exMin.booleanValue() && min != null;
-            } else if (exMin != null && (min == null || exMin.decimalValue().compareTo(min) >= 0)) {
-                min = exMin.decimalValue();
-                minEx = true;
-            }
-            JsonNode exMax = s.get("exclusiveMaximum");
-            if (exMax != null && exMax.isBoolean()) {
-                maxEx = exMax.booleanValue() && max != null;
-            } else if (exMax != null && (max == null || exMax.decimalValue().compareTo(max) <= 0)) {
-                max = exMax.decimalValue();
-                maxEx = true;
-            }
-            return new Bounds(min, minEx, max, maxEx);
-        }
     }
 }
