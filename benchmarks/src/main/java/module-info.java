@@ -8,6 +8,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.hardware;
     requires io.github.localllm.backend.llamacpp;
     requires io.github.localllm.schema;
+    requires io.github.localllm.http;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

@@ -1,0 +1,106 @@
+package io.github.localllm.http;
+
+import io.github.localllm.BackendUnavailableException;
+import io.github.localllm.GenerationTimeoutException;
+import io.github.localllm.LocalLlmException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * What went wrong when a request got no HTTP answer at all, and whether it is safe to send again.
+ */
+final class SendFailures {
+    private static final String CHECK = "check that the server is running and that the address and port are right";
+
+    private SendFailures() {
+    }
+
+    /** When sending the request again is safe. */
+    enum Retry {
+        /** Nothing reached the server. */
+        ALWAYS,
+        /** The server may have seen the request: only if doing it twice does no harm. */
+        IF_IDEMPOTENT,
+        /** The same failure would come again. */
+        NEVER
+    }
+
+    /** A failure to send a request or to read an answer's status line and headers. */
+    record Failure(LocalLlmException exception, Retry retry) {
+    }
+
+    static Failure of(IOException e, ErrorContext context, Duration connectTimeout, Duration firstByteTimeout) {
+        String where = context.where();
+        if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
+            // A name that does not resolve now will not resolve a moment later: not retried.
+            return new Failure(new BackendUnavailableException("cannot find the host '" + context.uri().getHost()
+                    + "' of " + where + " (" + Text.describe(e) + "); check the address for typos and that this "
+                    + "machine can resolve it", e), Retry.NEVER);
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return new Failure(new BackendUnavailableException("could not connect to " + where + " within "
+                    + connectTimeout.toMillis() + " ms" + context.unavailableAdvice(CHECK
+                    + ", and that no firewall drops the connection"), e), Retry.ALWAYS);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new Failure(new GenerationTimeoutException(where + " accepted the request but did not answer within "
+                    + firstByteTimeout.toMillis() + " ms; it may be loading a model or busy with a long prompt: retry, "
+                    + "or raise the first-byte timeout", e), Retry.IF_IDEMPOTENT);
+        }
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException
+                || causedBy(e, ConnectException.class)) {
+            return new Failure(new BackendUnavailableException("could not connect to " + where + " ("
+                    + reason(e, "connection refused") + ")" + context.unavailableAdvice(CHECK), e), Retry.ALWAYS);
+        }
+        if (causedBy(e, SSLException.class)) {
+            return new Failure(new BackendUnavailableException("the TLS handshake with " + where + " failed ("
+                    + Text.describe(e) + "); check that the address's scheme matches the server (http or https) "
+                    + "and that its certificate is trusted", e), Retry.NEVER);
+        }
+        if (e instanceof ProtocolException || isHeaderGarbage(e)) {
+            return new Failure(new BackendUnavailableException(where + " did not answer in HTTP ("
+                    + Text.describe(e) + "); another program is listening on that port"
+                    + context.unavailableAdvice("check the address and port"), e), Retry.NEVER);
+        }
+        return new Failure(new BackendUnavailableException("the connection to " + where + " broke before an answer "
+                + "came (" + Text.describe(e) + "); the server may have crashed or restarted"
+                + context.unavailableAdvice("check that it is running, then retry"), e), Retry.IF_IDEMPOTENT);
+    }
+
+    /** @return the first message in the cause chain (the JDK's connect failures often have none), or {@code fallback} */
+    private static String reason(Throwable t, String fallback) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return Text.excerpt(c.getMessage());
+            }
+        }
+        return fallback;
+    }
+
+    private static boolean isHeaderGarbage(IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return message.contains("status line") || message.contains("bad header") || message.contains("header name")
+                || message.contains("invalid chunk") || message.contains("bad response");
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+}

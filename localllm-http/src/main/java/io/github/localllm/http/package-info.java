@@ -1,0 +1,19 @@
+/**
+ * HTTP for the server engines.
+ *
+ * <ul>
+ *   <li>{@link io.github.localllm.http.HttpTransport}: one shared {@code java.net.http} client per
+ *       server, JSON requests, streaming requests with a first-byte and an idle timeout, bounded
+ *       retries, and error answers turned into {@link io.github.localllm.LocalLlmException}s;</li>
+ *   <li>{@link io.github.localllm.http.SseReader} and {@link io.github.localllm.http.NdjsonReader}:
+ *       the two streaming formats (OpenAI-compatible servers and LM Studio send server-sent events,
+ *       Ollama sends one JSON value per line), read one event or value at a time;</li>
+ *   <li>{@link io.github.localllm.http.HttpErrors}: the error shapes of Ollama, OpenAI, llama.cpp,
+ *       vLLM and LM Studio, and of proxies that answer with an HTML page.</li>
+ * </ul>
+ *
+ * <p>Every failure is an unchecked {@link io.github.localllm.LocalLlmException} whose message names
+ * the server and the address and says what to do next; header values (API keys) never appear in a
+ * message or a log line.
+ */
+package io.github.localllm.http;

@@ -1,0 +1,85 @@
+package io.github.localllm.testkit;
+
+import io.github.localllm.testkit.internal.EngineConfig;
+import io.github.localllm.testkit.internal.EngineState;
+import io.github.localllm.testkit.internal.ServerCore;
+import io.github.localllm.testkit.internal.ollama.OllamaProtocol;
+import io.github.localllm.testkit.internal.openai.OpenAiProtocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A fake Ollama (ollama/ollama v0.33.0-rc2): {@code GET /}, {@code /api/version}, {@code /api/tags},
+ * {@code /api/ps}, {@code /api/show}, {@code /api/generate} and {@code /api/chat} (NDJSON streams unless
+ * {@code "stream": false}, load and unload replies, {@code keep_alive}), {@code /api/embed},
+ * {@code /api/embeddings}, {@code /api/pull}, {@code DELETE /api/delete}, and the OpenAI-compatible
+ * {@code /v1/models}, {@code /v1/chat/completions}, {@code /v1/embeddings}. JSON is printed as Go
+ * prints it; unknown routes get gin's {@code 404 page not found}, wrong methods its 405.
+ *
+ * <pre>{@code
+ * try (FakeOllama ollama = FakeOllama.builder().model("llama3.2").answer("Hi", "!").start()) {
+ *     // POST ollama.uri("/api/chat") ...
+ * }
+ * }</pre>
+ */
+public final class FakeOllama extends FakeServer {
+
+    private FakeOllama(ServerCore core) {
+        super(core);
+    }
+
+    /** A builder with no models, no answers and no faults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link FakeOllama}; see {@link EngineBuilder} for models, answers and faults.
+     * Defaults: version {@code 0.33.0}, the current not-found wording, nothing to pull.
+     */
+    public static final class Builder extends EngineBuilder<FakeOllama, Builder> {
+        private String version = "0.33.0";
+        private boolean pullHint;
+        private final List<FakeModel> pullable = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /** What {@code /api/version} reports. */
+        public Builder version(String v) {
+            this.version = Objects.requireNonNull(v, "version");
+            return this;
+        }
+
+        /**
+         * Answers a missing model with {@code model "x" not found, try pulling it first} (older servers,
+         * and the scheduler's path on current ones) instead of the current handlers'
+         * {@code model 'x' not found}; the status is 404 either way.
+         */
+        public Builder pullHintNotFound() {
+            this.pullHint = true;
+            return this;
+        }
+
+        /** A model {@code /api/pull} can fetch (installed models can always be pulled again). */
+        public Builder pullable(FakeModel model) {
+            pullable.add(Objects.requireNonNull(model, "model"));
+            return this;
+        }
+
+        @Override
+        public FakeOllama start() {
+            EngineConfig config = config();
+            EngineState state = new EngineState(config);
+            OllamaProtocol protocol = new OllamaProtocol(state, version, pullHint, pullable,
+                    new OpenAiProtocol(state, OpenAiProtocol.ollama()));
+            return new FakeOllama(new ServerCore("fake-ollama", protocol, config.faults()));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.localllm.testkit;
+
+import io.github.localllm.testkit.internal.EngineConfig;
+import io.github.localllm.testkit.internal.EngineState;
+import io.github.localllm.testkit.internal.ServerCore;
+import io.github.localllm.testkit.internal.openai.Dialect;
+import io.github.localllm.testkit.internal.openai.OpenAiProtocol;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A fake OpenAI-compatible server: {@code GET /v1/models}, {@code POST /v1/chat/completions} (SSE
+ * {@code data: ...} events ending with {@code data: [DONE]}, a usage chunk when
+ * {@code stream_options.include_usage}), {@code POST /v1/embeddings}, in the {@link Flavor} of one
+ * real server: its member order, first and last chunks, error bodies and unknown-route answer.
+ *
+ * <pre>{@code
+ * try (FakeOpenAi server = FakeOpenAi.builder(FakeOpenAi.Flavor.LLAMA_CPP).model("qwen2.5-0.5b").start()) {
+ *     // POST server.uri("/v1/chat/completions") ...
+ * }
+ * }</pre>
+ */
+public final class FakeOpenAi extends FakeServer {
+    private final Flavor flavor;
+
+    private FakeOpenAi(ServerCore core, Flavor flavor) {
+        super(core);
+        this.flavor = flavor;
+    }
+
+    /** Which server a {@link FakeOpenAi} imitates. */
+    public enum Flavor {
+        /**
+         * llama.cpp's {@code llama-server}, as captured from build b10470: any model name is served,
+         * {@code timings} in milliseconds, {@code /health}, errors {@code {"error":{"code":404,...}}},
+         * {@code Server: llama.cpp}.
+         */
+        LLAMA_CPP,
+        /** vLLM: unknown models are 404 {@code NotFoundError}, unknown routes FastAPI's {@code {"detail":"Not Found"}}. */
+        VLLM,
+        /** The OpenAI API: string error codes such as {@code model_not_found}, {@code Invalid URL} for unknown routes. */
+        OPENAI
+    }
+
+    /** The server this fake imitates. */
+    public Flavor flavor() {
+        return flavor;
+    }
+
+    /** A builder for the given flavor. */
+    public static Builder builder(Flavor flavor) {
+        return new Builder(flavor);
+    }
+
+    /** Builds a {@link FakeOpenAi}; see {@link EngineBuilder} for models, answers and faults. */
+    public static final class Builder extends EngineBuilder<FakeOpenAi, Builder> {
+        private final Flavor flavor;
+        private String systemFingerprint = "b10470-34af94cd9";
+
+        private Builder(Flavor flavor) {
+            this.flavor = Objects.requireNonNull(flavor, "flavor");
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /** llama.cpp's {@code system_fingerprint} (its build); {@code b10470-34af94cd9} by default, as in the captures. */
+        public Builder systemFingerprint(String fingerprint) {
+            this.systemFingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+            return this;
+        }
+
+        @Override
+        public FakeOpenAi start() {
+            EngineConfig config = config();
+            Dialect dialect = switch (flavor) {
+                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint);
+                case VLLM -> OpenAiProtocol.vllm();
+                case OPENAI -> OpenAiProtocol.openAi();
+            };
+            OpenAiProtocol protocol = new OpenAiProtocol(new EngineState(config), dialect);
+            return new FakeOpenAi(new ServerCore("fake-openai-" + flavor.name().toLowerCase(Locale.ROOT), protocol,
+                    config.faults()), flavor);
+        }
+    }
+}

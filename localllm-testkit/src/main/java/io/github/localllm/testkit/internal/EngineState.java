@@ -1,0 +1,76 @@
+package io.github.localllm.testkit.internal;
+
+import io.github.localllm.testkit.ScriptedAnswer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the three LLM fakes share at run time: models, the answer script, embeddings, clock and ids. */
+public final class EngineState {
+    /** The answer when none is scripted. */
+    static final ScriptedAnswer DEFAULT_ANSWER = ScriptedAnswer.of("This", " is", " a", " fake", " answer", ".");
+    private static final int DERIVED_DIMENSIONS = 8;
+
+    private final ModelTable models;
+    private final List<ScriptedAnswer> answers;
+    private final List<float[]> embeddings;
+    private final Clock clock;
+    private final Ids ids;
+    private final AtomicInteger nextAnswer = new AtomicInteger();
+    private final AtomicInteger nextVector = new AtomicInteger();
+
+    public EngineState(EngineConfig config) {
+        models = new ModelTable(config.models());
+        answers = config.answers();
+        embeddings = config.embeddings();
+        clock = config.clock();
+        ids = new Ids(config.seed());
+    }
+
+    public ModelTable models() {
+        return models;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    public Ids ids() {
+        return ids;
+    }
+
+    /** The next scripted answer; the last one repeats. */
+    public ScriptedAnswer nextAnswer() {
+        if (answers.isEmpty()) {
+            return DEFAULT_ANSWER;
+        }
+        int i = nextAnswer.getAndIncrement();
+        return answers.get(Math.min(i, answers.size() - 1));
+    }
+
+    /** The vector for one embedding input: the next configured one, or one derived from the text. */
+    public float[] vector(String input) {
+        if (!embeddings.isEmpty()) {
+            return embeddings.get(Math.floorMod(nextVector.getAndIncrement(), embeddings.size())).clone();
+        }
+        SplittableRandom random = new SplittableRandom(input.hashCode());
+        float[] v = new float[DERIVED_DIMENSIONS];
+        double norm = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+            norm += v[i] * v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return v;
+    }
+
+    /** A token count for an embedding input: its words, at least one. */
+    public static int tokens(String input) {
+        String trimmed = input.strip();
+        return trimmed.isEmpty() ? 1 : trimmed.split("\\s+").length;
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.localllm.testkit.internal.ollama;
+
+import static io.github.localllm.testkit.internal.ollama.OllamaReplies.NDJSON;
+import static io.github.localllm.testkit.internal.ollama.OllamaReplies.error;
+import static io.github.localllm.testkit.internal.ollama.OllamaReplies.goQuote;
+import static io.github.localllm.testkit.internal.ollama.OllamaReplies.json;
+
+import io.github.localllm.testkit.FakeModel;
+import io.github.localllm.testkit.FakeToolCall;
+import io.github.localllm.testkit.ScriptedAnswer;
+import io.github.localllm.testkit.internal.Chunk;
+import io.github.localllm.testkit.internal.EngineState;
+import io.github.localllm.testkit.internal.Framing;
+import io.github.localllm.testkit.internal.Reply;
+import io.github.localllm.testkit.internal.json.JsonObject;
+import io.github.localllm.testkit.internal.json.JsonStyle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ollama's inference routes: {@code /api/generate} and {@code /api/chat} (NDJSON unless
+ * {@code "stream": false}; an empty prompt or message list loads the model, with
+ * {@code keep_alive: 0} unloads it), {@code /api/embed} and the legacy {@code /api/embeddings}.
+ */
+final class OllamaInference {
+    private final EngineState state;
+    private final OllamaModels models;
+
+    OllamaInference(EngineState state, OllamaModels models) {
+        this.state = state;
+        this.models = models;
+    }
+
+    Reply generate(JsonObject request, String requested, FakeModel model) {
+        if (model.embedding()) {
+            return error(400, goQuote(requested) + " does not support generate");
+        }
+        String prompt = request.string("prompt").orElse("");
+        Optional<Duration> keepAlive = KeepAlive.parse(request.get("keep_alive"));
+        if (prompt.isEmpty() && keepAlive.filter(Duration::isZero).isPresent()) {
+            state.models().setLoaded(model.name(), false, null);
+            return json(200, OllamaJson.generateDone(requested, state.now(), "", "unload", null));
+        }
+        models.load(model, keepAlive);
+        if (prompt.isEmpty()) {
+            return json(200, OllamaJson.generateDone(requested, state.now(), "", "load", null));
+        }
+        ScriptedAnswer answer = state.nextAnswer();
+        String reason = OllamaJson.doneReason(answer.stopReason());
+        if (!request.bool("stream").orElse(true)) {
+            return json(200, OllamaJson.generateDone(requested, state.now(), answer.text(), reason, answer));
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        for (String piece : answer.pieces()) {
+            chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), piece), answer.pieceInterval()));
+        }
+        chunks.add(Chunk.json(() -> OllamaJson.generateDone(requested, state.now(), "", reason, answer)));
+        return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
+    }
+
+    Reply chat(JsonObject request, String requested, FakeModel model) {
+        if (model.embedding()) {
+            return error(400, goQuote(requested) + " does not support chat");
+        }
+        List<?> messages = request.array("messages").orElse(List.of());
+        Optional<Duration> keepAlive = KeepAlive.parse(request.get("keep_alive"));
+        if (messages.isEmpty() && keepAlive.filter(Duration::isZero).isPresent()) {
+            state.models().setLoaded(model.name(), false, null);
+            return json(200, OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), "unload", null));
+        }
+        models.load(model, keepAlive);
+        if (messages.isEmpty()) {
+            return json(200, OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), "load", null));
+        }
+        ScriptedAnswer answer = state.nextAnswer();
+        String reason = OllamaJson.doneReason(answer.stopReason());
+        // The server parses tool calls out of the model's output only when the request offers tools.
+        List<FakeToolCall> calls = request.array("tools").filter(t -> !t.isEmpty()).isPresent() ? answer.toolCalls() : List.of();
+        List<String> ids = new ArrayList<>();
+        for (FakeToolCall c : calls) {
+            ids.add(c.id().orElseGet(() -> "call_" + state.ids().lowerAlnum(8)));
+        }
+        if (!request.bool("stream").orElse(true)) {
+            return json(200, OllamaJson.chatDone(requested, state.now(), answer.text(), calls, ids, reason, answer));
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        for (String piece : answer.pieces()) {
+            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), piece, List.of(), List.of()),
+                    answer.pieceInterval()));
+        }
+        if (!calls.isEmpty()) {
+            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), "", calls, ids), answer.pieceInterval()));
+        }
+        chunks.add(Chunk.json(() -> OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), reason, answer)));
+        return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
+    }
+
+    Reply embed(JsonObject request, String requested, FakeModel model) {
+        List<String> inputs = new ArrayList<>();
+        Object input = request.get("input");
+        if (input instanceof String s) {
+            inputs.add(s);
+        } else if (input instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String s)) {
+                    return error(400, "invalid input type");
+                }
+                inputs.add(s);
+            }
+        } else if (input != null) {
+            return error(400, "invalid input type");
+        }
+        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        if (input == null) {
+            return json(200, new JsonObject().put("model", requested).put("embeddings", List.of()));
+        }
+        int dimensions = request.number("dimensions").map(Double::intValue).orElse(0);
+        List<Object> vectors = new ArrayList<>();
+        int tokens = 0;
+        for (String text : inputs) {
+            float[] v = state.vector(text);
+            int n = dimensions > 0 ? Math.min(dimensions, v.length) : v.length;
+            List<Object> floats = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                floats.add(v[i]);
+            }
+            vectors.add(floats);
+            tokens += EngineState.tokens(text);
+        }
+        // EmbedResponse: model, embeddings ([][]float32), total_duration, load_duration, prompt_eval_count.
+        return json(200, new JsonObject().put("model", requested).put("embeddings", vectors)
+                .put("total_duration", Duration.ofMillis(5L + inputs.size()).toNanos())
+                .put("load_duration", Duration.ofMillis(1).toNanos()).put("prompt_eval_count", tokens));
+    }
+
+    Reply embeddings(JsonObject request, String requested, FakeModel model) {
+        String prompt = request.string("prompt").orElse("");
+        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        List<Object> values = new ArrayList<>();
+        if (!prompt.isEmpty()) {
+            // The legacy answer is []float64 computed from float32: the widened value, all its digits.
+            for (float f : state.vector(prompt)) {
+                values.add((double) f);
+            }
+        }
+        return json(200, new JsonObject().put("embedding", values));
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.localllm.testkit.internal.openai;
+
+import io.github.localllm.testkit.FakeModel;
+import io.github.localllm.testkit.internal.Call;
+import io.github.localllm.testkit.internal.Chunk;
+import io.github.localllm.testkit.internal.Ids;
+import io.github.localllm.testkit.internal.Reply;
+import io.github.localllm.testkit.internal.json.JsonObject;
+import io.github.localllm.testkit.internal.json.JsonStyle;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one OpenAI-compatible server spells the same answers: member order, first and last stream
+ * chunks, error bodies, unknown routes, id formats and its JSON printer. The routes themselves are
+ * in {@link OpenAiProtocol}.
+ */
+public abstract class Dialect {
+
+    abstract JsonStyle style();
+
+    /** {@code Content-Type} of JSON answers. */
+    abstract String jsonType();
+
+    /** {@code Content-Type} of SSE streams. */
+    abstract String sseType();
+
+    /** Headers the server sends before {@code Content-Type}, e.g. {@code Server: llama.cpp}. */
+    List<Map.Entry<String, String>> leadingHeaders(boolean streaming) {
+        return List.of();
+    }
+
+    abstract String completionId(Ids ids);
+
+    abstract String toolCallId(Ids ids);
+
+    /** Whether any model name is accepted (a single-model llama.cpp server ignores it). */
+    boolean servesAnyModel() {
+        return false;
+    }
+
+    /** Whether a JSON answer ends with {@code \n} (Go's {@code json.Encoder}). */
+    boolean newlineAfterJson() {
+        return false;
+    }
+
+    /** Whether the stream ends with a usage chunk. */
+    boolean includeUsage(JsonObject request) {
+        return request.object("stream_options").flatMap(o -> o.bool("include_usage")).orElse(false);
+    }
+
+    /** Whether vectors are printed as float32 (Go) or widened to double (the others). */
+    boolean widenFloats() {
+        return true;
+    }
+
+    abstract JsonObject completion(Turn t);
+
+    /** The chunks before {@code data: [DONE]}. */
+    abstract List<Chunk> stream(Turn t);
+
+    abstract JsonObject modelList(List<FakeModel> models, long created);
+
+    /**
+     * The embeddings answer.
+     *
+     * @param vectors one per input, already laid out as floats or base64 strings
+     */
+    abstract JsonObject embeddingList(String model, FakeModel served, List<Object> vectors, int tokens, long created, Ids ids);
+
+    /** The server's error body for a status. */
+    abstract Reply error(int status, String message);
+
+    abstract Reply modelNotFound(String model);
+
+    /** The message of an error answer with this status when nothing more specific is known. */
+    String statusMessage(int status) {
+        return switch (status) {
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Error " + status;
+        };
+    }
+
+    abstract Reply unknownRoute(Call call);
+
+    /** The answer to a request body that is not JSON. */
+    Reply badJson(String detail) {
+        return error(400, detail);
+    }
+
+    /** The message of the 400 for a chat request without a {@code messages} array. */
+    String messagesMissing() {
+        return "'messages' is a required property";
+    }
+
+    /** The error chunks sent once the stream has started. */
+    abstract List<Chunk> midStreamError();
+
+    /** Whether the stream ends with {@code data: [DONE]} after a mid-stream error. */
+    boolean doneAfterError() {
+        return false;
+    }
+
+    /** Extra routes some servers have ({@code /health}); null when the path is not one. */
+    Reply extraRoute(Call call) {
+        return null;
+    }
+}
