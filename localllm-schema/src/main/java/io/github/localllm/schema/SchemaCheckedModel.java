@@ -20,11 +20,11 @@ final class SchemaCheckedModel implements ModelInstance {
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
-        CompiledSchema schema = StructuredOutput.schemaOf(request);
-        if (schema == null) {
+        Optional<CompiledSchema> schema = StructuredOutput.schemaOf(request);
+        if (schema.isEmpty()) {
             return model.generate(request);
         }
-        Attempts attempts = new Attempts(schema, request);
+        Attempts attempts = new Attempts(schema.get(), request);
         GenerationRequest next = request;
         while (true) {
             GenerationResult result;
@@ -43,9 +43,9 @@ final class SchemaCheckedModel implements ModelInstance {
 
     @Override
     public GenerationStream stream(GenerationRequest request) {
-        CompiledSchema schema = StructuredOutput.schemaOf(request);
+        Optional<CompiledSchema> schema = StructuredOutput.schemaOf(request);
         GenerationStream stream = model.stream(request);
-        return schema == null ? stream : new SchemaCheckedStream(model, new Attempts(schema, request), stream);
+        return schema.isEmpty() ? stream : new SchemaCheckedStream(model, new Attempts(schema.get(), request), stream);
     }
 
     @Override

@@ -18,6 +18,9 @@ final class SchemaDocument {
     /** Real schemas nest a few dozen levels at most. */
     static final int MAX_DEPTH = 128;
 
+    static final String DRAFT_04 = "http://json-schema.org/draft-04/schema#";
+    static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                             .maxDocumentLength(MAX_CHARS).build())
@@ -83,9 +86,6 @@ final class SchemaDocument {
         named.put("$schema", implied);
         return named;
     }
-
-    static final String DRAFT_04 = "http://json-schema.org/draft-04/schema#";
-    static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
     /** @return whether any subschema uses boolean exclusive bounds (draft-04), or else tuple items (draft-07) */
     private static boolean uses(JsonNode node, boolean booleanBounds) {

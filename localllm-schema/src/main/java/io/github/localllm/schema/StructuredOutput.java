@@ -7,6 +7,7 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.StructuredOutputException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place every engine checks structured answers, so that no answer that violates its
@@ -57,17 +58,22 @@ public final class StructuredOutput {
     }
 
     /**
+     * The schema a request's answer must match: what engines sample under and what
+     * {@link #enforce} checks, so both read the request the same way.
+     *
      * @param request a request
-     * @return the compiled schema its answers must match, or {@code null} for free text and grammars
+     * @return its compiled schema; {@code {"type":"object"}} for {@link ResponseFormat#json()};
+     *     empty for free text and grammars
+     * @throws io.github.localllm.InvalidRequestException if the schema cannot be used
      */
-    static CompiledSchema schemaOf(GenerationRequest request) {
+    public static Optional<CompiledSchema> schemaOf(GenerationRequest request) {
         ResponseFormat format = request.responseFormat();
         if (format instanceof ResponseFormat.JsonSchema) {
-            return CompiledSchema.of(((ResponseFormat.JsonSchema) format).schema());
+            return Optional.of(CompiledSchema.of(((ResponseFormat.JsonSchema) format).schema()));
         }
         if (format instanceof ResponseFormat.JsonObject) {
-            return CompiledSchema.of(ANY_JSON_OBJECT);
+            return Optional.of(CompiledSchema.of(ANY_JSON_OBJECT));
         }
-        return null;
+        return Optional.empty();
     }
 }

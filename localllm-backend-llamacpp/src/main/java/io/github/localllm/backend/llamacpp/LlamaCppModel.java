@@ -21,6 +21,7 @@ import io.github.localllm.SamplingParameters;
 import io.github.localllm.Tokenizer;
 import io.github.localllm.internal.GbnfValidator;
 import io.github.localllm.schema.CompiledSchema;
+import io.github.localllm.schema.StructuredOutput;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LlamaCppModel implements ModelInstance, Tokenizer {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaCppModel.class);
-    private static final String ANY_JSON_OBJECT_SCHEMA = "{\"type\":\"object\"}";
     private static final long CLOSE_WAIT_MILLIS = 10_000;
     /**
      * Schemas whose grammar passed the b4916 parser check, so the check runs once per schema, not per
@@ -93,17 +93,16 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         int limit = request.maxTokens() == null ? room : Math.min(request.maxTokens(), room);
         InferenceParameters params = new InferenceParameters(prompt).setNPredict(limit).setCachePrompt(true);
         applySampling(params, request.sampling());
-        grammar(request.responseFormat()).ifPresent(params::setGrammar);
+        Optional<CompiledSchema> schema = StructuredOutput.schemaOf(request);
+        grammar(request.responseFormat(), schema).ifPresent(params::setGrammar);
         LlamaIterator natives;
         try {
             natives = engine.generate(params).iterator();
         } catch (RuntimeException e) {
             throw NativeFailures.duringGeneration(e);
         }
-        boolean json = request.responseFormat() instanceof ResponseFormat.JsonSchema
-                || request.responseFormat() instanceof ResponseFormat.JsonObject;
-        LlamaCppStream stream = new LlamaCppStream(this, natives, new StopSequenceFilter(request.stop()), json,
-                promptTokens, limit, start);
+        LlamaCppStream stream = new LlamaCppStream(this, natives, new StopSequenceFilter(request.stop()),
+                schema.isPresent(), promptTokens, limit, start);
         running.add(stream);
         if (closed) {
             stream.close();
@@ -198,19 +197,14 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         }
     }
 
-    private static Optional<String> grammar(ResponseFormat format) {
+    private static Optional<String> grammar(ResponseFormat format, Optional<CompiledSchema> schema) {
         if (format instanceof ResponseFormat.Grammar) {
             return Optional.of(((ResponseFormat.Grammar) format).gbnf());
         }
-        String schema;
-        if (format instanceof ResponseFormat.JsonSchema) {
-            schema = ((ResponseFormat.JsonSchema) format).schema();
-        } else if (format instanceof ResponseFormat.JsonObject) {
-            schema = ANY_JSON_OBJECT_SCHEMA;
-        } else {
+        if (schema.isEmpty()) {
             return Optional.empty();
         }
-        CompiledSchema compiled = CompiledSchema.of(schema);
+        CompiledSchema compiled = schema.get();
         if (!CHECKED_GRAMMARS.containsKey(compiled)) {
             // b4916 does not fail on a grammar it cannot parse: it samples unconstrained text. The
             // converter targets b4916's dialect, so a rejection here is a converter bug, not the caller's.

@@ -7,8 +7,11 @@ import io.github.localllm.testkit.internal.Ids;
 import io.github.localllm.testkit.internal.Reply;
 import io.github.localllm.testkit.internal.json.JsonObject;
 import io.github.localllm.testkit.internal.json.JsonStyle;
+import io.github.localllm.testkit.FakeToolCall;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How one OpenAI-compatible server spells the same answers: member order, first and last stream
@@ -103,6 +106,40 @@ public abstract class Dialect {
     /** Whether the stream ends with {@code data: [DONE]} after a mid-stream error. */
     boolean doneAfterError() {
         return false;
+    }
+
+    /** One chunk per piece of the answer's text, spaced as the answer asks, each made by {@code chunkOf}. */
+    static List<Chunk> textChunks(Turn t, Function<JsonObject, JsonObject> chunkOf) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (String piece : t.answer().pieces()) {
+            chunks.add(Chunk.json(() -> chunkOf.apply(new JsonObject().put("content", piece)), t.answer().pieceInterval()));
+        }
+        return chunks;
+    }
+
+    /**
+     * Each tool call as every OpenAI-style stream sends it: a first delta with the id and name,
+     * then the arguments in fragments keyed by index.
+     */
+    List<Chunk> toolCallChunks(Turn t, Function<JsonObject, JsonObject> chunkOf) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < t.calls().size(); i++) {
+            int index = i;
+            FakeToolCall c = t.calls().get(i);
+            chunks.add(Chunk.json(() -> chunkOf.apply(new JsonObject().put("tool_calls",
+                    List.of(toolCallHead(index, t.callIds().get(index), c.name()))))));
+            for (String fragment : Fragments.of(c.arguments())) {
+                chunks.add(Chunk.json(() -> chunkOf.apply(new JsonObject().put("tool_calls", List.of(new JsonObject()
+                        .put("index", index).put("function", new JsonObject().put("arguments", fragment)))))));
+            }
+        }
+        return chunks;
+    }
+
+    /** The first delta of a streamed tool call, in this server's member order. */
+    JsonObject toolCallHead(int index, String id, String name) {
+        return new JsonObject().put("index", index).put("id", id).put("type", "function")
+                .put("function", new JsonObject().put("name", name).put("arguments", ""));
     }
 
     /** Extra routes some servers have ({@code /health}); null when the path is not one. */

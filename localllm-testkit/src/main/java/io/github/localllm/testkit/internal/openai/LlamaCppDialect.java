@@ -103,20 +103,8 @@ final class LlamaCppDialect extends Dialect {
     List<Chunk> stream(Turn t) {
         List<Chunk> chunks = new ArrayList<>();
         chunks.add(Chunk.json(() -> chunk(t, null, new JsonObject().put("role", "assistant").put("content", null))));
-        for (String piece : t.answer().pieces()) {
-            chunks.add(Chunk.json(() -> chunk(t, null, new JsonObject().put("content", piece)), t.answer().pieceInterval()));
-        }
-        for (int i = 0; i < t.calls().size(); i++) {
-            int index = i;
-            FakeToolCall c = t.calls().get(i);
-            chunks.add(Chunk.json(() -> chunk(t, null, new JsonObject().put("tool_calls", List.of(new JsonObject()
-                    .put("index", index).put("id", t.callIds().get(index)).put("type", "function")
-                    .put("function", new JsonObject().put("name", c.name()).put("arguments", "")))))));
-            for (String fragment : Fragments.of(c.arguments())) {
-                chunks.add(Chunk.json(() -> chunk(t, null, new JsonObject().put("tool_calls", List.of(new JsonObject()
-                        .put("index", index).put("function", new JsonObject().put("arguments", fragment)))))));
-            }
-        }
+        chunks.addAll(textChunks(t, delta -> chunk(t, null, delta)));
+        chunks.addAll(toolCallChunks(t, delta -> chunk(t, null, delta)));
         chunks.add(Chunk.json(() -> {
             JsonObject finish = chunk(t, t.finishReason(), new JsonObject());
             return t.includeUsage() ? finish : finish.put("timings", timings(t));

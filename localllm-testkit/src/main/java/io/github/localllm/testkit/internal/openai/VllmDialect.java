@@ -83,26 +83,21 @@ final class VllmDialect extends Dialect {
     List<Chunk> stream(Turn t) {
         List<Chunk> chunks = new ArrayList<>();
         chunks.add(Chunk.json(() -> chunk(t, new JsonObject().put("role", "assistant").put("content", ""), null)));
-        for (String piece : t.answer().pieces()) {
-            chunks.add(Chunk.json(() -> chunk(t, new JsonObject().put("content", piece), null), t.answer().pieceInterval()));
-        }
-        for (int i = 0; i < t.calls().size(); i++) {
-            int index = i;
-            FakeToolCall c = t.calls().get(i);
-            chunks.add(Chunk.json(() -> chunk(t, new JsonObject().put("tool_calls", List.of(new JsonObject()
-                    .put("id", t.callIds().get(index)).put("type", "function").put("index", index)
-                    .put("function", new JsonObject().put("name", c.name()).put("arguments", "")))), null)));
-            for (String fragment : Fragments.of(c.arguments())) {
-                chunks.add(Chunk.json(() -> chunk(t, new JsonObject().put("tool_calls", List.of(new JsonObject()
-                        .put("index", index).put("function", new JsonObject().put("arguments", fragment)))), null)));
-            }
-        }
+        chunks.addAll(textChunks(t, delta -> chunk(t, delta, null)));
+        chunks.addAll(toolCallChunks(t, delta -> chunk(t, delta, null)));
         chunks.add(Chunk.json(() -> chunk(t, new JsonObject().put("content", ""), t.finishReason())));
         if (t.includeUsage()) {
             chunks.add(Chunk.json(() -> new JsonObject().put("id", t.id()).put("object", "chat.completion.chunk")
                     .put("created", t.created()).put("model", t.model()).put("choices", List.of()).put("usage", usage(t))));
         }
         return chunks;
+    }
+
+    /** vLLM's pydantic model orders the first tool-call delta id, type, index. */
+    @Override
+    JsonObject toolCallHead(int index, String id, String name) {
+        return new JsonObject().put("id", id).put("type", "function").put("index", index)
+                .put("function", new JsonObject().put("name", name).put("arguments", ""));
     }
 
     private static JsonObject chunk(Turn t, JsonObject delta, String finishReason) {
