@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** Clocks that make timestamps repeat exactly, to compare answers with captured ones. */
 final class Clocks {
@@ -16,28 +17,18 @@ final class Clocks {
     /** Each reading is {@code step} later than the one before, starting at {@code start}. */
     static Clock stepping(Instant start, Duration step) {
         AtomicInteger readings = new AtomicInteger();
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return start.plus(step.multipliedBy(readings.getAndIncrement()));
-            }
-        };
+        return of(() -> start.plus(step.multipliedBy(readings.getAndIncrement())));
     }
 
     /** The readings in order, then the last one again. */
     static Clock readings(Instant... instants) {
         List<Instant> list = List.of(instants);
         AtomicInteger next = new AtomicInteger();
+        return of(() -> list.get(Math.min(next.getAndIncrement(), list.size() - 1)));
+    }
+
+    /** A UTC clock whose every reading comes from {@code next}. */
+    private static Clock of(Supplier<Instant> next) {
         return new Clock() {
             @Override
             public ZoneId getZone() {
@@ -51,7 +42,7 @@ final class Clocks {
 
             @Override
             public Instant instant() {
-                return list.get(Math.min(next.getAndIncrement(), list.size() - 1));
+                return next.get();
             }
         };
     }
