@@ -18,4 +18,10 @@ public class BackendUnavailableException extends LocalLlmException {
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** @return {@code true}: an engine that is down or busy may be up again */
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
 }

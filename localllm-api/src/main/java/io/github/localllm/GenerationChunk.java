@@ -3,15 +3,39 @@ package io.github.localllm;
 import java.util.Objects;
 
 /**
- * A piece of text as it is generated.
+ * A piece of the answer as it is generated: answer text, thinking text, or part of a tool call.
  *
- * @param text the new text; may be empty when a multi-byte character is still incomplete
+ * @param text the new answer text; empty when this chunk carries thinking or a tool call, and
+ *        when a multi-byte character is still incomplete
  * @param index the position of this chunk in the stream, from 0
+ * @param thinking the new reasoning text of a thinking model; usually empty
+ * @param toolCall part of a tool call, or {@code null}
  */
-public record GenerationChunk(String text, int index) {
+public record GenerationChunk(String text, int index, String thinking, ToolCallPiece toolCall) {
 
     /** Checks the text is present. */
     public GenerationChunk {
         Objects.requireNonNull(text, "text");
+        thinking = thinking == null ? "" : thinking;
+    }
+
+    /**
+     * A chunk of answer text.
+     *
+     * @param text the new text
+     * @param index the chunk's position in the stream
+     */
+    public GenerationChunk(String text, int index) {
+        this(text, index, "", null);
+    }
+
+    /** @param thinking reasoning text @param index position @return a thinking chunk */
+    public static GenerationChunk thinking(String thinking, int index) {
+        return new GenerationChunk("", index, thinking, null);
+    }
+
+    /** @param piece part of a tool call @param index position @return a tool-call chunk */
+    public static GenerationChunk toolCall(ToolCallPiece piece, int index) {
+        return new GenerationChunk("", index, "", Objects.requireNonNull(piece, "piece"));
     }
 }

@@ -1,9 +1,12 @@
 package io.github.localllm;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to generate. Either a conversation ({@link #messages()}) or a single prompt
@@ -21,10 +24,16 @@ import java.util.Objects;
  * @param outputRetries how many more answers to ask for when a JSON answer does not match its schema,
  *        0 to {@value #MAX_OUTPUT_RETRIES}; each retry shows the model its answer and what is wrong
  *        with it. Only for {@link ResponseFormat#json()} and {@link ResponseFormat#jsonSchema(String)}.
+ * @param tools functions the model may call instead of answering; see {@link ToolDefinition}
+ * @param think whether a thinking model should reason before answering ({@code true}), answer at once
+ *        ({@code false}), or do what the model does by default ({@code null})
+ * @param timeout the most time the whole generation may take, or {@code null} for no limit; when it
+ *        passes, the engine stops and {@link GenerationTimeoutException} is thrown
  */
 public record GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw,
                                 SamplingParameters sampling, List<String> stop, Integer maxTokens,
-                                ResponseFormat responseFormat, int outputRetries) {
+                                ResponseFormat responseFormat, int outputRetries, List<ToolDefinition> tools,
+                                Boolean think, Duration timeout) {
 
     /** The most retries a request may ask for: each one generates a whole answer again. */
     public static final int MAX_OUTPUT_RETRIES = 5;
@@ -52,7 +61,7 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         if (!messages.isEmpty() && raw) {
             throw new InvalidRequestException("raw applies to prompts only; chat messages always use the chat template");
         }
-        if (messages.stream().allMatch(m -> m.content().isEmpty()) && prompt == null) {
+        if (messages.stream().allMatch(ChatMessage::isEmpty) && prompt == null) {
             throw new InvalidRequestException("every chat message is empty; give the model some text to answer");
         }
         if (maxTokens != null && maxTokens <= 0) {
@@ -70,6 +79,49 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
                     + " is " + (responseFormat instanceof ResponseFormat.Grammar ? "a grammar" : responseFormat)
                     + "; use ResponseFormat.json() or ResponseFormat.jsonSchema(...), or remove outputRetries");
         }
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        Set<String> names = new HashSet<>();
+        for (ToolDefinition tool : tools) {
+            if (!names.add(tool.name())) {
+                throw new InvalidRequestException("two tools are named '" + tool.name() + "'; give each tool its own name");
+            }
+        }
+        checkToolResults(messages);
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new InvalidRequestException("timeout must be positive, was " + timeout
+                    + "; leave it unset for no limit");
+        }
+    }
+
+    /** Servers refuse a tool result whose call they never saw; say so before sending. */
+    private static void checkToolResults(List<ChatMessage> messages) {
+        Set<String> called = new HashSet<>();
+        for (ChatMessage m : messages) {
+            m.toolCalls().forEach(c -> called.add(c.id()));
+            if (m.role() == Role.TOOL && m.toolCallId() != null && !called.contains(m.toolCallId())) {
+                throw new InvalidRequestException("the tool result for call '" + m.toolCallId() + "' answers no"
+                        + " earlier tool call; put the assistant message with that call (ChatMessage.of(result))"
+                        + " before it");
+            }
+        }
+    }
+
+    /**
+     * A request without tools, thinking choice or timeout; kept so that code written before they
+     * existed still compiles.
+     *
+     * @param prompt the prompt, or {@code null} for a conversation
+     * @param messages the conversation, empty for a prompt
+     * @param raw send the prompt without a chat template
+     * @param sampling how tokens are chosen
+     * @param stop sequences that end generation
+     * @param maxTokens the most tokens to generate, or {@code null}
+     * @param responseFormat the shape of the answer
+     * @param outputRetries retries for JSON answers that miss their schema
+     */
+    public GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw, SamplingParameters sampling,
+                             List<String> stop, Integer maxTokens, ResponseFormat responseFormat, int outputRetries) {
+        this(prompt, messages, raw, sampling, stop, maxTokens, responseFormat, outputRetries, List.of(), null, null);
     }
 
     /**
@@ -115,6 +167,9 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         b.maxTokens = maxTokens;
         b.responseFormat = responseFormat;
         b.outputRetries = outputRetries;
+        b.tools.addAll(tools);
+        b.think = think;
+        b.timeout = timeout;
         return b;
     }
 
@@ -128,6 +183,9 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         private Integer maxTokens;
         private ResponseFormat responseFormat;
         private int outputRetries;
+        private final List<ToolDefinition> tools = new ArrayList<>();
+        private Boolean think;
+        private Duration timeout;
 
         private Builder() {
         }
@@ -226,10 +284,37 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
             return this;
         }
 
+        /** @param tool a function the model may call @return this */
+        public Builder tool(ToolDefinition tool) {
+            tools.add(Objects.requireNonNull(tool, "tool"));
+            return this;
+        }
+
+        /** @param all functions the model may call @return this */
+        public Builder tools(List<ToolDefinition> all) {
+            all.forEach(this::tool);
+            return this;
+        }
+
+        /**
+         * @param think {@code true} to let a thinking model reason first, {@code false} to ask it to answer at once
+         * @return this
+         */
+        public Builder think(boolean think) {
+            this.think = think;
+            return this;
+        }
+
+        /** @param timeout the most time the whole generation may take @return this */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
         /** @return the request @throws InvalidRequestException if it is empty or inconsistent */
         public GenerationRequest build() {
             return new GenerationRequest(prompt, messages, raw, sampling, stop, maxTokens, responseFormat,
-                    outputRetries);
+                    outputRetries, tools, think, timeout);
         }
     }
 }

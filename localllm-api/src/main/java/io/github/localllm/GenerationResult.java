@@ -1,18 +1,23 @@
 package io.github.localllm;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The complete answer to a {@link GenerationRequest}.
+ * The complete answer to a {@link GenerationRequest}. Engines build it with {@link #builder()}, so
+ * that parts added later do not break them.
  *
  * @param text the generated text, stop sequence excluded
  * @param finishReason why generation ended
  * @param usage tokens consumed
  * @param metrics how fast it ran
  * @param model the model that answered
+ * @param thinking the reasoning a thinking model showed before its answer; empty otherwise
+ * @param toolCalls tools the model asked to call; empty otherwise
  */
 public record GenerationResult(String text, FinishReason finishReason, Usage usage,
-                               GenerationMetrics metrics, String model) {
+                               GenerationMetrics metrics, String model, String thinking,
+                               List<ToolCall> toolCalls) {
 
     /** Checks no part is missing. */
     public GenerationResult {
@@ -21,5 +26,93 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(model, "model");
+        thinking = thinking == null ? "" : thinking;
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /**
+     * A text answer without thinking or tool calls.
+     *
+     * @param text the generated text
+     * @param finishReason why generation ended
+     * @param usage tokens consumed
+     * @param metrics how fast it ran
+     * @param model the model that answered
+     */
+    public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
+                            String model) {
+        this(text, finishReason, usage, metrics, model, "", List.of());
+    }
+
+    /** @return an empty builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this result's values */
+    public Builder toBuilder() {
+        return new Builder().text(text).finishReason(finishReason).usage(usage).metrics(metrics).model(model)
+                .thinking(thinking).toolCalls(toolCalls);
+    }
+
+    /** Builds a {@link GenerationResult}; text, thinking and tool calls default to empty. */
+    public static final class Builder {
+        private String text = "";
+        private FinishReason finishReason;
+        private Usage usage;
+        private GenerationMetrics metrics;
+        private String model;
+        private String thinking = "";
+        private List<ToolCall> toolCalls = List.of();
+
+        private Builder() {
+        }
+
+        /** @param v the generated text @return this */
+        public Builder text(String v) {
+            text = v;
+            return this;
+        }
+
+        /** @param v why generation ended @return this */
+        public Builder finishReason(FinishReason v) {
+            finishReason = v;
+            return this;
+        }
+
+        /** @param v tokens consumed @return this */
+        public Builder usage(Usage v) {
+            usage = v;
+            return this;
+        }
+
+        /** @param v how fast it ran @return this */
+        public Builder metrics(GenerationMetrics v) {
+            metrics = v;
+            return this;
+        }
+
+        /** @param v the model that answered @return this */
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        /** @param v the reasoning shown @return this */
+        public Builder thinking(String v) {
+            thinking = v;
+            return this;
+        }
+
+        /** @param v tools the model asked to call @return this */
+        public Builder toolCalls(List<ToolCall> v) {
+            toolCalls = v;
+            return this;
+        }
+
+        /** @return the result @throws NullPointerException if the finish reason, usage, metrics or model is missing */
+        public GenerationResult build() {
+            return new GenerationResult(text, finishReason, usage, metrics, model, thinking, toolCalls);
+        }
     }
 }

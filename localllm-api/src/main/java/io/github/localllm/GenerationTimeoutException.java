@@ -18,4 +18,10 @@ public class GenerationTimeoutException extends LocalLlmException {
     public GenerationTimeoutException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** @return {@code true}: a slow answer may come in time on a retry, or on another engine */
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
 }

@@ -1,26 +1,39 @@
 package io.github.localllm;
 
-/**
- * How an engine loads a model. Each field is optional in a request ({@code null}: the
- * engine chooses from the model and the machine); {@link ModelInfo#options()} reports
- * the values actually in effect.
- *
- * @param contextSize tokens of context for each sequence (prompt plus answer); the engine
- *        reserves this times {@code parallel}
- * @param threads CPU threads for generation
- * @param batchSize tokens per prompt-processing batch
- * @param gpuLayers layers offloaded to the GPU; {@code 0} for CPU only, {@code -1} for all
- * @param parallel sequences decoded at once, each with its own context of {@code contextSize}
- * @param mmap map the file instead of reading it into memory
- * @param mlock lock the weights in RAM so the OS cannot swap them out
- * @param kvCacheType the element type of the attention cache: {@code f16} (default), {@code q8_0}
- *        (half the memory) or {@code q4_0} (a quarter); quantized caches cost a little quality
- */
-public record LoadOptions(Integer contextSize, Integer threads, Integer batchSize, Integer gpuLayers,
-                          Integer parallel, Boolean mmap, Boolean mlock, String kvCacheType) {
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
-    /** The cache types every engine understands, as llama.cpp names them. */
-    public static final java.util.Set<String> KV_CACHE_TYPES = java.util.Set.of("f16", "q8_0", "q4_0");
+/**
+ * How an engine loads a model: the settings every engine understands, plus each engine's own
+ * typed {@link EngineOptions}. Each portable field is optional ({@code null}: the engine chooses
+ * from the model and the machine); {@link ModelInfo#options()} reports the values in effect.
+ * Which portable fields an engine honours is in its
+ * {@link io.github.localllm.spi.EngineCapabilities#loadOptions()}.
+ *
+ * @param contextSize tokens of context for each sequence (prompt plus answer)
+ * @param gpuLayers layers offloaded to the GPU; {@code 0} for CPU only, {@code -1} for all
+ * @param threads CPU threads for generation
+ * @param keepAlive how long a server keeps the model loaded after its last request; {@link Duration#ZERO}
+ *        unloads it at once, a negative duration keeps it until it is unloaded
+ * @param engineOptions settings of particular engines, at most one per type
+ */
+public record LoadOptions(Integer contextSize, Integer gpuLayers, Integer threads, Duration keepAlive,
+                          List<EngineOptions> engineOptions) {
+
+    /** The portable settings, by name, for engines to say which they honour. */
+    public enum Field {
+        /** {@link LoadOptions#contextSize()}. */
+        CONTEXT_SIZE,
+        /** {@link LoadOptions#gpuLayers()}. */
+        GPU_LAYERS,
+        /** {@link LoadOptions#threads()}. */
+        THREADS,
+        /** {@link LoadOptions#keepAlive()}. */
+        KEEP_ALIVE
+    }
 
     private static final LoadOptions DEFAULTS = builder().build();
 
@@ -28,14 +41,18 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
     public LoadOptions {
         positive("contextSize", contextSize);
         positive("threads", threads);
-        positive("batchSize", batchSize);
-        positive("parallel", parallel);
-        if (kvCacheType != null && !KV_CACHE_TYPES.contains(kvCacheType)) {
-            throw new InvalidRequestException("KV cache type '" + kvCacheType + "' is not one of " + KV_CACHE_TYPES);
-        }
         if (gpuLayers != null && gpuLayers < -1) {
             throw new InvalidRequestException("gpuLayers must be -1 (all), 0 (CPU only) or a layer count, was "
                     + gpuLayers);
+        }
+        engineOptions = engineOptions == null ? List.of() : List.copyOf(engineOptions);
+        for (int i = 0; i < engineOptions.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (engineOptions.get(i).getClass() == engineOptions.get(j).getClass()) {
+                    throw new InvalidRequestException("two " + engineOptions.get(i).getClass().getSimpleName()
+                            + " were given; pass each engine's options once");
+                }
+            }
         }
     }
 
@@ -56,35 +73,42 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
         return new Builder();
     }
 
+    /**
+     * @param type an engine's options type
+     * @param <T> that type
+     * @return the options of that type in this request
+     */
+    public <T extends EngineOptions> Optional<T> engineOptions(Class<T> type) {
+        return engineOptions.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** @return a builder holding these values */
     public Builder toBuilder() {
-        return new Builder().contextSize(contextSize).threads(threads).batchSize(batchSize)
-                .gpuLayers(gpuLayers).parallel(parallel).mmap(mmap).mlock(mlock).kvCacheType(kvCacheType);
+        Builder b = new Builder().contextSize(contextSize).gpuLayers(gpuLayers).threads(threads).keepAlive(keepAlive);
+        b.engineOptions.addAll(engineOptions);
+        return b;
     }
 
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Integer contextSize;
-        private Integer threads;
-        private Integer batchSize;
         private Integer gpuLayers;
-        private Integer parallel;
-        private Boolean mmap;
-        private Boolean mlock;
-        private String kvCacheType;
+        private Integer threads;
+        private Duration keepAlive;
+        private final List<EngineOptions> engineOptions = new ArrayList<>();
 
         private Builder() {
         }
 
-        /** @param v {@code f16}, {@code q8_0} or {@code q4_0} @return this */
-        public Builder kvCacheType(String v) {
-            kvCacheType = v;
+        /** @param v context tokens, or {@code null} to let the engine choose @return this */
+        public Builder contextSize(Integer v) {
+            contextSize = v;
             return this;
         }
 
-        /** @param v context tokens @return this */
-        public Builder contextSize(Integer v) {
-            contextSize = v;
+        /** @param v GPU layers, {@code 0} none, {@code -1} all @return this */
+        public Builder gpuLayers(Integer v) {
+            gpuLayers = v;
             return this;
         }
 
@@ -94,39 +118,28 @@ public record LoadOptions(Integer contextSize, Integer threads, Integer batchSiz
             return this;
         }
 
-        /** @param v batch size @return this */
-        public Builder batchSize(Integer v) {
-            batchSize = v;
+        /** @param v how long a server keeps the model loaded when idle @return this */
+        public Builder keepAlive(Duration v) {
+            keepAlive = v;
             return this;
         }
 
-        /** @param v GPU layers @return this */
-        public Builder gpuLayers(Integer v) {
-            gpuLayers = v;
-            return this;
-        }
-
-        /** @param v parallel sequences @return this */
-        public Builder parallel(Integer v) {
-            parallel = v;
-            return this;
-        }
-
-        /** @param v memory-map the file @return this */
-        public Builder mmap(Boolean v) {
-            mmap = v;
-            return this;
-        }
-
-        /** @param v lock weights in RAM @return this */
-        public Builder mlock(Boolean v) {
-            mlock = v;
+        /**
+         * Adds or replaces one engine's options.
+         *
+         * @param options settings for one engine
+         * @return this
+         */
+        public Builder engineOptions(EngineOptions options) {
+            Objects.requireNonNull(options, "options");
+            engineOptions.removeIf(o -> o.getClass() == options.getClass());
+            engineOptions.add(options);
             return this;
         }
 
         /** @return the options @throws InvalidRequestException if a size is zero or negative */
         public LoadOptions build() {
-            return new LoadOptions(contextSize, threads, batchSize, gpuLayers, parallel, mmap, mlock, kvCacheType);
+            return new LoadOptions(contextSize, gpuLayers, threads, keepAlive, engineOptions);
         }
     }
 }

@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,9 +167,27 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.MODEL, file.toString());
         }
 
-        /** @param model a model file path or a model name the engine knows @return this */
+        /**
+         * @param model a model as {@link ModelRef#parse} reads it: a file path, a name a server knows
+         *        ({@code qwen2.5:7b}), {@code hf://owner/name/file.gguf} or an address
+         * @return this
+         */
         public Builder model(String model) {
             return set(ConfigKeys.MODEL, model);
+        }
+
+        /** @param model which model @return this */
+        public Builder model(ModelRef model) {
+            return set(ConfigKeys.MODEL, model.text());
+        }
+
+        /**
+         * @param keepAlive how long a server keeps the model loaded when idle; zero unloads it after each
+         *        request, negative keeps it until unloaded
+         * @return this
+         */
+        public Builder keepAlive(java.time.Duration keepAlive) {
+            return set(ConfigKeys.KEEP_ALIVE, keepAlive.toString());
         }
 
         /** @param id the engine to use, e.g. {@code llamacpp}; by default the highest-priority one found @return this */
@@ -188,7 +205,7 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.THREADS, Integer.toString(threads));
         }
 
-        /** @param tokens prompt batch size @return this */
+        /** @param tokens prompt batch size, for engines that take it (llama.cpp) @return this */
         public Builder batchSize(int tokens) {
             return set(ConfigKeys.BATCH_SIZE, Integer.toString(tokens));
         }
@@ -198,22 +215,27 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.GPU_LAYERS, Integer.toString(layers));
         }
 
-        /** @param sequences requests decoded at once @return this */
+        /** @param sequences requests decoded at once, for engines that take it (llama.cpp) @return this */
         public Builder parallel(int sequences) {
             return set(ConfigKeys.PARALLEL, Integer.toString(sequences));
         }
 
-        /** @param mmap memory-map the model file @return this */
+        /** @param mmap memory-map the model file, for in-process engines @return this */
         public Builder mmap(boolean mmap) {
             return set(ConfigKeys.MMAP, Boolean.toString(mmap));
         }
 
-        /** @param type attention cache type: {@code f16}, {@code q8_0} or {@code q4_0} @return this */
-        public Builder kvCacheType(String type) {
-            return set(ConfigKeys.KV_CACHE_TYPE, type);
+        /** @param type attention cache type, for llama.cpp engines @return this */
+        public Builder kvCacheType(KvCacheType type) {
+            return set(ConfigKeys.KV_CACHE_TYPE, type.wireName());
         }
 
-        /** @param mlock lock the weights in RAM @return this */
+        /** @param type attention cache type: {@code f16}, {@code q8_0} or {@code q4_0} @return this */
+        public Builder kvCacheType(String type) {
+            return set(ConfigKeys.KV_CACHE_TYPE, KvCacheType.parse(type).wireName());
+        }
+
+        /** @param mlock lock the weights in RAM, for in-process engines @return this */
         public Builder mlock(boolean mlock) {
             return set(ConfigKeys.MLOCK, Boolean.toString(mlock));
         }
@@ -289,49 +311,32 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             if (autoDetect) {
                 config = config.withAutoDetected(autoConfigure(config));
             }
-            String modelRef = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
-                    "no model given; call model(Path.of(\"model.gguf\")) on the builder, or set LOCALLLM_MODEL"
-                            + " or -Dlocalllm.model"));
-            InferenceBackendProvider provider = choose(config);
+            String modelText = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
+                    "no model given; call model(Path.of(\"model.gguf\")) or model(\"qwen2.5:7b\") on the builder,"
+                            + " or set LOCALLLM_MODEL or -Dlocalllm.model"));
+            ModelRef modelRef = ModelRef.parse(modelText);
+            InferenceBackendProvider provider = EngineChoice.choose(providers(), config, modelRef);
+            // Only the portable settings travel in the request; engine-specific keys (batch.size,
+            // mmap, kv.cache.type, ...) reach each engine through the configuration it is created with.
             LoadOptions options = LoadOptions.builder()
                     .contextSize(config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(null))
                     .threads(config.getInt(ConfigKeys.THREADS).orElse(null))
-                    .batchSize(config.getInt(ConfigKeys.BATCH_SIZE).orElse(null))
                     .gpuLayers(config.getInt(ConfigKeys.GPU_LAYERS).orElse(null))
-                    .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(null))
-                    .mmap(config.getBoolean(ConfigKeys.MMAP).orElse(null))
-                    .mlock(config.getBoolean(ConfigKeys.MLOCK).orElse(null))
-                    .kvCacheType(config.get(ConfigKeys.KV_CACHE_TYPE).orElse(null))
+                    .keepAlive(config.getDuration(ConfigKeys.KEEP_ALIVE).orElse(null))
                     .build();
+            EventBus events = new EventBus(listeners);
             InferenceBackend backend = provider.create(config);
             ModelInstance instance;
             try {
-                instance = backend.load(new ModelLoadRequest(modelRef, options));
+                instance = backend.load(new ModelLoadRequest(modelRef, options, events::publish));
             } catch (RuntimeException e) {
                 backend.close();
                 throw e;
             }
-            EventBus events = new EventBus(listeners);
             LOG.info("loaded {} with {} in {} ms", instance.info().name(), provider.id(),
                     instance.info().loadTime().toMillis());
             events.publish(new ModelLoaded(Instant.now(), instance.info()));
             return new LocalLlm(config, backend, instance, events);
-        }
-
-        private static InferenceBackendProvider choose(LocalLlmConfig config) {
-            List<InferenceBackendProvider> providers = providers();
-            if (providers.isEmpty()) {
-                throw new BackendUnavailableException("no inference engine found on the class path or module path;"
-                        + " add a dependency on io.github.localllm:localllm-backend-llamacpp");
-            }
-            String wanted = config.get(ConfigKeys.BACKEND).orElse(null);
-            if (wanted == null) {
-                return providers.get(0);
-            }
-            return providers.stream().filter(p -> p.id().equals(wanted)).findFirst()
-                    .orElseThrow(() -> new BackendUnavailableException("engine '" + wanted + "' was asked for but"
-                            + " only " + providers.stream().map(InferenceBackendProvider::id).collect(
-                                    Collectors.joining(", ")) + " found; add its jar or choose one of those"));
         }
     }
 }

@@ -3,6 +3,8 @@ package io.github.localllm;
 /**
  * The root of every exception localllm throws. Unchecked: each subclass names a
  * distinct failure, and every message says what happened and what to do next.
+ * {@link #isRetryable()} tells a caller, or a router, whether the same request may succeed if
+ * sent again, here or to another engine.
  */
 public class LocalLlmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -18,5 +20,16 @@ public class LocalLlmException extends RuntimeException {
      */
     public LocalLlmException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Whether sending the same request again may succeed: true for a server that is down, busy or
+     * timed out, false for a request that is wrong or a model that cannot run. Subclasses override
+     * it; the default is {@code false}.
+     *
+     * @return whether a retry may help
+     */
+    public boolean isRetryable() {
+        return false;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.localllm;
 
-import io.github.localllm.internal.GbnfValidator;
 import io.github.localllm.internal.Json;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,21 @@ import java.util.Set;
  * first.
  */
 public sealed interface ResponseFormat {
+
+    /** The kinds of format, for engines to say which they enforce. */
+    enum Kind {
+        /** {@link ResponseFormat#text()}. */
+        TEXT,
+        /** {@link ResponseFormat#json()}. */
+        JSON,
+        /** {@link ResponseFormat#jsonSchema(String)}. */
+        JSON_SCHEMA,
+        /** {@link ResponseFormat#grammar(String)}. */
+        GRAMMAR
+    }
+
+    /** @return which kind of format this is */
+    Kind kind();
 
     /** @return free text */
     static ResponseFormat text() {
@@ -41,7 +55,8 @@ public sealed interface ResponseFormat {
     /**
      * @param gbnf a grammar in llama.cpp's GBNF notation, with a {@code root} rule
      * @return text the grammar accepts
-     * @throws InvalidRequestException if llama.cpp could not use the grammar, naming the line and column
+     * @throws InvalidRequestException if it is empty or has no {@code root} rule; each engine checks the
+     *         grammar in its own dialect ({@code EngineCapabilities.grammarDialect()}) before it generates
      */
     static ResponseFormat grammar(String gbnf) {
         return new Grammar(gbnf);
@@ -55,6 +70,11 @@ public sealed interface ResponseFormat {
         }
 
         @Override
+        public Kind kind() {
+            return Kind.TEXT;
+        }
+
+        @Override
         public String toString() {
             return "text";
         }
@@ -65,6 +85,11 @@ public sealed interface ResponseFormat {
         private static final JsonObject INSTANCE = new JsonObject();
 
         private JsonObject() {
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.JSON;
         }
 
         @Override
@@ -97,6 +122,11 @@ public sealed interface ResponseFormat {
             }
             check(parsed, "$");
             checkReferences(parsed, parsed, "$");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.JSON_SCHEMA;
         }
 
         /** Keywords whose value is an object of schemas. */
@@ -224,24 +254,27 @@ public sealed interface ResponseFormat {
     }
 
     /**
-     * Text accepted by a GBNF grammar.
+     * Text accepted by a GBNF grammar. GBNF has dialects (llama.cpp added syntax over the years), so
+     * the engine that runs the request checks the grammar against its own and names the line and
+     * column of anything it cannot use.
      *
-     * @param gbnf the grammar, already checked
+     * @param gbnf the grammar
      */
     record Grammar(String gbnf) implements ResponseFormat {
-        /**
-         * Checks the grammar parses the way llama.cpp parses it, has a {@code root} rule and no
-         * left recursion. llama.cpp does not fail on a grammar it cannot use: it logs the problem and
-         * generates unconstrained text, so the check has to happen here.
-         */
+        /** Checks the grammar is present and defines {@code root}. */
         public Grammar {
-            Objects.requireNonNull(gbnf, "gbnf");
-            try {
-                GbnfValidator.validate(gbnf);
-            } catch (GbnfValidator.GbnfException e) {
-                throw new InvalidRequestException("invalid GBNF grammar at line " + e.line() + ", column "
-                        + e.column() + ": " + e.problem(), e);
+            if (gbnf == null || gbnf.isBlank()) {
+                throw new InvalidRequestException("the grammar is empty; give GBNF rules starting with root ::= ...");
             }
+            if (!java.util.regex.Pattern.compile("(?m)^\\s*root\\s*::=").matcher(gbnf).find()) {
+                throw new InvalidRequestException("the grammar has no root rule; generation starts at root, so add"
+                        + " a line such as root ::= ...");
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.GRAMMAR;
         }
     }
 }

@@ -3,6 +3,8 @@ package io.github.localllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,10 +20,6 @@ class LoadOptionsTest {
                 .hasMessageContaining("leave it unset");
         assertThatThrownBy(() -> LoadOptions.builder().threads(bad).build())
                 .hasMessageContaining("threads must be positive");
-        assertThatThrownBy(() -> LoadOptions.builder().batchSize(bad).build())
-                .hasMessageContaining("batchSize must be positive");
-        assertThatThrownBy(() -> LoadOptions.builder().parallel(bad).build())
-                .hasMessageContaining("parallel must be positive");
     }
 
     @Test
@@ -33,15 +31,46 @@ class LoadOptionsTest {
                 .hasMessageContaining("gpuLayers must be -1 (all), 0 (CPU only)");
     }
 
+    record OneEngine(String value) implements EngineOptions {
+        @Override
+        public String engine() {
+            return "one";
+        }
+    }
+
+    record OtherEngine(int value) implements EngineOptions {
+        @Override
+        public String engine() {
+            return "other";
+        }
+    }
+
     @Test
     void defaultsAreAllUnset() {
-        assertThat(LoadOptions.defaults())
-                .isEqualTo(new LoadOptions(null, null, null, null, null, null, null, null));
+        assertThat(LoadOptions.defaults()).isEqualTo(new LoadOptions(null, null, null, null, null));
+        assertThat(LoadOptions.defaults().engineOptions()).isEmpty();
     }
 
     @Test
     void toBuilderCopiesEveryField() {
-        LoadOptions o = new LoadOptions(4096, 8, 512, -1, 2, true, false, "q8_0");
+        LoadOptions o = new LoadOptions(4096, -1, 8, Duration.ofMinutes(5), List.of(new OneEngine("x")));
         assertThat(o.toBuilder().build()).isEqualTo(o);
+    }
+
+    @Test
+    void eachEngineFindsItsOwnOptionsAndALaterSettingReplacesAnEarlierOne() {
+        LoadOptions o = LoadOptions.builder().engineOptions(new OneEngine("first")).engineOptions(new OtherEngine(2))
+                .engineOptions(new OneEngine("second")).build();
+        assertThat(o.engineOptions(OneEngine.class)).contains(new OneEngine("second"));
+        assertThat(o.engineOptions(OtherEngine.class)).contains(new OtherEngine(2));
+        assertThat(LoadOptions.defaults().engineOptions(OneEngine.class)).isEmpty();
+    }
+
+    @Test
+    void twoOptionsOfOneEngineInTheRecordAreRefused() {
+        assertThatThrownBy(() -> new LoadOptions(null, null, null, null,
+                List.of(new OneEngine("a"), new OneEngine("b"))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("two OneEngine were given");
     }
 }

@@ -135,10 +135,14 @@ class LocalLlmTest {
             FakeBackend backend = (FakeBackend) llm.backend();
             ModelLoadRequest load = backend.loads().get(0);
 
-            assertThat(load.model()).isEqualTo(Path.of("models", "tiny.gguf").toString());
-            assertThat(load.options()).isEqualTo(new LoadOptions(2048, 3, 128, -1, 2, false, true, null));
+            assertThat(load.model()).isEqualTo(ModelRef.file(Path.of("models", "tiny.gguf")));
+            assertThat(load.options()).isEqualTo(new LoadOptions(2048, -1, 3, null, null));
             // the provider gets the same effective configuration, for engine-specific keys
             assertThat(backend.config().get("threads")).contains("3");
+            assertThat(backend.config().getInt("batch.size")).contains(128);
+            assertThat(backend.config().getInt("parallel")).contains(2);
+            assertThat(backend.config().getBoolean("mlock")).contains(true);
+            assertThat(backend.config().getBoolean("mmap")).contains(false);
             assertThat(llm.config()).isSameAs(backend.config());
         }
     }
@@ -149,8 +153,10 @@ class LocalLlmTest {
         env.put("LOCALLLM_MMAP", "true");
         try (LocalLlm llm = builder().model("tiny").contextSize(4096).threads(6).batchSize(64).gpuLayers(0)
                 .parallel(1).mmap(false).mlock(false).build()) {
-            assertThat(((FakeBackend) llm.backend()).loads().get(0).options())
-                    .isEqualTo(new LoadOptions(4096, 6, 64, 0, 1, false, false, null));
+            FakeBackend backend = (FakeBackend) llm.backend();
+            assertThat(backend.loads().get(0).options()).isEqualTo(new LoadOptions(4096, 0, 6, null, null));
+            assertThat(backend.config().getBoolean("mmap")).contains(false);
+            assertThat(backend.config().getInt("batch.size")).contains(64);
         }
     }
 

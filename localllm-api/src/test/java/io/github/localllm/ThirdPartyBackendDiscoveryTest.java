@@ -77,7 +77,7 @@ class ThirdPartyBackendDiscoveryTest {
                         private final ModelInfo info;
 
                         EchoModel(ModelLoadRequest request) {
-                            info = new ModelInfo(request.model(), "echo", "echo", -1, "unknown", -1, -1,
+                            info = new ModelInfo(request.model().text(), "echo", "echo", -1, "unknown", -1, -1,
                                     request.options(), Duration.ZERO);
                         }
 

@@ -2,7 +2,7 @@ package io.github.localllm.config;
 
 /** The configuration keys the SDK itself reads. Engines may read keys of their own under their id. */
 public final class ConfigKeys {
-    /** A model file path or model name. */
+    /** The model, as {@link io.github.localllm.ModelRef#parse} reads it: a file, a name, {@code hf://...} or a URL. */
     public static final String MODEL = "model";
     /** The engine id to use, e.g. {@code llamacpp}. */
     public static final String BACKEND = "backend";
@@ -10,18 +10,20 @@ public final class ConfigKeys {
     public static final String CONTEXT_SIZE = "context.size";
     /** CPU threads for generation. */
     public static final String THREADS = "threads";
-    /** Prompt batch size in tokens. */
+    /** Prompt batch size in tokens (engines that take it, such as llama.cpp). */
     public static final String BATCH_SIZE = "batch.size";
     /** Layers to offload to the GPU; -1 for all. */
     public static final String GPU_LAYERS = "gpu.layers";
-    /** Parallel sequences per loaded model. */
+    /** Parallel sequences per loaded model (engines that take it, such as llama.cpp). */
     public static final String PARALLEL = "parallel";
-    /** Memory-map model files: true or false. */
+    /** Memory-map model files: true or false (in-process engines). */
     public static final String MMAP = "mmap";
-    /** Lock weights in RAM: true or false. */
+    /** Lock weights in RAM: true or false (in-process engines). */
     public static final String MLOCK = "mlock";
-    /** Attention cache element type: f16, q8_0 or q4_0. */
+    /** Attention cache element type: f16, q8_0 or q4_0 (llama.cpp engines). */
     public static final String KV_CACHE_TYPE = "kv.cache.type";
+    /** How long a server keeps an idle model loaded, as an ISO-8601 duration ({@code PT5M}) or seconds; 0 unloads at once, negative keeps it. */
+    public static final String KEEP_ALIVE = "keep.alive";
     /** Where model files are kept. */
     public static final String MODELS_DIR = "models.dir";
 

@@ -203,6 +203,39 @@ public final class LocalLlmConfig {
         });
     }
 
+    /**
+     * @param key a key
+     * @return its value as a duration, if set: ISO-8601 ({@code PT5M}), whole seconds ({@code 300}), or a
+     *         number with {@code ms}, {@code s}, {@code m} or {@code h} ({@code 5m}, as Ollama writes it); a
+     *         leading {@code -} makes it negative
+     * @throws ConfigurationException if the value is none of those
+     */
+    public Optional<java.time.Duration> getDuration(String key) {
+        return value(key).map(v -> {
+            String s = v.value().strip().toLowerCase(Locale.ROOT);
+            try {
+                if (s.startsWith("pt") || s.startsWith("-pt") || s.startsWith("p")) {
+                    return java.time.Duration.parse(s.toUpperCase(Locale.ROOT));
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?\\d+)(ms|s|m|h)?").matcher(s);
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    String unit = m.group(2) == null ? "s" : m.group(2);
+                    return switch (unit) {
+                        case "ms" -> java.time.Duration.ofMillis(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        default -> java.time.Duration.ofSeconds(n);
+                    };
+                }
+            } catch (RuntimeException e) {
+                // reported below with the value's origin
+            }
+            throw new ConfigurationException(v.key() + " must be a duration such as PT5M, 300 (seconds) or 5m, but "
+                    + describe(v) + " sets it to '" + v.value() + "'");
+        });
+    }
+
     private static String describe(ConfigValue v) {
         return describe(v.source(), v.origin());
     }

@@ -7,7 +7,8 @@ import java.time.Instant;
  * {@link io.github.localllm.LocalLlm.Builder#listener} to receive them; switch over the
  * permitted records to handle each kind.
  */
-public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, GenerationCompleted, GenerationFailed {
+public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, GenerationCompleted,
+        GenerationFailed {
 
     /** @return when it happened */
     Instant time();

@@ -34,7 +34,7 @@ public final class FakeBackend implements InferenceBackend {
     @Override
     public ModelInstance load(ModelLoadRequest request) {
         loads.add(request);
-        if (request.model().equals(MISSING)) {
+        if (request.model().text().equals(MISSING)) {
             throw new ModelNotFoundException("model " + MISSING + " is not installed; it never will be");
         }
         FakeModel model = new FakeModel(id, request);
@@ -53,7 +53,7 @@ public final class FakeBackend implements InferenceBackend {
     }
 
     /** @return every model loaded */
-    public List<FakeModel> models() {
+    public List<FakeModel> instances() {
         return models;
     }
 

@@ -35,7 +35,7 @@ public final class FakeModel implements ModelInstance {
     private final List<FakeStream> streams = new ArrayList<>();
 
     FakeModel(String backend, ModelLoadRequest request) {
-        this.info = new ModelInfo(request.model(), backend, "fake", -1, "unknown", -1, 2,
+        this.info = new ModelInfo(request.model().text(), backend, "fake", -1, "unknown", -1, 2,
                 request.options(), Duration.ofMillis(1));
     }
 

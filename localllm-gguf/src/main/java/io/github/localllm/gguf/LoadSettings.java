@@ -1,5 +1,6 @@
 package io.github.localllm.gguf;
 
+import io.github.localllm.KvCacheType;
 import java.util.Objects;
 
 /**

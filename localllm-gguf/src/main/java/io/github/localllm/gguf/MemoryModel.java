@@ -1,5 +1,6 @@
 package io.github.localllm.gguf;
 
+import io.github.localllm.KvCacheType;
 import io.github.localllm.InvalidModelFileException;
 import java.util.Arrays;
 import java.util.Map;

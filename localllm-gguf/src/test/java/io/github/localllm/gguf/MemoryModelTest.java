@@ -1,5 +1,6 @@
 package io.github.localllm.gguf;
 
+import io.github.localllm.KvCacheType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

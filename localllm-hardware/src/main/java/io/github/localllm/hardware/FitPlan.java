@@ -1,6 +1,6 @@
 package io.github.localllm.hardware;
 
-import io.github.localllm.gguf.KvCacheType;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.gguf.MemoryEstimate;
 import java.util.List;
 import java.util.Objects;

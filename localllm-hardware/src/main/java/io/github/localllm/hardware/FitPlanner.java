@@ -1,7 +1,7 @@
 package io.github.localllm.hardware;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.gguf.KvCacheType;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.gguf.LoadSettings;
 import io.github.localllm.gguf.MemoryEstimate;
 import io.github.localllm.gguf.MemoryModel;
@@ -97,8 +97,8 @@ public final class FitPlanner {
                     + s.contextSize() + " tokens of the " + target + " wanted; free memory or pick a smaller quantization"));
         }
         if (s.keyCacheType() != KvCacheType.F16) {
-            warnings.add(new FitWarning(FitWarning.Kind.KV_CACHE_QUANTIZED, "the KV cache is " + s.keyCacheType().cliName()
-                    + " to fit (--cache-type-k/-v " + s.keyCacheType().cliName() + " with --flash-attn)"));
+            warnings.add(new FitWarning(FitWarning.Kind.KV_CACHE_QUANTIZED, "the KV cache is " + s.keyCacheType().wireName()
+                    + " to fit (--cache-type-k/-v " + s.keyCacheType().wireName() + " with --flash-attn)"));
         }
         MemoryEstimate e = chosen.estimate();
         InferenceMode mode = e.outputOffloaded() ? InferenceMode.FULL_GPU

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
 import io.github.localllm.gguf.GgmlType;
-import io.github.localllm.gguf.KvCacheType;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.gguf.MemoryModel;
 import java.util.List;
 import java.util.Set;

@@ -26,4 +26,10 @@ public class AuthenticationException extends BackendUnavailableException {
     public int status() {
         return status;
     }
+
+    /** @return {@code false}: the same credentials will be refused again */
+    @Override
+    public boolean isRetryable() {
+        return false;
+    }
 }

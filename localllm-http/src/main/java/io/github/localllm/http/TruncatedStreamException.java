@@ -14,4 +14,10 @@ public class TruncatedStreamException extends GenerationException {
     public TruncatedStreamException(String message) {
         super(message);
     }
+
+    /** @return {@code true}: a connection cut mid-answer is usually transient */
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.internal.GbnfValidator;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

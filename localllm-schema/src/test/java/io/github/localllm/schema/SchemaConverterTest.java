@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.internal.GbnfValidator;
+
 import org.junit.jupiter.api.Test;
 
 /** Each converted grammar is checked twice: by llama.cpp b4916's parser rules, and by what it accepts. */

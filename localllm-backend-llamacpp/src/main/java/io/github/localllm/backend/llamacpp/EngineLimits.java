@@ -1,7 +1,10 @@
 package io.github.localllm.backend.llamacpp;
 
+import io.github.localllm.LoadOptions;
+import io.github.localllm.ResponseFormat;
 import io.github.localllm.UnsupportedModelException;
 import io.github.localllm.gguf.EngineArchitectures;
+import io.github.localllm.spi.EngineCapabilities;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -15,6 +18,21 @@ final class EngineLimits {
 
     /** The architectures b4916 can load; the list lives with the GGUF reader so the fit planner shares it. */
     static final Set<String> ARCHITECTURES = EngineArchitectures.LLAMA_CPP_B4916;
+
+    /**
+     * What b4916 in this process does. Its Linux and Windows natives are CPU builds compiled for AVX2;
+     * its macOS arm64 native has Metal. It sizes sliding-window caches to the full context.
+     */
+    static final EngineCapabilities CAPABILITIES = EngineCapabilities.builder()
+            .responseFormats(ResponseFormat.Kind.JSON, ResponseFormat.Kind.JSON_SCHEMA)
+            .grammarDialect("llama.cpp b4916")
+            .embeddings(true)
+            .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
+            .architectures(ARCHITECTURES)
+            .gpuBackends(Set.of("metal"))
+            .requiredCpuFeatures(Set.of("avx2"))
+            .windowedAttentionCache(false)
+            .build();
 
     private EngineLimits() {
     }

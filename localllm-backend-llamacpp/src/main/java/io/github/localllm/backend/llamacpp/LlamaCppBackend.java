@@ -5,7 +5,9 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
 import de.kherud.llama.args.PoolingType;
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.LoadOptions;
+import io.github.localllm.ModelRef;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.schema.StructuredOutput;
@@ -37,10 +39,21 @@ public final class LlamaCppBackend implements InferenceBackend {
     public static final String NATIVE_LOG_KEY = "llamacpp.native.log";
 
     private final boolean nativeLog;
+    private final LlamaCppOptions configured;
 
     /** Creates the engine with llama.cpp's own logging off; models load on {@link #load}. */
     public LlamaCppBackend() {
         this(false);
+    }
+
+    /**
+     * @param nativeLog let llama.cpp write its own log to stderr; see {@link #LlamaCppBackend(boolean)}
+     * @param configured engine options from the configuration, used where a request leaves them open
+     */
+    public LlamaCppBackend(boolean nativeLog, LlamaCppOptions configured) {
+        this.nativeLog = nativeLog;
+        this.configured = configured;
+        NativeLibrary.prepare();
     }
 
     /**
@@ -49,37 +62,37 @@ public final class LlamaCppBackend implements InferenceBackend {
      *        does not capture them, so they cannot go through SLF4J.
      */
     public LlamaCppBackend(boolean nativeLog) {
-        this.nativeLog = nativeLog;
-        NativeLibrary.prepare();
+        this(nativeLog, LlamaCppOptions.builder().build());
     }
 
     @Override
     public BackendInfo info() {
-        return new BackendInfo(LlamaCppBackendProvider.ID, "llama.cpp (in process)", EngineLimits.ENGINE_VERSION);
+        return BackendInfo.builder(LlamaCppBackendProvider.ID).name("llama.cpp (in process)")
+                .version(EngineLimits.ENGINE_VERSION).capabilities(EngineLimits.CAPABILITIES).build();
     }
 
     @Override
     public ModelInstance load(ModelLoadRequest request) {
         // Absolute, so that a file name starting with '-' can never be read as an option by
         // llama.cpp's argument parser, which receives the path on its command line.
-        Path file;
-        try {
-            file = Path.of(request.model()).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new io.github.localllm.ModelNotFoundException("'" + request.model() + "' is not a valid file path"
-                    + " here (" + e.getReason() + "); pass the path of a .gguf file", e);
+        if (!(request.model() instanceof ModelRef.File ref)) {
+            throw new InvalidRequestException("the in-process llama.cpp engine opens GGUF files, but was given "
+                    + request.model().text() + "; pass a file path (ModelRef.file(...)), or use a server engine"
+                    + " such as Ollama for model names");
         }
+        Path file = ref.path().toAbsolutePath().normalize();
         ModelFacts facts = ModelFiles.inspect(file);
         EngineLimits.checkArchitecture(file, facts.architecture());
-        LoadOptions effective = resolve(request.options(), facts);
+        LoadOptions effective = resolve(request.options(), configured, facts);
+        LlamaCppOptions own = effective.engineOptions(LlamaCppOptions.class).orElseThrow();
         ModelParameters params = new ModelParameters()
                 .setModel(file.toString())
-                .setCtxSize(effective.contextSize() * effective.parallel())
-                .setParallel(effective.parallel())
+                .setCtxSize(effective.contextSize() * own.parallel())
+                .setParallel(own.parallel())
                 .setThreads(effective.threads())
                 .setThreadsBatch(ThreadDefaults.batchThreads(effective.threads()))
-                .setBatchSize(effective.batchSize())
-                .setUbatchSize(effective.batchSize())
+                .setBatchSize(own.batchSize())
+                .setUbatchSize(own.batchSize())
                 .enableJinja()
                 .enableEmbedding();
         // One native model serves completions and embeddings. A second one for embeddings
@@ -97,17 +110,17 @@ public final class LlamaCppBackend implements InferenceBackend {
             // Only when asked: the CPU builds warn on stderr about any --gpu-layers.
             params.setGpuLayers(effective.gpuLayers());
         }
-        if (!effective.mmap()) {
+        if (!own.mmap()) {
             params.disableMmap();
         }
-        if (effective.mlock()) {
+        if (own.mlock()) {
             params.enableMlock();
         }
         if (!nativeLog) {
             params.disableLog();
         }
-        if (!effective.kvCacheType().equals("f16")) {
-            CacheType type = CacheType.valueOf(effective.kvCacheType().toUpperCase(java.util.Locale.ROOT));
+        if (own.kvCacheType() != KvCacheType.F16) {
+            CacheType type = CacheType.valueOf(own.kvCacheType().name());
             // llama.cpp quantizes the V cache only with flash attention on.
             params.setCacheTypeK(type).setCacheTypeV(type).enableFlashAttn();
         }
@@ -119,9 +132,10 @@ public final class LlamaCppBackend implements InferenceBackend {
             throw NativeFailures.duringLoad(file, e);
         }
         Duration loadTime = Duration.ofNanos(System.nanoTime() - start);
-        ModelInfo info = new ModelInfo(facts.name(), LlamaCppBackendProvider.ID, facts.architecture(),
-                facts.parameterCount(), facts.quantization(), facts.trainedContextLength(),
-                facts.embeddingLength(), effective, loadTime);
+        ModelInfo info = ModelInfo.builder(facts.name(), LlamaCppBackendProvider.ID).architecture(facts.architecture())
+                .parameterCount(facts.parameterCount()).quantization(facts.quantization())
+                .trainedContextLength(facts.trainedContextLength()).embeddingLength(facts.embeddingLength())
+                .options(effective).loadTime(loadTime).capabilities(EngineLimits.CAPABILITIES).build();
         LOG.debug("loaded {} ({}, {}) in {} ms with {}", facts.name(), facts.architecture(), facts.quantization(),
                 loadTime.toMillis(), effective);
         // Grammars cannot enforce every keyword (uniqueItems, formats, ...) nor finish an answer the
@@ -129,8 +143,8 @@ public final class LlamaCppBackend implements InferenceBackend {
         return StructuredOutput.enforce(new LlamaCppModel(facts, info, params, engine));
     }
 
-    /** Fills every option the caller left open, and rejects what this model cannot do. */
-    static LoadOptions resolve(LoadOptions requested, ModelFacts facts) {
+    /** Fills every option the caller and the configuration left open, and rejects what this model cannot do. */
+    static LoadOptions resolve(LoadOptions requested, LlamaCppOptions configured, ModelFacts facts) {
         int trained = facts.trainedContextLength();
         Integer context = requested.contextSize();
         if (context == null) {
@@ -139,22 +153,25 @@ public final class LlamaCppBackend implements InferenceBackend {
             throw new InvalidRequestException("context size " + context + " exceeds the " + trained
                     + " tokens " + facts.name() + " was trained for; use at most " + trained);
         }
-        String cacheType = requested.kvCacheType() != null ? requested.kvCacheType() : "f16";
-        if (!cacheType.equals("f16") && facts.headDimension() % QUANTIZED_CACHE_BLOCK != 0) {
+        LlamaCppOptions asked = requested.engineOptions(LlamaCppOptions.class)
+                .orElse(LlamaCppOptions.builder().build()).orElse(configured);
+        KvCacheType cacheType = asked.kvCacheType() != null ? asked.kvCacheType() : KvCacheType.F16;
+        if (cacheType != KvCacheType.F16 && facts.headDimension() % QUANTIZED_CACHE_BLOCK != 0) {
             // llama.cpp aborts the process on this instead of failing the load.
             throw new InvalidRequestException("KV cache type " + cacheType + " needs attention heads whose size is a"
                     + " multiple of " + QUANTIZED_CACHE_BLOCK + ", but " + facts.name() + "'s heads are "
                     + facts.headDimension() + " wide; use kv cache type f16");
         }
-        int batch = requested.batchSize() != null ? requested.batchSize() : Math.min(DEFAULT_BATCH, context);
-        return new LoadOptions(context,
-                requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads(),
-                batch,
-                requested.gpuLayers() != null ? requested.gpuLayers() : 0,
-                requested.parallel() != null ? requested.parallel() : 1,
-                requested.mmap() != null ? requested.mmap() : Boolean.TRUE,
-                requested.mlock() != null ? requested.mlock() : Boolean.FALSE,
+        LlamaCppOptions own = new LlamaCppOptions(
+                asked.batchSize() != null ? asked.batchSize() : Math.min(DEFAULT_BATCH, context),
+                asked.parallel() != null ? asked.parallel() : 1,
+                asked.mmap() != null ? asked.mmap() : Boolean.TRUE,
+                asked.mlock() != null ? asked.mlock() : Boolean.FALSE,
                 cacheType);
+        return requested.toBuilder().contextSize(context)
+                .threads(requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads())
+                .gpuLayers(requested.gpuLayers() != null ? requested.gpuLayers() : 0)
+                .engineOptions(own).build();
     }
 
     @Override

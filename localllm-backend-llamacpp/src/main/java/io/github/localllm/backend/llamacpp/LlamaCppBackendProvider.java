@@ -1,6 +1,8 @@
 package io.github.localllm.backend.llamacpp;
 
+import io.github.localllm.ModelRef;
 import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.InferenceBackendProvider;
 
@@ -26,8 +28,20 @@ public final class LlamaCppBackendProvider implements InferenceBackendProvider {
         return 100;
     }
 
+    /** @return only files: names, Hub files and addresses are for engines that fetch or serve models */
+    @Override
+    public boolean accepts(ModelRef model) {
+        return model instanceof ModelRef.File;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return EngineLimits.CAPABILITIES;
+    }
+
     @Override
     public InferenceBackend create(LocalLlmConfig config) {
-        return new LlamaCppBackend(config.getBoolean(LlamaCppBackend.NATIVE_LOG_KEY).orElse(false));
+        return new LlamaCppBackend(config.getBoolean(LlamaCppBackend.NATIVE_LOG_KEY).orElse(false),
+                LlamaCppOptions.from(config));
     }
 }

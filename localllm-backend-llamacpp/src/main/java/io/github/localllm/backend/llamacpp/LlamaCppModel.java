@@ -19,8 +19,8 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.Tokenizer;
-import io.github.localllm.internal.GbnfValidator;
 import io.github.localllm.schema.CompiledSchema;
+import io.github.localllm.schema.GbnfValidator;
 import io.github.localllm.schema.StructuredOutput;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -199,7 +199,9 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
 
     private static Optional<String> grammar(ResponseFormat format, Optional<CompiledSchema> schema) {
         if (format instanceof ResponseFormat.Grammar) {
-            return Optional.of(((ResponseFormat.Grammar) format).gbnf());
+            String gbnf = ((ResponseFormat.Grammar) format).gbnf();
+            GbnfValidator.checkRequest(gbnf);
+            return Optional.of(gbnf);
         }
         if (schema.isEmpty()) {
             return Optional.empty();
@@ -226,7 +228,7 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         ensureOpen();
         List<Embedding> vectors = new ArrayList<>();
         int tokens = 0;
-        int batch = info.options().batchSize();
+        int batch = info.options().engineOptions(LlamaCppOptions.class).orElseThrow().batchSize();
         for (String input : request.inputs()) {
             int count = countPromptTokens(input);
             if (count > slotContext) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidModelFileException;
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelNotFoundException;
 import io.github.localllm.UnsupportedModelException;
@@ -96,7 +97,8 @@ class BadInputTest {
     void aQuantizedCacheOnHeadsItCannotDivide() {
         // The tiny model's heads are 16 wide; q8_0 blocks hold 32. llama.cpp would abort the JVM.
         assertThatThrownBy(() -> backend.load(ModelLoadRequest.ofFile(TestModels.tiny(),
-                LoadOptions.builder().threads(1).contextSize(128).kvCacheType("q8_0").build())))
+                LoadOptions.builder().threads(1).contextSize(128)
+                        .engineOptions(LlamaCppOptions.builder().kvCacheType(KvCacheType.Q8_0).build()).build())))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("use kv cache type f16");
     }
 
@@ -104,7 +106,7 @@ class BadInputTest {
     void zeroOrNegativeSizes() {
         assertThatThrownBy(() -> LoadOptions.builder().contextSize(0).build()).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> LoadOptions.builder().threads(-2).build()).isInstanceOf(InvalidRequestException.class);
-        assertThatThrownBy(() -> LoadOptions.builder().batchSize(0).build()).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> LlamaCppOptions.builder().batchSize(0).build()).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> LoadOptions.builder().gpuLayers(-5).build()).isInstanceOf(InvalidRequestException.class);
     }
 
@@ -115,10 +117,11 @@ class BadInputTest {
             LoadOptions effective = model.info().options();
             assertThat(effective.contextSize()).isEqualTo(SyntheticModel.tiny().contextLength());
             assertThat(effective.threads()).isEqualTo(ThreadDefaults.generationThreads());
-            assertThat(effective.parallel()).isEqualTo(1);
+            LlamaCppOptions own = effective.engineOptions(LlamaCppOptions.class).orElseThrow();
+            assertThat(own.parallel()).isEqualTo(1);
             assertThat(effective.gpuLayers()).isZero();
-            assertThat(effective.mmap()).isTrue();
-            assertThat(effective.kvCacheType()).isEqualTo("f16");
+            assertThat(own.mmap()).isTrue();
+            assertThat(own.kvCacheType()).isEqualTo(KvCacheType.F16);
             assertThat(model.info().architecture()).isEqualTo("llama");
             assertThat(model.info().parameterCount()).isEqualTo(SyntheticModel.tiny().parameterCount());
         } finally {

@@ -8,6 +8,7 @@ import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
+import io.github.localllm.KvCacheType;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.SamplingParameters;
@@ -77,9 +78,11 @@ class GenerationTest {
         Path file = TestModels.write(SyntheticModel.builder().name("wide-heads").embeddingLength(128).headCount(2)
                 .build(), "wide-heads.gguf");
         ModelInstance q8 = backend.load(ModelLoadRequest.ofFile(file,
-                LoadOptions.builder().contextSize(256).threads(1).kvCacheType("q8_0").build()));
+                LoadOptions.builder().contextSize(256).threads(1)
+                        .engineOptions(LlamaCppOptions.builder().kvCacheType(KvCacheType.Q8_0).build()).build()));
         try {
-            assertThat(q8.info().options().kvCacheType()).isEqualTo("q8_0");
+            assertThat(q8.info().options().engineOptions(LlamaCppOptions.class).orElseThrow().kvCacheType())
+                    .isEqualTo(KvCacheType.Q8_0);
             assertThat(q8.generate(greedy("Hello world", 8).build()).usage().completionTokens()).isPositive();
         } finally {
             q8.close();

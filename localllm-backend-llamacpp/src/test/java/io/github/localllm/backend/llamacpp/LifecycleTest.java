@@ -34,7 +34,8 @@ class LifecycleTest {
     @BeforeAll
     static void load() {
         model = new LlamaCppBackend().load(ModelLoadRequest.ofFile(TestModels.tiny(),
-                LoadOptions.builder().contextSize(256).threads(1).parallel(4).build()));
+                LoadOptions.builder().contextSize(256).threads(1)
+                        .engineOptions(LlamaCppOptions.builder().parallel(4).build()).build()));
     }
 
     @AfterAll

@@ -33,7 +33,8 @@ class LocalLlmEndToEndTest {
             assertThat(llm.backend().info().id()).isEqualTo("llamacpp");
             assertThat(llm.model().info().options().threads()).isEqualTo(1);
             assertThat(llm.model().info().options().contextSize()).isEqualTo(192);
-            assertThat(llm.model().info().options().parallel()).isEqualTo(2);
+            assertThat(llm.model().info().options().engineOptions(LlamaCppOptions.class).orElseThrow().parallel())
+                    .isEqualTo(2);
             assertThat(llm.config().value("context.size").orElseThrow().source()).isEqualTo(ConfigSource.ENVIRONMENT);
             assertThat(llm.config().describe()).contains("threads = 1").contains("localllm.threads")
                     .contains("LOCALLLM_CONTEXT_SIZE");

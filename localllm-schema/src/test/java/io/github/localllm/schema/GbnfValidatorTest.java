@@ -1,4 +1,4 @@
-package io.github.localllm.internal;
+package io.github.localllm.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.ResponseFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,7 @@ class GbnfValidatorTest {
     @ValueSource(strings = {"json", "arithmetic", "chess", "japanese", "list", "c"})
     void llamaCppExampleGrammarsAreAccepted(String name) throws IOException {
         String gbnf = resource("gbnf/" + name + ".gbnf");
-        assertThat(ResponseFormat.grammar(gbnf)).isEqualTo(new ResponseFormat.Grammar(gbnf));
+        assertThatCode(() -> GbnfValidator.checkRequest(gbnf)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
@@ -51,7 +50,7 @@ class GbnfValidatorTest {
         "root ::= \"a\" unused{0}"
     })
     void grammarsLlamaCppParsesAreAccepted(String gbnf) {
-        assertThatCode(() -> ResponseFormat.grammar(gbnf)).doesNotThrowAnyException();
+        assertThatCode(() -> GbnfValidator.checkRequest(gbnf)).doesNotThrowAnyException();
     }
 
     static Stream<Arguments> rejected() {
@@ -114,7 +113,7 @@ class GbnfValidatorTest {
     @MethodSource("rejected")
     void grammarsLlamaCppRejectsAreRejectedWithLineAndColumn(String why, String gbnf, int line, int column,
             String problem) {
-        assertThatThrownBy(() -> ResponseFormat.grammar(gbnf))
+        assertThatThrownBy(() -> GbnfValidator.checkRequest(gbnf))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("invalid GBNF grammar at line " + line + ", column " + column + ": ")
                 .hasMessageContaining(problem);
@@ -122,12 +121,13 @@ class GbnfValidatorTest {
 
     @Test
     void nestingIsBoundedWithoutOverflowingTheStack() {
-        assertThatCode(() -> ResponseFormat.grammar(nested(GbnfValidator.MAX_NESTING))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> ResponseFormat.grammar(nested(GbnfValidator.MAX_NESTING + 1)))
+        assertThatCode(() -> GbnfValidator.checkRequest(nested(GbnfValidator.MAX_NESTING))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> GbnfValidator.checkRequest(nested(GbnfValidator.MAX_NESTING + 1)))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("invalid GBNF grammar at line 1, column 1010: parentheses are nested more than 1000 "
-                        + "deep; split the grammar into named rules");
-        assertThatThrownBy(() -> ResponseFormat.grammar(nested(200_000)))
+                        + "deep; split the grammar into named rules (checked against llama.cpp b4916's grammar parser,"
+                        + " the dialect of this engine)");
+        assertThatThrownBy(() -> GbnfValidator.checkRequest(nested(200_000)))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("nested more than 1000 deep");
     }
@@ -138,10 +138,10 @@ class GbnfValidatorTest {
         for (int i = 0; i < 100_000; i++) {
             chain.append('r').append(i).append(" ::= r").append(i + 1).append('\n');
         }
-        assertThatThrownBy(() -> ResponseFormat.grammar(chain + "r100000 ::= r0\n"))
+        assertThatThrownBy(() -> GbnfValidator.checkRequest(chain + "r100000 ::= r0\n"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("left-recursive");
-        assertThatCode(() -> ResponseFormat.grammar(chain + "r100000 ::= \"x\"\n")).doesNotThrowAnyException();
+        assertThatCode(() -> GbnfValidator.checkRequest(chain + "r100000 ::= \"x\"\n")).doesNotThrowAnyException();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.localllm.internal;
+package io.github.localllm.schema;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,10 +33,33 @@ import java.util.TreeMap;
  * alternative, and reversed ranges such as {@code [z-a]} (llama.cpp accepts both, then crashes or
  * aborts while sampling); NUL characters (llama.cpp reads the grammar as a C string and would
  * drop everything after one); and an empty grammar, which llama.cpp takes as no grammar at all.
+ *
+ * <p>It describes one dialect, the one this module's converter writes and the in-process engine
+ * runs; the API's {@code ResponseFormat.grammar} does not apply it, each engine checks grammars
+ * against its own dialect ({@code EngineCapabilities.grammarDialect()}).
  */
 public final class GbnfValidator {
+
+    /**
+     * Checks a caller's grammar as llama.cpp b4916 would parse it: b4916 does not fail on a grammar it
+     * cannot use, it logs and samples unconstrained text, so the check has to happen before it sees one.
+     *
+     * @param gbnf the grammar of a request
+     * @throws io.github.localllm.InvalidRequestException naming the line, column and problem
+     */
+    public static void checkRequest(String gbnf) {
+        try {
+            validate(gbnf);
+        } catch (GbnfException e) {
+            throw new io.github.localllm.InvalidRequestException("invalid GBNF grammar at line " + e.line()
+                    + ", column " + e.column() + ": " + e.problem() + " (checked against llama.cpp b4916's"
+                    + " grammar parser, the dialect of this engine)", e);
+        }
+    }
+
     /** Deeper nesting than any real grammar; far below the depth that overflows a thread stack. */
-    static final int MAX_NESTING = 1000;
+    /** The deepest parenthesis nesting accepted. */
+    public static final int MAX_NESTING = 1000;
     /** About 32 MB of llama.cpp grammar elements, far beyond grammars that sample at usable speed. */
     static final long MAX_EXPANDED_ELEMENTS = 4_000_000L;
 

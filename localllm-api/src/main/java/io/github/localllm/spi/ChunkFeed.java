@@ -1,0 +1,426 @@
+package io.github.localllm.spi;
+
+import io.github.localllm.FinishReason;
+import io.github.localllm.GenerationChunk;
+import io.github.localllm.GenerationMetrics;
+import io.github.localllm.GenerationResult;
+import io.github.localllm.GenerationStream;
+import io.github.localllm.GenerationTimeoutException;
+import io.github.localllm.LocalLlmException;
+import io.github.localllm.ToolCall;
+import io.github.localllm.ToolCallPiece;
+import io.github.localllm.Usage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link GenerationStream} of an engine that is pushed its answer: an SSE or NDJSON reader
+ * on its own thread calls {@link #text}, {@link #thinking} and {@link #toolCall} as pieces
+ * arrive, then {@link #finish} or {@link #fail}. The feed keeps the stream's contract so no
+ * engine re-implements it:
+ * <ul>
+ * <li>iteration in order, once; {@code result()} drains what was not iterated;</li>
+ * <li>{@code close()} from any thread, at any time, runs the engine's cancel action once and makes
+ *     every later push return {@code false}, so the reader stops; the result is then
+ *     {@link FinishReason#CANCELLED} with the text so far;</li>
+ * <li>the text, thinking and tool calls of the result are joined here from the pieces, and the
+ *     time to first token and rates measured here unless the engine has the server's own;</li>
+ * <li>a failure is thrown to the consumer after the chunks that came before it;</li>
+ * <li>the request's timeout ends the wait with {@link GenerationTimeoutException}, cancelling the engine;</li>
+ * <li>a bounded buffer: a reader faster than its consumer waits instead of filling memory.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ChunkFeed feed = ChunkFeed.builder(model).timeout(request.timeout()).onCancel(http::close).build();
+ * readerThread(() -> { for (line : lines) if (!feed.text(line.content())) return; feed.finish(STOP, usage); });
+ * return feed.stream();
+ * }</pre>
+ */
+public final class ChunkFeed {
+    private static final Object END = new Object();
+
+    private final String model;
+    private final Duration loadTime;
+    private final Runnable onCancel;
+    private final int capacity;
+    private final long deadlineNanos;
+    private final Duration timeout;
+    private final long startNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final StringBuilder text = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
+    private final List<ToolCallBuilder> calls = new ArrayList<>();
+    private int index;
+    private int pieces;
+    private long firstNanos;
+    private boolean ended;
+    private boolean iterated;
+    private GenerationResult result;
+    private LocalLlmException failure;
+    private final GenerationStream stream = new FeedStream();
+
+    private ChunkFeed(Builder b) {
+        this.model = b.model;
+        this.loadTime = b.loadTime;
+        this.onCancel = b.onCancel;
+        this.capacity = b.capacity;
+        this.timeout = b.timeout;
+        this.startNanos = System.nanoTime();
+        this.deadlineNanos = b.timeout == null ? 0 : startNanos + b.timeout.toNanos();
+    }
+
+    /** @param model the model answering, for the result @return a builder */
+    public static Builder builder(String model) {
+        return new Builder(model);
+    }
+
+    /** @return the stream to hand to the caller */
+    public GenerationStream stream() {
+        return stream;
+    }
+
+    /** @param piece answer text @return {@code false} once the consumer closed the stream: stop reading */
+    public boolean text(String piece) {
+        return push(piece, null, null);
+    }
+
+    /** @param piece reasoning text @return {@code false} once the consumer closed the stream: stop reading */
+    public boolean thinking(String piece) {
+        return push(null, piece, null);
+    }
+
+    /** @param piece part of a tool call @return {@code false} once the consumer closed the stream: stop reading */
+    public boolean toolCall(ToolCallPiece piece) {
+        return push(null, null, Objects.requireNonNull(piece, "piece"));
+    }
+
+    /** @return whether the consumer closed the stream, or it ended */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean push(String t, String th, ToolCallPiece call) {
+        if ((t == null || t.isEmpty()) && (th == null || th.isEmpty()) && call == null) {
+            return !isClosed();
+        }
+        lock.lock();
+        try {
+            while (!ended && queue.size() >= capacity) {
+                changed.awaitUninterruptibly();
+            }
+            if (ended) {
+                return false;
+            }
+            if (firstNanos == 0) {
+                firstNanos = System.nanoTime();
+            }
+            GenerationChunk chunk;
+            if (call != null) {
+                join(call);
+                chunk = GenerationChunk.toolCall(call, index++);
+            } else if (th != null) {
+                thinking.append(th);
+                chunk = GenerationChunk.thinking(th, index++);
+            } else {
+                text.append(t);
+                pieces++;
+                chunk = new GenerationChunk(t, index++);
+            }
+            queue.add(chunk);
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void join(ToolCallPiece piece) {
+        while (calls.size() <= piece.position()) {
+            calls.add(new ToolCallBuilder());
+        }
+        ToolCallBuilder b = calls.get(piece.position());
+        if (piece.id() != null && !piece.id().isEmpty()) {
+            b.id = piece.id();
+        }
+        if (piece.name() != null && !piece.name().isEmpty()) {
+            b.name = piece.name();
+        }
+        b.arguments.append(piece.arguments());
+    }
+
+    /**
+     * Ends the stream normally.
+     *
+     * @param reason why generation ended
+     * @param usage the server's token counts, or {@code null} to count answer pieces
+     */
+    public void finish(FinishReason reason, Usage usage) {
+        finish(reason, usage, null);
+    }
+
+    /**
+     * Ends the stream normally.
+     *
+     * @param reason why generation ended
+     * @param usage the server's token counts, or {@code null} to count answer pieces
+     * @param metrics the server's own timings, or {@code null} to use those measured here
+     */
+    public void finish(FinishReason reason, Usage usage, GenerationMetrics metrics) {
+        Objects.requireNonNull(reason, "reason");
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            FinishReason r = reason == FinishReason.STOP && !calls.isEmpty() ? FinishReason.TOOL_CALLS : reason;
+            result = build(r, usage, metrics);
+            end();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream with a failure, thrown to the consumer after the chunks already pushed.
+     *
+     * @param error what went wrong
+     */
+    public void fail(LocalLlmException error) {
+        Objects.requireNonNull(error, "error");
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            failure = error;
+            end();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void end() {
+        ended = true;
+        queue.add(END);
+        changed.signalAll();
+    }
+
+    private GenerationResult build(FinishReason reason, Usage usage, GenerationMetrics metrics) {
+        Usage u = usage != null ? usage : new Usage(0, pieces);
+        List<ToolCall> joined = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCallBuilder b = calls.get(i);
+            if (b.name != null) {
+                joined.add(new ToolCall(b.id != null ? b.id : "call_" + i, b.name, b.arguments.toString()));
+            }
+        }
+        GenerationMetrics m = metrics != null ? metrics
+                : GenerationMetrics.measure(loadTime, startNanos, firstNanos, System.nanoTime(), u);
+        return GenerationResult.builder().text(text.toString()).thinking(thinking.toString()).toolCalls(joined)
+                .finishReason(reason).usage(u).metrics(m).model(model).build();
+    }
+
+    /** Cancels if still running; returns whether this call did it. */
+    private boolean cancel() {
+        lock.lock();
+        try {
+            if (ended) {
+                return false;
+            }
+            result = build(FinishReason.CANCELLED, null, null);
+            queue.clear();
+            end();
+        } finally {
+            lock.unlock();
+        }
+        onCancel.run();
+        return true;
+    }
+
+    /** Waits for the next item; the lock is held. */
+    private Object take() {
+        while (queue.isEmpty()) {
+            long left = timeout == null ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                timeOut();
+            }
+            try {
+                changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lock.unlock();
+                try {
+                    cancel();
+                } finally {
+                    lock.lock();
+                }
+                throw new LocalLlmException("interrupted while waiting for " + model + "; the generation was cancelled", e);
+            }
+        }
+        Object next = queue.peek();
+        if (next != END) {
+            queue.poll();
+            changed.signalAll();
+        }
+        return next;
+    }
+
+    private void timeOut() {
+        GenerationTimeoutException e = new GenerationTimeoutException(model + " did not finish within " + timeout
+                + " (" + pieces + " pieces of text so far); the generation was stopped. Raise the request's timeout,"
+                + " lower maxTokens, or use a smaller model");
+        failure = e;
+        ended = true;
+        queue.clear();
+        queue.add(END);
+        changed.signalAll();
+        lock.unlock();
+        try {
+            onCancel.run();
+        } finally {
+            lock.lock();
+        }
+        throw e;
+    }
+
+    private static final class ToolCallBuilder {
+        private String id;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+    }
+
+    private final class FeedStream implements GenerationStream {
+        @Override
+        public Iterator<GenerationChunk> iterator() {
+            lock.lock();
+            try {
+                if (iterated) {
+                    throw new IllegalStateException("a generation stream can be iterated once");
+                }
+                iterated = true;
+            } finally {
+                lock.unlock();
+            }
+            return new Iterator<>() {
+                private GenerationChunk next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next != null) {
+                        return true;
+                    }
+                    lock.lock();
+                    try {
+                        Object item = take();
+                        if (item == END) {
+                            if (failure != null) {
+                                throw failure;
+                            }
+                            return false;
+                        }
+                        next = (GenerationChunk) item;
+                        return true;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+
+                @Override
+                public GenerationChunk next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    GenerationChunk chunk = next;
+                    next = null;
+                    return chunk;
+                }
+            };
+        }
+
+        @Override
+        public GenerationResult result() {
+            lock.lock();
+            try {
+                while (take() != END) {
+                    // drain what the caller did not iterate
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                return result;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            cancel();
+        }
+    }
+
+    /** Builds a {@link ChunkFeed}. */
+    public static final class Builder {
+        private final String model;
+        private Duration loadTime = Duration.ZERO;
+        private Runnable onCancel = () -> { };
+        private int capacity = 1024;
+        private Duration timeout;
+
+        private Builder(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** @param v the model's load time, for the result's metrics @return this */
+        public Builder loadTime(Duration v) {
+            loadTime = Objects.requireNonNull(v, "loadTime");
+            return this;
+        }
+
+        /**
+         * @param v what stops the engine when the consumer closes the stream or its time runs out,
+         *        e.g. closing the HTTP response; run once, on the closing thread
+         * @return this
+         */
+        public Builder onCancel(Runnable v) {
+            onCancel = Objects.requireNonNull(v, "onCancel");
+            return this;
+        }
+
+        /** @param v chunks held before the reader waits; 1024 by default @return this */
+        public Builder capacity(int v) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("capacity must be positive");
+            }
+            capacity = v;
+            return this;
+        }
+
+        /** @param v the whole request's time budget, or {@code null} for none @return this */
+        public Builder timeout(Duration v) {
+            timeout = v;
+            return this;
+        }
+
+        /** @return the feed, its clock started */
+        public ChunkFeed build() {
+            return new ChunkFeed(this);
+        }
+    }
+}
