@@ -11,6 +11,7 @@ import io.github.localllm.GenerationStream;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.backend.llamacpp.LlamaCppBackend;
+import io.github.localllm.backend.llamacpp.LlamaCppOptions;
 import io.github.localllm.gguf.GgmlType;
 import io.github.localllm.spi.ModelLoadRequest;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public class GenerationBenchmark {
             raw = new LlamaModel(new ModelParameters()
                     .setModel(file.toString())
                     .setCtxSize(effective.contextSize())
-                    .setBatchSize(effective.batchSize())
+                    .setBatchSize(effective.engineOptions(LlamaCppOptions.class).orElseThrow().batchSize())
                     .setThreads(threads)
                     .setThreadsBatch(batchThreads)
                     .setParallel(1)

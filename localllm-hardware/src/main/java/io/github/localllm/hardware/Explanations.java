@@ -25,7 +25,7 @@ final class Explanations {
             case CPU -> b.append("it runs on the CPU");
         }
         b.append(String.format(Locale.ROOT, ", with a context of %d tokens and KV cache type %s (up to %d tokens fit).",
-                s.contextSize(), s.keyCacheType().cliName(), largest));
+                s.contextSize(), s.keyCacheType().wireName(), largest));
         b.append(" It needs ").append(e.describe()).append(';');
         headroom.ifPresent(h -> b.append(String.format(Locale.ROOT, " %.0f%% of the tightest memory stays free.",
                 h * 100)));

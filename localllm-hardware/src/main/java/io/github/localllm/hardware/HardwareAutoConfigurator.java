@@ -79,7 +79,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         LOG.info("fit plan for {}: {}", file.getFileName(), plan.explanation());
         detected.put(ConfigKeys.CONTEXT_SIZE, Integer.toString(plan.contextSize()));
         detected.put(ConfigKeys.GPU_LAYERS, Integer.toString(plan.gpuLayers()));
-        detected.put(ConfigKeys.KV_CACHE_TYPE, plan.kvCacheType().name().toLowerCase(Locale.ROOT));
+        detected.put(ConfigKeys.KV_CACHE_TYPE, plan.kvCacheType().wireName());
         // Generation is memory-bound: hyper-threads add nothing, every physical core helps.
         detected.put(ConfigKeys.THREADS, Integer.toString(profile.cpu().physicalCores()));
         return detected;

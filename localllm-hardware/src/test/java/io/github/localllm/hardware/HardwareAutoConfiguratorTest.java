@@ -97,7 +97,7 @@ class HardwareAutoConfiguratorTest {
                     .isEqualTo(ConfigSource.AUTO_DETECTED);
             assertThat(llm.model().info().options().contextSize()).isEqualTo(SyntheticModel.tiny().contextLength());
             assertThat(llm.model().info().options().gpuLayers()).isZero();
-            assertThat(llm.model().info().options().kvCacheType()).isEqualTo("f16");
+            assertThat(llm.config().get(ConfigKeys.KV_CACHE_TYPE)).contains("f16");
             assertThat(llm.generate("Hi").text()).isNotNull();
         }
         try (LocalLlm llm = LocalLlm.builder().model(model).threads(1).contextSize(256).environment(env)
