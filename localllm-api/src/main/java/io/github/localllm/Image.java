@@ -69,7 +69,8 @@ public final class Image {
      */
     public static Image ofBase64(String base64) {
         try {
-            return of(Base64.getMimeDecoder().decode(base64 == null ? "" : base64));
+            // Line breaks are common in pasted base64; anything else that is not base64 is an error.
+            return of(Base64.getDecoder().decode(base64 == null ? "" : base64.replaceAll("\\s", "")));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("the image text is not base64: " + e.getMessage(), e);
         }
