@@ -102,7 +102,7 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
             throw NativeFailures.duringGeneration(e);
         }
         LlamaCppStream stream = new LlamaCppStream(this, natives, new StopSequenceFilter(request.stop()),
-                schema.isPresent(), promptTokens, limit, start);
+                schema.isPresent(), promptTokens, limit, start, request.timeout());
         running.add(stream);
         if (closed) {
             stream.close();

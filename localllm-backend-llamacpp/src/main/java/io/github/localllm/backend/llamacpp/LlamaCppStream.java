@@ -7,6 +7,7 @@ import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationMetrics;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
+import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.Usage;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -30,6 +31,8 @@ final class LlamaCppStream implements GenerationStream {
     private final int promptTokens;
     private final int tokenLimit;
     private final long startNanos;
+    /** When the request's timeout passes, or {@code null} for none; checked at every token. */
+    private final java.time.Duration timeout;
     private final StringBuilder text = new StringBuilder();
     /** One thread at a time waits on the native task; result() and an iterator may race. */
     private final ReentrantLock reader = new ReentrantLock();
@@ -46,7 +49,7 @@ final class LlamaCppStream implements GenerationStream {
     private RuntimeException failure;
 
     LlamaCppStream(LlamaCppModel model, LlamaIterator natives, StopSequenceFilter stops, boolean jsonAnswer,
-                   int promptTokens, int tokenLimit, long startNanos) {
+                   int promptTokens, int tokenLimit, long startNanos, java.time.Duration timeout) {
         this.model = model;
         this.natives = natives;
         this.stops = stops;
@@ -54,6 +57,7 @@ final class LlamaCppStream implements GenerationStream {
         this.promptTokens = promptTokens;
         this.tokenLimit = tokenLimit;
         this.startNanos = startNanos;
+        this.timeout = timeout;
     }
 
     @Override
@@ -143,6 +147,15 @@ final class LlamaCppStream implements GenerationStream {
                     }
                 }
                 GenerationChunk piece = chunk(stops.accept(output.text));
+                if (timeout != null && !stops.matched() && System.nanoTime() - startNanos > timeout.toNanos()) {
+                    // The binding cannot interrupt a token in progress, so the budget is checked per
+                    // token: a request ends at most one token after its time is up.
+                    failure = new GenerationTimeoutException(model.info().name() + " did not finish within "
+                            + timeout + " (" + completionTokens + " tokens so far); the generation was stopped."
+                            + " Raise the request's timeout, lower maxTokens, or use a smaller model");
+                    finish(FinishReason.CANCELLED, true);
+                    throw failure;
+                }
                 if (stops.matched()) {
                     finish(FinishReason.STOP, true);
                 } else if (closeRequested) {

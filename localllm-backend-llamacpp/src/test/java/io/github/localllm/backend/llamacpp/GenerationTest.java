@@ -1,6 +1,7 @@
 package io.github.localllm.backend.llamacpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.ChatMessage;
 import io.github.localllm.FinishReason;
@@ -8,6 +9,7 @@ import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
+import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.KvCacheType;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInstance;
@@ -48,6 +50,23 @@ class GenerationTest {
         GenerationResult second = model.generate(greedy("Hello world", 24).build());
         assertThat(first.text()).isNotEmpty().isEqualTo(second.text());
         assertThat(first.usage().completionTokens()).isPositive();
+    }
+
+    @Test
+    void aRequestPastItsTimeoutStopsWithARetryableTimeoutAndTheModelServesTheNext() {
+        // A budget far shorter than 200 tokens take, so the check at the first tokens must fire.
+        GenerationRequest slow = greedy("Hello world", 200).timeout(java.time.Duration.ofNanos(1)).build();
+        assertThatThrownBy(() -> model.generate(slow))
+                .isInstanceOfSatisfying(GenerationTimeoutException.class, e -> {
+                    assertThat(e.getMessage()).contains("did not finish within PT0.000000001S")
+                            .contains("Raise the request's timeout");
+                    assertThat(e.isRetryable()).isTrue();
+                });
+        try (GenerationStream stream = model.stream(slow)) {
+            assertThatThrownBy(() -> stream.iterator().hasNext()).isInstanceOf(GenerationTimeoutException.class);
+            assertThatThrownBy(stream::result).isInstanceOf(GenerationTimeoutException.class);
+        }
+        assertThat(model.generate(greedy("Hello world", 8).build()).text()).isNotEmpty();
     }
 
     @Test
