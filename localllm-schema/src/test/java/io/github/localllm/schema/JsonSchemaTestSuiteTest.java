@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.internal.GbnfValidator;
+import io.github.localllm.ResponseFormat;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link SchemaConverter} documents; an invalid instance the grammar accepts is never forgiven.
  * Every schema with untyped parts is checked a second time with their implicit types written out,
  * which the converter does not narrow, and every grammar must pass llama.cpp's parser
- * ({@link GbnfValidator}).
+ * (the check behind {@link ResponseFormat#grammar}).
  *
  * <p>The suite comes from Debian's {@value #DEBIAN_PACKAGE}, or from the directory named by the
  * system property {@value #SUITE_PROPERTY} or the environment variable {@value #SUITE_ENV} (a
@@ -357,7 +357,7 @@ class JsonSchemaTestSuiteTest {
 
     private static boolean validGbnf(String where, String gbnf, Tally tally) {
         try {
-            GbnfValidator.validate(gbnf);
+            ResponseFormat.grammar(gbnf);
             return true;
         } catch (RuntimeException e) {
             tally.mismatches.add(where + ": llama.cpp's parser would reject the grammar: " + e.getMessage());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.internal.GbnfValidator;
+import io.github.localllm.ResponseFormat;
 import org.junit.jupiter.api.Test;
 
 /** Each converted grammar is checked twice: by llama.cpp b4916's parser rules, and by what it accepts. */
@@ -12,7 +12,8 @@ class SchemaConverterTest {
 
     static GbnfRecognizer grammar(String schema) {
         String gbnf = SchemaConverter.convert(SchemaDocument.parse(schema)).gbnf();
-        GbnfValidator.validate(gbnf);
+        // Throws when llama.cpp b4916's parser would refuse the grammar or loop on it.
+        ResponseFormat.grammar(gbnf);
         return GbnfRecognizer.parse(gbnf);
     }
 
@@ -276,7 +277,7 @@ class SchemaConverterTest {
             SchemaConverter.Conversion c = SchemaConverter.convert(SchemaDocument.parse("{\"type\":\"object\","
                     + "\"properties\":{\"foo\":{\"type\":\"string\"},\"bar\":true}," + branches
                     + ",\"unevaluatedProperties\":false}"));
-            GbnfValidator.validate(c.gbnf());
+            ResponseFormat.grammar(c.gbnf());
             GbnfRecognizer g = GbnfRecognizer.parse(c.gbnf());
             assertThat(g.accepts("{\"foo\":\"foo\",\"bar\":\"bar\",\"baz\":\"baz\"}")).as(branches).isTrue();
             assertThat(g.accepts("{\"foo\":\"foo\",\"bar\":\"bar\",\"qux\":\"qux\"}")).as(branches).isFalse();

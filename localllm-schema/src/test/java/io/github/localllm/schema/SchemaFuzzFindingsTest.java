@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.localllm.InvalidRequestException;
-import io.github.localllm.internal.GbnfValidator;
+import io.github.localllm.ResponseFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,7 +36,7 @@ class SchemaFuzzFindingsTest {
         Throwable thrown = catchThrowable(() -> CompiledSchema.of(schema));
 
         if (thrown == null) {
-            GbnfValidator.validate(CompiledSchema.of(schema).gbnf());
+            ResponseFormat.grammar(CompiledSchema.of(schema).gbnf());
         } else {
             assertThat(thrown).as("what converting %s threw", schema).isInstanceOf(InvalidRequestException.class);
         }
@@ -45,7 +45,7 @@ class SchemaFuzzFindingsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         // A group that can match nothing, repeated without bound: the converter writes ("a"?)+,
-        // which GbnfValidator rightly refuses as left-recursive: llama.cpp b4916 does not detect
+        // which ResponseFormat.grammar rightly refuses as left-recursive: llama.cpp b4916 does not detect
         // it and crashes the JVM (measured: root ::= "\"" ("a"?)+ "\"" through de.kherud:llama
         // 4.2.0 is a segmentation fault, exit 139). So such patterns fail at generation with
         // "this is a localllm bug"; the converter should write ("a")* instead.
@@ -59,7 +59,7 @@ class SchemaFuzzFindingsTest {
         String schema = "{\"type\":\"string\",\"pattern\":\"" + pattern + "\"}";
         String gbnf = CompiledSchema.of(schema).gbnf();
 
-        GbnfValidator.validate(gbnf);
+        ResponseFormat.grammar(gbnf);
         GbnfRecognizer g = GbnfRecognizer.parse(gbnf);
         assertThat(g.accepts("\"" + example + "\"")).isTrue();
     }
