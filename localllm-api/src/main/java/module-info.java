@@ -10,8 +10,6 @@ module io.github.localllm {
     exports io.github.localllm.config;
     exports io.github.localllm.event;
     exports io.github.localllm.spi;
-    // The JSON reader serves the engines' tests and schema handling; it is not public API.
-    exports io.github.localllm.internal to io.github.localllm.hardware;
 
     uses io.github.localllm.spi.InferenceBackendProvider;
     uses io.github.localllm.spi.AutoConfigurator;

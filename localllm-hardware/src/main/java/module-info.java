@@ -6,6 +6,7 @@ module io.github.localllm.hardware {
     requires transitive io.github.localllm;
     requires transitive io.github.localllm.gguf;
     requires com.github.oshi;
+    requires tools.jackson.databind;
     requires org.slf4j;
 
     exports io.github.localllm.hardware;

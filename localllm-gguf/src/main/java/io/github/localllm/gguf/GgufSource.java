@@ -2,6 +2,7 @@ package io.github.localllm.gguf;
 
 import io.github.localllm.ModelDownloadException;
 import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.http.HttpRangeReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -81,11 +82,12 @@ public interface GgufSource extends AutoCloseable {
      * @throws ModelDownloadException if the server cannot be reached, times out, fails, or does not serve ranges
      */
     static GgufSource http(URI uri) {
-        return http(DefaultHttpClient.INSTANCE, uri, Map.of(), Duration.ofSeconds(30));
+        return new RemoteSource(HttpRangeReader.open(Objects.requireNonNull(uri, "uri")));
     }
 
     /**
-     * Opens a remote file for reading with HTTP range requests. The first request (the first
+     * Opens a remote file for reading with HTTP range requests, through the HTTP layer's
+     * {@link HttpRangeReader}. The first request (the first
      * megabyte) is made now, to learn the file's size; later reads fetch growing chunks, so reading
      * a header costs a few requests, and never more than 64 MiB in all (a hostile header that claims a
      * huge string is cut off with a {@link ModelDownloadException}). Redirects are followed by the source itself: {@code headers}
@@ -105,8 +107,11 @@ public interface GgufSource extends AutoCloseable {
      * @throws ModelDownloadException if the server cannot be reached, times out, fails, or does not serve ranges
      */
     static GgufSource http(HttpClient client, URI uri, Map<String, String> headers, Duration timeout) {
-        return HttpRangeSource.open(Objects.requireNonNull(client, "client"), Objects.requireNonNull(uri, "uri"),
-                Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(timeout, "timeout"));
+        return new RemoteSource(HttpRangeReader.builder(Objects.requireNonNull(uri, "uri"))
+                .client(Objects.requireNonNull(client, "client"))
+                .headers(Objects.requireNonNull(headers, "headers"))
+                .timeout(Objects.requireNonNull(timeout, "timeout"))
+                .open());
     }
 
     /**

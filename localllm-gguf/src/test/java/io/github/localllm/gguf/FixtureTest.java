@@ -10,24 +10,28 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The two conformance fixtures (validated independently with huggingface.js) against their expectations. */
 class FixtureTest {
+    /** Every number exact: a float64 expectation must not pass through a rounding parser. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"tiny-default-align", "tiny-align64"})
     void everyExpectedValueMatches(String fixture) throws IOException {
         Path file = copy(fixture + ".gguf");
-        Map<String, Object> expected = (Map<String, Object>) MiniJson.parse(
-                new String(resource(fixture + ".expected.json"), StandardCharsets.UTF_8));
+        JsonNode expected = JSON.readTree(new String(resource(fixture + ".expected.json"), StandardCharsets.UTF_8));
 
         GgufFile gguf = GgufFile.read(file);
 
@@ -38,26 +42,27 @@ class FixtureTest {
         assertThat(gguf.alignment()).isEqualTo(num(expected, "alignment").longValueExact());
         assertThat(gguf.tensorDataOffset()).isEqualTo(num(expected, "tensor_data_offset").longValueExact());
         assertThat(gguf.metadata().contains("general.alignment"))
-                .isEqualTo(expected.get("alignment_key_present"));
+                .isEqualTo(expected.get("alignment_key_present").booleanValue());
 
-        List<Map<String, Object>> kvs = (List<Map<String, Object>>) expected.get("metadata");
-        assertThat(gguf.metadata().keys()).containsExactlyElementsOf(kvs.stream().map(k -> (String) k.get("key")).toList());
-        for (Map<String, Object> kv : kvs) {
-            GgufValue actual = gguf.metadata().get((String) kv.get("key")).orElseThrow();
-            assertThat(actual.type().id()).as((String) kv.get("key")).isEqualTo(num(kv, "type").intValueExact());
-            if (kv.containsKey("array_type")) {
+        JsonNode kvs = expected.get("metadata");
+        assertThat(gguf.metadata().keys()).containsExactlyElementsOf(kvs.valueStream().map(k -> k.get("key").stringValue()).toList());
+        for (JsonNode kv : kvs) {
+            String key = kv.get("key").stringValue();
+            GgufValue actual = gguf.metadata().get(key).orElseThrow();
+            assertThat(actual.type().id()).as(key).isEqualTo(num(kv, "type").intValueExact());
+            if (kv.has("array_type")) {
                 assertThat(((GgufArray) actual).elementType().id()).isEqualTo(num(kv, "array_type").intValueExact());
             }
-            assertValue((String) kv.get("key"), actual, kv.get("value"));
+            assertValue(key, actual, kv.get("value"));
         }
 
-        List<Map<String, Object>> tensors = (List<Map<String, Object>>) expected.get("tensors");
+        JsonNode tensors = expected.get("tensors");
         for (int i = 0; i < tensors.size(); i++) {
-            Map<String, Object> t = tensors.get(i);
+            JsonNode t = tensors.get(i);
             GgufTensorInfo info = gguf.tensors().get(i);
-            assertThat(info.name()).isEqualTo(t.get("name"));
+            assertThat(info.name()).isEqualTo(t.get("name").stringValue());
             assertThat(info.dimensions()).containsExactlyElementsOf(
-                    ((List<Object>) t.get("shape")).stream().map(o -> ((BigDecimal) o).longValueExact()).toList());
+                    t.get("shape").valueStream().map(o -> o.decimalValue().longValueExact()).toList());
             assertThat(info.type().id()).isEqualTo(num(t, "type").intValueExact());
             assertThat(info.relativeOffset()).isEqualTo(num(t, "offset").longValueExact());
             assertThat(info.absoluteOffset()).isEqualTo(num(t, "absolute_offset").longValueExact());
@@ -100,34 +105,35 @@ class FixtureTest {
                 .isEqualTo(new BigInteger("18446744073709551615"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static void assertValue(String key, GgufValue actual, Object expected) {
+    private static void assertValue(String key, GgufValue actual, JsonNode expected) {
         if (actual instanceof GgufValue.IntValue i) {
-            assertThat(i.asBigInteger()).as(key).isEqualTo(((BigDecimal) expected).toBigIntegerExact());
-            assertThat(i.toString()).as(key).isEqualTo(((BigDecimal) expected).toPlainString());
+            assertThat(i.asBigInteger()).as(key).isEqualTo(expected.decimalValue().toBigIntegerExact());
+            assertThat(i.toString()).as(key).isEqualTo(expected.decimalValue().toPlainString());
         } else if (actual instanceof GgufValue.FloatValue f) {
-            double want = ((BigDecimal) expected).doubleValue();
+            double want = expected.decimalValue().doubleValue();
             if (f.type() == GgufValueType.FLOAT32) {
                 assertThat((float) f.value()).as(key).isEqualTo((float) want);
             } else {
                 assertThat(f.value()).as(key).isCloseTo(want, within(0.0));
             }
         } else if (actual instanceof GgufValue.BoolValue b) {
-            assertThat(b.value()).as(key).isEqualTo(expected);
+            assertThat(expected.isBoolean()).as(key).isTrue();
+            assertThat(b.value()).as(key).isEqualTo(expected.booleanValue());
         } else if (actual instanceof GgufValue.StringValue s) {
-            assertThat(s.value()).as(key).isEqualTo(expected);
+            assertThat(expected.isString()).as(key).isTrue();
+            assertThat(s.value()).as(key).isEqualTo(expected.stringValue());
         } else {
             GgufArray a = (GgufArray) actual;
-            List<Object> list = (List<Object>) expected;
-            assertThat(a.size()).as(key).isEqualTo(list.size());
-            for (int i = 0; i < list.size(); i++) {
-                assertValue(key + "[" + i + "]", a.get(i), list.get(i));
+            assertThat(a.size()).as(key).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertValue(key + "[" + i + "]", a.get(i), expected.get(i));
             }
         }
     }
 
-    private static BigDecimal num(Map<String, Object> m, String key) {
-        return (BigDecimal) m.get(key);
+    private static BigDecimal num(JsonNode node, String key) {
+        assertThat(node.get(key).isNumber()).as(key).isTrue();
+        return node.get(key).decimalValue();
     }
 
     private Path copy(String name) throws IOException {

@@ -27,17 +27,29 @@ final class AppleGpu {
      */
     static GpuInfo gpu(String chip, Reading<Long> ram, Reading<Long> available, String wiredLimitMb) {
         Reading<Long> budget = budget(ram, wiredLimitMb);
-        Reading<Long> free;
-        if (budget.isKnown() && available.isKnown()) {
-            free = Reading.of(Math.min(budget.value(), available.value()),
-                    "the smaller of the Metal budget and available RAM (unified memory)");
-        } else {
-            free = Reading.unknown("free GPU memory needs the Metal budget and available RAM");
-        }
-        return new GpuInfo(GpuVendor.APPLE, chip + " GPU", budget, free,
+        return new GpuInfo(GpuVendor.APPLE, chip + " GPU", budget, free(budget, available),
                 Reading.unknown("Apple's GPU driver is part of macOS and has no separate version"),
                 Reading.unknown("Apple GPUs have no compute capability; Metal feature sets apply"),
                 true, true, Acceleration.METAL);
+    }
+
+    /**
+     * @param gpu an Apple GPU as detected
+     * @param available RAM available now
+     * @return the GPU with its free memory following the RAM available now, its budget unchanged
+     */
+    static GpuInfo withAvailable(GpuInfo gpu, Reading<Long> available) {
+        return new GpuInfo(gpu.vendor(), gpu.name(), gpu.totalVramBytes(), free(gpu.totalVramBytes(), available),
+                gpu.driverVersion(), gpu.computeCapability(), gpu.integrated(), gpu.unifiedMemory(),
+                gpu.acceleration());
+    }
+
+    private static Reading<Long> free(Reading<Long> budget, Reading<Long> available) {
+        if (budget.isKnown() && available.isKnown()) {
+            return Reading.of(Math.min(budget.value(), available.value()),
+                    "the smaller of the Metal budget and available RAM (unified memory)");
+        }
+        return Reading.unknown("free GPU memory needs the Metal budget and available RAM");
     }
 
     static Reading<Long> budget(Reading<Long> ram, String wiredLimitMb) {

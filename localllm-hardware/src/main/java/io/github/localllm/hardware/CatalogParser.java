@@ -2,9 +2,6 @@ package io.github.localllm.hardware;
 
 import io.github.localllm.ConfigurationException;
 import io.github.localllm.gguf.ModelShape;
-import io.github.localllm.internal.Json;
-
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -12,11 +9,11 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Reads and validates a catalog document (the schema is described on {@link ModelCatalog}).
@@ -57,14 +54,14 @@ final class CatalogParser {
     }
 
     private Document document(String text) {
-        Object root;
+        JsonNode root;
         try {
-            root = Json.parse(text);
+            root = JsonTrees.parse(text);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("catalog " + source + " is not valid JSON: " + e.getMessage()
                     + "; fix the file or remove it to use the bundled catalog", e);
         }
-        Map<String, Object> top = object(root, "the document");
+        JsonNode top = object(root, "the document");
         checkKeys(top, TOP_KEYS, "the document");
         long version = wholeNumber(top, "version", "the document", true).orElseThrow();
         if (version != SUPPORTED_VERSION) {
@@ -82,7 +79,7 @@ final class CatalogParser {
         boolean replaceDefault = bool(top, "replaceDefault", "the document").orElse(false);
         List<CatalogModel> models = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        List<?> entries = list(top.get("models"), "the document", "models");
+        JsonNode entries = list(top.get("models"), "the document", "models");
         for (int i = 0; i < entries.size(); i++) {
             CatalogModel model = model(entries.get(i), i);
             if (!ids.add(model.id())) {
@@ -93,9 +90,9 @@ final class CatalogParser {
         return new Document((int) version, updated, replaceDefault, List.copyOf(models));
     }
 
-    private CatalogModel model(Object value, int index) {
+    private CatalogModel model(JsonNode value, int index) {
         String where = where(index, null);
-        Map<String, Object> m = object(value, where);
+        JsonNode m = object(value, where);
         String id = string(m, "id", where, true).orElseThrow();
         where = where(index, id);
         if (!ID.matcher(id).matches()) {
@@ -104,10 +101,11 @@ final class CatalogParser {
         checkKeys(m, MODEL_KEYS, where);
         String name = string(m, "name", where, true).orElseThrow();
         Set<ModelTask> tasks = EnumSet.noneOf(ModelTask.class);
-        for (Object t : list(m.get("tasks"), where, "tasks")) {
-            if (!(t instanceof String s)) {
-                throw fail(where, "tasks", "must list strings, found " + describe(t));
+        for (JsonNode t : list(m.get("tasks"), where, "tasks")) {
+            if (!t.isString()) {
+                throw fail(where, "tasks", "must list strings, found " + JsonTrees.describe(t));
             }
+            String s = t.stringValue();
             try {
                 tasks.add(ModelTask.valueOf(s.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
@@ -133,7 +131,7 @@ final class CatalogParser {
         string(m, "notes", where, false);
         List<CatalogFile> files = new ArrayList<>();
         Set<String> quantizations = new HashSet<>();
-        List<?> fileEntries = list(m.get("files"), where, "files");
+        JsonNode fileEntries = list(m.get("files"), where, "files");
         for (int i = 0; i < fileEntries.size(); i++) {
             CatalogFile file = file(fileEntries.get(i), where, "files[" + i + "]", parameters);
             if (!quantizations.add(file.quantization())) {
@@ -141,14 +139,14 @@ final class CatalogParser {
             }
             files.add(file);
         }
-        Optional<ModelShape> shape = m.containsKey("shape")
+        Optional<ModelShape> shape = m.has("shape")
                 ? Optional.of(shape(m.get("shape"), where, architecture, context)) : Optional.empty();
         return new CatalogModel(id, name, tasks, repository, architecture, parameters, (int) context, license,
                 files, shape);
     }
 
-    private ModelShape shape(Object value, String where, String architecture, long context) {
-        Map<String, Object> s = object(value, where + " shape");
+    private ModelShape shape(JsonNode value, String where, String architecture, long context) {
+        JsonNode s = object(value, where + " shape");
         checkKeys(s, SHAPE_KEYS, where + " shape");
         long blocks = wholeNumber(s, "blockCount", where, "shape.blockCount", true).orElseThrow();
         if (blocks > Integer.MAX_VALUE) {
@@ -171,8 +169,8 @@ final class CatalogParser {
                 OptionalLong.of(context), window.map(OptionalLong::of).orElse(OptionalLong.empty()), tied);
     }
 
-    private CatalogFile file(Object value, String where, String field, long parameters) {
-        Map<String, Object> f = object(value, where + " " + field);
+    private CatalogFile file(JsonNode value, String where, String field, long parameters) {
+        JsonNode f = object(value, where + " " + field);
         checkKeys(f, FILE_KEYS, where + " " + field);
         String quantText = string(f, "quantization", where, field + ".quantization", true).orElseThrow();
         String quantization = CatalogVocabulary.quantization(quantText).orElseThrow(() -> fail(where,
@@ -199,85 +197,81 @@ final class CatalogParser {
         return "model #" + (index + 1) + (id == null ? "" : " '" + id + "'");
     }
 
-    private Map<String, Object> object(Object value, String where) {
-        if (!(value instanceof Map<?, ?> map)) {
+    private JsonNode object(JsonNode value, String where) {
+        if (!value.isObject()) {
             throw new ConfigurationException("catalog " + source + ": " + where + " must be a JSON object, found "
-                    + describe(value));
+                    + JsonTrees.describe(value));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) map;
-        return result;
+        return value;
     }
 
-    private List<?> list(Object value, String where, String field) {
+    private JsonNode list(JsonNode value, String where, String field) {
         if (value == null) {
             throw fail(where, field, "is missing");
         }
-        if (!(value instanceof List<?> list) || list.isEmpty()) {
-            throw fail(where, field, "must be a non-empty array, found " + describe(value));
+        if (!value.isArray() || value.isEmpty()) {
+            throw fail(where, field, "must be a non-empty array, found " + JsonTrees.describe(value));
         }
-        return list;
+        return value;
     }
 
-    private void checkKeys(Map<String, Object> map, Set<String> allowed, String where) {
-        for (String key : map.keySet()) {
+    private void checkKeys(JsonNode map, Set<String> allowed, String where) {
+        for (String key : map.propertyNames()) {
             if (!allowed.contains(key)) {
                 throw fail(where, key, "is not a catalog field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
     }
 
-    private Optional<String> string(Map<String, Object> map, String key, String where, boolean required) {
+    private Optional<String> string(JsonNode map, String key, String where, boolean required) {
         return string(map, key, where, key, required);
     }
 
-    private Optional<String> string(Map<String, Object> map, String key, String where, String field, boolean required) {
-        Object v = map.get(key);
+    private Optional<String> string(JsonNode map, String key, String where, String field, boolean required) {
+        JsonNode v = map.get(key);
         if (v == null) {
             if (required) {
                 throw fail(where, field, "is missing");
             }
             return Optional.empty();
         }
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw fail(where, field, "must be a non-empty string, found " + describe(v));
+        if (!v.isString() || v.stringValue().isBlank()) {
+            throw fail(where, field, "must be a non-empty string, found " + JsonTrees.describe(v));
         }
-        return Optional.of(s);
+        return Optional.of(v.stringValue());
     }
 
-    private Optional<Boolean> bool(Map<String, Object> map, String key, String where) {
+    private Optional<Boolean> bool(JsonNode map, String key, String where) {
         return bool(map, key, where, key);
     }
 
-    private Optional<Boolean> bool(Map<String, Object> map, String key, String where, String field) {
-        Object v = map.get(key);
+    private Optional<Boolean> bool(JsonNode map, String key, String where, String field) {
+        JsonNode v = map.get(key);
         if (v == null) {
             return Optional.empty();
         }
-        if (!(v instanceof Boolean b)) {
-            throw fail(where, field, "must be true or false, found " + describe(v));
+        if (!v.isBoolean()) {
+            throw fail(where, field, "must be true or false, found " + JsonTrees.describe(v));
         }
-        return Optional.of(b);
+        return Optional.of(v.booleanValue());
     }
 
-    private Optional<Long> wholeNumber(Map<String, Object> map, String key, String where, boolean required) {
+    private Optional<Long> wholeNumber(JsonNode map, String key, String where, boolean required) {
         return wholeNumber(map, key, where, key, required);
     }
 
-    private Optional<Long> wholeNumber(Map<String, Object> map, String key, String where, String field,
+    private Optional<Long> wholeNumber(JsonNode map, String key, String where, String field,
                                        boolean required) {
-        Object v = map.get(key);
+        JsonNode v = map.get(key);
         if (v == null) {
             if (required) {
                 throw fail(where, field, "is missing");
             }
             return Optional.empty();
         }
-        long n;
-        try {
-            n = ((BigDecimal) v).longValueExact();
-        } catch (ClassCastException | ArithmeticException e) {
-            throw fail(where, field, "must be a whole number, found " + describe(v));
+        Long n = wholeValue(v);
+        if (n == null) {
+            throw fail(where, field, "must be a whole number, found " + JsonTrees.describe(v));
         }
         if (n <= 0) {
             throw fail(where, field, "must be positive, found " + n);
@@ -285,20 +279,21 @@ final class CatalogParser {
         return Optional.of(n);
     }
 
+    /** @return the number's exact whole value, or null for 4096.5, 1e30 or a string */
+    private static Long wholeValue(JsonNode v) {
+        if (!v.isNumber()) {
+            return null;
+        }
+        try {
+            // Exact on purpose: asLong() would take 4096.5 for 4096.
+            return v.decimalValue().longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
+    }
+
     private ConfigurationException fail(String where, String field, String problem) {
         return new ConfigurationException("catalog " + source + ": " + where + ", field '" + field + "' " + problem);
     }
 
-    private static String describe(Object v) {
-        if (v instanceof String s) {
-            return "'" + s + "'";
-        }
-        if (v instanceof Map) {
-            return "an object";
-        }
-        if (v instanceof List) {
-            return "an array";
-        }
-        return String.valueOf(v);
-    }
 }

@@ -172,40 +172,76 @@ final class DetectionRun {
             LOG.warn("CPU core counts corrected: {}", notes);
         }
         String fullSource = notes.isEmpty() ? source : source + "; " + String.join("; ", notes);
+        int available = availableProcessors();
+        if (available < logical) {
+            fullSource += "; this JVM may use " + available + " of the " + logical + " processors";
+        }
         return new CpuInfo(name == null || name.isBlank() ? "unknown CPU" : name.strip(), physical, logical,
-                features, fullSource);
+                available, features, fullSource);
+    }
+
+    /** The container's or affinity mask's limit, as the probe (the JVM, or a recording) sees it. */
+    private int availableProcessors() {
+        int available = guard(() -> probe().availableProcessors(), e -> 0);
+        return available >= 1 ? available : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     private CpuInfo fallbackCpu(String why) {
-        int jvm = Runtime.getRuntime().availableProcessors();
-        return new CpuInfo("unknown CPU", 1, Math.max(1, jvm), Set.of(),
+        int jvm = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return new CpuInfo("unknown CPU", 1, jvm, jvm, Set.of(),
                 "no source answered (" + why + "); logical count from the JVM, physical counted as 1, features unknown");
     }
 
+    /**
+     * The snapshot with what changes while a program runs read again: available RAM, the share of it
+     * a unified-memory GPU may take, and free disk. The CPU, the totals and discrete GPUs (whose free
+     * memory needs their tools run again) stay as they were.
+     */
+    HardwareProfile renewed(HardwareProfile snapshot) {
+        Reading<Long> total = snapshot.memory().totalBytes();
+        MemoryInfo memory = new MemoryInfo(total, guard(() -> availableMemory(total), Reading::unknown));
+        List<GpuInfo> gpus = snapshot.gpus().stream()
+                .map(g -> g.vendor() == GpuVendor.APPLE && g.unifiedMemory()
+                        ? AppleGpu.withAvailable(g, memory.availableBytes()) : g)
+                .toList();
+        DiskInfo disk = guard(this::disk, e -> new DiskInfo(settings.modelDirectory(), Reading.unknown(e)));
+        return new HardwareProfile(snapshot.osName(), snapshot.osVersion(), snapshot.architecture(), snapshot.cpu(),
+                memory, disk, gpus, Instant.now());
+    }
+
     private MemoryInfo memory() {
+        Reading<Long> total = totalMemory();
+        return new MemoryInfo(total, guard(() -> availableMemory(total), Reading::unknown));
+    }
+
+    private Reading<Long> totalMemory() {
         if (os == OsFamily.LINUX) {
             String text = readFile("proc/meminfo");
             if (text != null) {
-                Reading<Long> total = meminfo(text, "MemTotal");
-                Reading<Long> available = meminfo(text, "MemAvailable");
-                if (available.isKnown() && total.isKnown() && available.value() > total.value()) {
-                    available = Reading.unknown("/proc/meminfo MemAvailable exceeds MemTotal");
-                }
-                return new MemoryInfo(total, available);
+                return meminfo(text, "MemTotal");
             }
         }
-        Reading<Long> total;
         if (os == OsFamily.MACOS && sysctl().containsKey("hw.memsize")) {
             Long bytes = Readings.parseLong(sysctl().get("hw.memsize"));
-            total = bytes == null ? Reading.unknown("sysctl hw.memsize was " + Readings.quote(sysctl().get("hw.memsize")))
+            return bytes == null ? Reading.unknown("sysctl hw.memsize was " + Readings.quote(sysctl().get("hw.memsize")))
                     : Readings.positiveBytes(bytes, "sysctl hw.memsize", "RAM");
-        } else {
-            total = guard(() -> Readings.positiveBytes(probe().totalMemoryBytes(), "OSHI", "RAM"), Reading::unknown);
         }
-        Reading<Long> totalRam = total;
-        Reading<Long> available = guard(() -> Readings.freeBytes(probe().availableMemoryBytes(), totalRam, "OSHI",
-                "RAM"), Reading::unknown);
-        return new MemoryInfo(total, available);
+        return guard(() -> Readings.positiveBytes(probe().totalMemoryBytes(), "OSHI", "RAM"), Reading::unknown);
+    }
+
+    /** Read fresh at each call: this is the figure that changes from one minute to the next. */
+    private Reading<Long> availableMemory(Reading<Long> total) {
+        if (os == OsFamily.LINUX) {
+            String text = readFile("proc/meminfo");
+            if (text != null) {
+                Reading<Long> available = meminfo(text, "MemAvailable");
+                if (available.isKnown() && total.isKnown() && available.value() > total.value()) {
+                    return Reading.unknown("/proc/meminfo MemAvailable exceeds MemTotal");
+                }
+                return available;
+            }
+        }
+        return Readings.freeBytes(probe().availableMemoryBytes(), total, "OSHI", "RAM");
     }
 
     private static Reading<Long> meminfo(String text, String key) {

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@link io.github.localllm.LocalLlm.Builder#autoDetect()} does: detects the machine,
  * plans the model's load with {@link FitPlanner} and fills the auto-detected configuration
- * layer with the plan's context size, GPU layers and KV cache type, and the physical core
- * count as generation threads. With no model
+ * layer with the plan's context size, GPU layers and KV cache type, and
+ * {@link CpuInfo#generationThreads()} (one per physical core this JVM may use) as generation
+ * threads. Each plan uses the RAM free when it is made, not when the JVM first looked. With no model
  * configured, it picks the catalog's best chat model that fits and is already in the
  * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
  * there, it says which file to fetch.
@@ -38,7 +39,13 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
 
     /** For {@link java.util.ServiceLoader}: this machine, the default catalog and the user's overrides. */
     public HardwareAutoConfigurator() {
-        this(SHARED::detect, () -> null);
+        this(SHARED);
+    }
+
+    /** Plans for what {@code detector} sees, free memory read again at each {@link #configure}. */
+    HardwareAutoConfigurator(HardwareDetector detector) {
+        // current(), not detect(): a snapshot's free RAM would be as old as the JVM.
+        this(detector::current, () -> null);
     }
 
     /**
@@ -80,8 +87,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         detected.put(ConfigKeys.CONTEXT_SIZE, Integer.toString(plan.contextSize()));
         detected.put(ConfigKeys.GPU_LAYERS, Integer.toString(plan.gpuLayers()));
         detected.put(ConfigKeys.KV_CACHE_TYPE, plan.kvCacheType().wireName());
-        // Generation is memory-bound: hyper-threads add nothing, every physical core helps.
-        detected.put(ConfigKeys.THREADS, Integer.toString(profile.cpu().physicalCores()));
+        // Generation is memory-bound: hyper-threads add nothing, every physical core the JVM may use helps.
+        detected.put(ConfigKeys.THREADS, Integer.toString(profile.cpu().generationThreads()));
         return detected;
     }
 

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>External tools run with a hard time limit (2 s by default) and may be missing; neither is an
  * error. What no source can tell is an explicit unknown {@link Reading}; {@link #detect()} never throws.
  *
- * <p>The first {@link #detect()} takes the snapshot and later calls return it; {@link #refresh()} takes a
- * new one. Both are thread-safe.
+ * <p>The first {@link #detect()} takes the snapshot and later calls return it; {@link #current()} returns
+ * it with free memory and disk read again, for a plan made now; {@link #refresh()} takes a new one. All
+ * are thread-safe.
  */
 public final class HardwareDetector {
     private static final Logger LOG = LoggerFactory.getLogger(HardwareDetector.class);
@@ -51,6 +52,24 @@ public final class HardwareDetector {
             }
             return cached;
         }
+    }
+
+    /**
+     * The snapshot with the figures that change while a program runs read now: available RAM (and
+     * the share of it a unified-memory GPU such as Apple's may take) and free disk at the model
+     * directory. What does not change (CPU, totals, which GPUs) comes from the snapshot, so this
+     * costs a file read or two, not a detection. Free memory of discrete GPUs needs their tools run
+     * again and stays as {@link #refresh()} last read it.
+     *
+     * @return a profile for planning now; the snapshot {@link #detect()} returns is not changed
+     */
+    public HardwareProfile current() {
+        HardwareProfile snapshot = cached;
+        if (snapshot == null) {
+            // Detected just now: already current.
+            return detect();
+        }
+        return new DetectionRun(settings).renewed(snapshot);
     }
 
     /** @return a new snapshot, which later {@link #detect()} calls return */

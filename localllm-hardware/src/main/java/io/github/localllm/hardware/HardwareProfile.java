@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param memory system RAM
  * @param disk the model directory's storage
  * @param gpus every GPU, possibly none
- * @param detectedAt when the snapshot was taken
+ * @param detectedAt when the figures were read (for {@link HardwareDetector#current()}, the free memory and disk)
  */
 public record HardwareProfile(String osName, String osVersion, String architecture, CpuInfo cpu,
                               MemoryInfo memory, DiskInfo disk, List<GpuInfo> gpus, Instant detectedAt) {

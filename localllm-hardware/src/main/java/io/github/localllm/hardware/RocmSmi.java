@@ -1,11 +1,11 @@
 package io.github.localllm.hardware;
 
-import io.github.localllm.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * AMD GPUs from {@code rocm-smi --showmeminfo vram --showproductname --json}: an object with one
@@ -26,19 +26,19 @@ final class RocmSmi {
      * @return the GPUs, or an empty list with a reason when the output is not the expected JSON
      */
     static Result parse(String stdout) {
-        Object root;
+        JsonNode root;
         try {
-            root = Json.parse(stdout.strip());
+            root = JsonTrees.parse(stdout.strip());
         } catch (IllegalArgumentException e) {
             return new Result(List.of(), SOURCE + " printed no valid JSON (" + e.getMessage() + ")");
         }
-        if (!(root instanceof Map<?, ?> cards)) {
+        if (!root.isObject()) {
             return new Result(List.of(), SOURCE + " printed JSON that is not an object of cards");
         }
         List<GpuInfo> gpus = new ArrayList<>();
-        for (Map.Entry<?, ?> entry : cards.entrySet()) {
-            if (String.valueOf(entry.getKey()).startsWith("card") && entry.getValue() instanceof Map<?, ?> card) {
-                gpus.add(gpu(String.valueOf(entry.getKey()), card));
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            if (entry.getKey().startsWith("card") && entry.getValue().isObject()) {
+                gpus.add(gpu(entry.getKey(), entry.getValue()));
             }
         }
         return new Result(gpus, gpus.isEmpty() ? SOURCE + " listed no cards" : null);
@@ -51,7 +51,7 @@ final class RocmSmi {
     record Result(List<GpuInfo> gpus, String problem) {
     }
 
-    private static GpuInfo gpu(String card, Map<?, ?> values) {
+    private static GpuInfo gpu(String card, JsonNode values) {
         String totalText = value(values, "VRAM Total Memory (B)");
         String usedText = value(values, "VRAM Total Used Memory (B)");
         Long total = Readings.parseLong(totalText);
@@ -82,10 +82,10 @@ final class RocmSmi {
                 AmdGfx.integrated(gfx), false, AmdGfx.acceleration(gfx));
     }
 
-    private static String value(Map<?, ?> values, String key) {
-        for (Map.Entry<?, ?> e : values.entrySet()) {
-            if (String.valueOf(e.getKey()).equalsIgnoreCase(key) && e.getValue() instanceof String s) {
-                return s;
+    private static String value(JsonNode values, String key) {
+        for (Map.Entry<String, JsonNode> e : values.properties()) {
+            if (e.getKey().equalsIgnoreCase(key) && e.getValue().isString()) {
+                return e.getValue().stringValue();
             }
         }
         return null;

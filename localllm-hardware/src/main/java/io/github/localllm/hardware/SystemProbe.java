@@ -22,6 +22,16 @@ public interface SystemProbe {
     int logicalCores();
 
     /**
+     * The processors this JVM may run on, which in a container with a CPU limit, or under an
+     * affinity mask, is fewer than the machine's cores: threads beyond it only take turns.
+     *
+     * @return {@link Runtime#availableProcessors()} unless a recording says otherwise
+     */
+    default int availableProcessors() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * @return the OS's CPU feature flags: on Windows {@code IsProcessorFeaturePresent} names such as
      *         {@code PF_AVX2_INSTRUCTIONS_AVAILABLE}; elsewhere the raw flag lines
      */

@@ -88,6 +88,38 @@ class CatalogValidationTest {
                 .hasMessageContaining(file.toString()).hasMessageContaining("not valid JSON");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notJson")
+    void textThatIsNotStrictJsonIsRefusedWithItsPosition(String name, String text, String position) {
+        assertThatThrownBy(() -> ModelCatalog.parse(text, "strict.json"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("catalog strict.json is not valid JSON")
+                .hasMessageContaining(position)
+                .hasMessageContaining("remove it to use the bundled catalog");
+    }
+
+    static Stream<Arguments> notJson() {
+        return Stream.of(
+                Arguments.of("text after the document", VALID + "\n{}", "unexpected text after the value at line 10, column 1"),
+                Arguments.of("a comment", "// catalog\n" + VALID, "line 1, column 1"),
+                Arguments.of("a trailing comma", "{\"version\": 1,}", "line 1, column 15"),
+                Arguments.of("a leading zero", "{\"version\": 01}", "Leading zeroes not allowed at line 1, column 14"),
+                Arguments.of("single quotes", "{'version': 1}", "line 1, column 2"),
+                Arguments.of("an empty file", " ", "unexpected end of input at line 1"));
+    }
+
+    @Test
+    void aWholeNumberWrittenWithAZeroFractionIsWholeAndAHugeOneIsNot() {
+        CatalogModel model = ModelCatalog.parse(VALID.replace("\"contextLength\": 8192", "\"contextLength\": 8192.0"),
+                "t").models().get(1);
+        assertThat(model.contextLength()).isEqualTo(8192);
+
+        assertThatThrownBy(() -> ModelCatalog.parse(VALID.replace("\"parameters\": 2000000000",
+                "\"parameters\": 20000000000000000000000"), "t"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'parameters' must be a whole number, found 20000000000000000000000");
+    }
+
     @Test
     void anEmptyModelListIsRejected() {
         assertThatThrownBy(() -> ModelCatalog.parse("{\"version\": 1, \"updated\": \"2026-11-22\", \"models\": []}", "e.json"))

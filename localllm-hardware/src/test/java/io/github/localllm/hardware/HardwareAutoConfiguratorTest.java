@@ -26,9 +26,14 @@ class HardwareAutoConfiguratorTest {
     @TempDir
     Path dir;
 
+    private static final Set<CpuFeature> AVX2 = Set.of(CpuFeature.AVX, CpuFeature.AVX2, CpuFeature.FMA, CpuFeature.F16C);
+
     private static HardwareProfile laptop(long ramBytes, Path disk) {
-        return new HardwareProfile("Linux", "6.1", "amd64",
-                new CpuInfo("Test CPU", 4, 8, Set.of(CpuFeature.AVX, CpuFeature.AVX2, CpuFeature.FMA, CpuFeature.F16C)),
+        return machine(new CpuInfo("Test CPU", 4, 8, AVX2), ramBytes, disk);
+    }
+
+    private static HardwareProfile machine(CpuInfo cpu, long ramBytes, Path disk) {
+        return new HardwareProfile("Linux", "6.1", "amd64", cpu,
                 new MemoryInfo(Reading.of(ramBytes, "test"), Reading.of(ramBytes * 3 / 4, "test")),
                 new DiskInfo(disk, Reading.of(100 * GIB, "test")), List.of(), Instant.now());
     }
@@ -50,6 +55,36 @@ class HardwareAutoConfiguratorTest {
                 .containsEntry(ConfigKeys.GPU_LAYERS, "0").containsEntry(ConfigKeys.KV_CACHE_TYPE, "f16")
                 .containsEntry(ConfigKeys.THREADS, "4")
                 .doesNotContainKey(ConfigKeys.MODEL);
+    }
+
+    @Test
+    void aContainerLimitedToTwoCpusOnASixteenCoreHostGetsTwoThreads() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        CpuInfo host = new CpuInfo("Test CPU", 16, 32, 2, AVX2, "test: a container with --cpus=2");
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(() -> machine(host, 8 * GIB, dir),
+                ModelCatalog::defaultCatalog);
+
+        Map<String, String> detected = auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString())));
+
+        assertThat(detected).containsEntry(ConfigKeys.THREADS, "2");
+    }
+
+    @Test
+    void eachPlanUsesTheRamFreeWhenItIsMade() {
+        Path model = dir.resolve("big.gguf");
+        SyntheticModel.withParameterCount(25_000_000).tensorType(io.github.localllm.gguf.GgmlType.Q8_0).build().write(model);
+        HardwareFixtures.ShiftingMemoryProbe probe = new HardwareFixtures.ShiftingMemoryProbe(HardwareFixtures.FakeProbe.typical());
+        HardwareDetector detector = HardwareDetector.builder().osName("Windows 11").architecture("amd64")
+                .commandRunner(new HardwareFixtures.ScriptedRunner()).systemProbe(probe).modelDirectory(dir).build();
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(detector);
+        LocalLlmConfig config = config(Map.of(ConfigKeys.MODEL, model.toString()));
+
+        assertThat(auto.configure(config)).containsKey(ConfigKeys.CONTEXT_SIZE);
+        probe.availableMemory.set(16L << 20);
+
+        assertThatThrownBy(() -> auto.configure(config))
+                .isInstanceOf(InsufficientResourcesException.class).hasMessageContaining("big.gguf");
     }
 
     @Test

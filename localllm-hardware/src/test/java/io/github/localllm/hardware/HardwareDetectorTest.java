@@ -204,6 +204,100 @@ class HardwareDetectorTest {
     }
 
     @Test
+    void threadsFollowTheProcessorsTheJvmMayUseNotTheHostsCores() {
+        FakeProbe container = new FakeProbe("11", "AMD Ryzen 9 7950X 16-Core Processor", 16, 32, List.of(),
+                64 * GIB, 40 * GIB, List.of()).withAvailableProcessors(2);
+
+        CpuInfo cpu = HardwareDetector.builder().osName("Windows 11").architecture("amd64")
+                .commandRunner(new ScriptedRunner()).systemProbe(container).modelDirectory(models).build().detect().cpu();
+
+        assertThat(cpu.physicalCores()).isEqualTo(16);
+        assertThat(cpu.availableProcessors()).isEqualTo(2);
+        assertThat(cpu.generationThreads()).isEqualTo(2);
+        assertThat(cpu.source()).contains("this JVM may use 2 of the 32 processors");
+    }
+
+    @Test
+    void onLinuxTheCoresComeFromCpuinfoAndTheLimitFromTheJvm() {
+        CpuInfo cpu = linux(new ScriptedRunner(), "linux-x86").systemProbe(FakeProbe.typical().withAvailableProcessors(1))
+                .build().detect().cpu();
+
+        assertThat(cpu.physicalCores()).isEqualTo(2);
+        assertThat(cpu.generationThreads()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutALimitEveryPhysicalCoreGenerates() {
+        CpuInfo cpu = linux(new ScriptedRunner(), "linux-x86").build().detect().cpu();
+
+        assertThat(cpu.availableProcessors()).isEqualTo(FakeProbe.typical().logicalCores());
+        assertThat(cpu.generationThreads()).isEqualTo(cpu.physicalCores());
+        assertThat(cpu.source()).doesNotContain("may use");
+    }
+
+    @Test
+    void currentReadsFreeRamAgainAndKeepsTheRestOfTheSnapshot() {
+        HardwareFixtures.ShiftingMemoryProbe probe = new HardwareFixtures.ShiftingMemoryProbe(FakeProbe.typical());
+        ScriptedRunner runner = new ScriptedRunner();
+        HardwareDetector detector = HardwareDetector.builder().osName("Windows 11").architecture("amd64")
+                .commandRunner(runner).systemProbe(probe).modelDirectory(models).build();
+
+        HardwareProfile first = detector.current();
+        int toolRuns = runner.count.get();
+        probe.availableMemory.set(3 * GIB);
+        HardwareProfile later = detector.current();
+
+        assertThat(first.memory().availableBytes().value()).isEqualTo(20 * GIB);
+        assertThat(later.memory().availableBytes().value()).isEqualTo(3 * GIB);
+        assertThat(later.memory().totalBytes()).isEqualTo(first.memory().totalBytes());
+        assertThat(later.cpu()).isSameAs(first.cpu());
+        assertThat(later.gpus()).isEqualTo(first.gpus());
+        assertThat(later.detectedAt()).isAfterOrEqualTo(first.detectedAt());
+        assertThat(runner.count.get()).as("no tool runs again").isEqualTo(toolRuns);
+        assertThat(detector.detect()).as("the snapshot stays as taken").isSameAs(first);
+        assertThat(detector.detect().memory().availableBytes().value()).isEqualTo(20 * GIB);
+    }
+
+    @Test
+    void onLinuxCurrentReadsProcMeminfoAgain() throws Exception {
+        Path root = models.resolve("root");
+        Path meminfo = Files.createDirectories(root.resolve("proc")).resolve("meminfo");
+        Files.writeString(meminfo, "MemTotal:       16384000 kB\nMemAvailable:   10240000 kB\n");
+        HardwareDetector detector = HardwareDetector.builder().osName("Linux").architecture("amd64")
+                .commandRunner(new ScriptedRunner()).fileSystemRoot(root).systemProbe(FakeProbe.typical())
+                .modelDirectory(models).build();
+
+        assertThat(detector.detect().memory().availableBytes().value()).isEqualTo(10240000L * 1024);
+        Files.writeString(meminfo, "MemTotal:       16384000 kB\nMemAvailable:    1024000 kB\n");
+
+        HardwareProfile now = detector.current();
+
+        assertThat(now.memory().availableBytes().value()).isEqualTo(1024000L * 1024);
+        assertThat(now.memory().availableBytes().source()).isEqualTo("/proc/meminfo MemAvailable");
+        assertThat(now.memory().totalBytes().value()).isEqualTo(16384000L * 1024);
+    }
+
+    @Test
+    void anAppleGpusFreeShareFollowsTheRamFreeNow() {
+        ScriptedRunner runner = new ScriptedRunner().answer("sysctl", cmd -> new CommandResult.Completed(cmd, 0,
+                cmd.contains("iogpu.wired_limit_mb") ? HardwareFixtures.text("apple/sysctl-wired-limit-default.txt")
+                        : HardwareFixtures.text("apple/sysctl-m1-16gb.txt"), ""));
+        HardwareFixtures.ShiftingMemoryProbe probe = new HardwareFixtures.ShiftingMemoryProbe(
+                new FakeProbe("14.4.1", "Apple M1", 8, 8, List.of(), 16 * GIB, 9 * GIB, List.of()));
+        HardwareDetector detector = HardwareDetector.builder().osName("Mac OS X").architecture("aarch64")
+                .commandRunner(runner).systemProbe(probe).modelDirectory(models).build();
+        GpuInfo before = detector.detect().gpus().get(0);
+
+        probe.availableMemory.set(4 * GIB);
+        GpuInfo now = detector.current().gpus().get(0);
+
+        // The budget (two thirds of 16 GiB) is above what is free either time: free RAM decides.
+        assertThat(before.freeVramBytes().value()).isEqualTo(9 * GIB);
+        assertThat(now.freeVramBytes().value()).isEqualTo(4 * GIB);
+        assertThat(now.totalVramBytes()).isEqualTo(before.totalVramBytes());
+    }
+
+    @Test
     void absurdValuesAreRefusedWithTheReason() {
         FakeProbe absurd = new FakeProbe("10", "Broken VM CPU", 0, 0, List.of(), -1, -5, List.of());
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /** Recorded outputs (see src/test/resources/hardware/SOURCES.md) and the fakes that replay them. */
@@ -71,7 +72,14 @@ final class HardwareFixtures {
     /** A recorded machine in place of OSHI. */
     record FakeProbe(String osVersion, String cpuName, int physicalCores, int logicalCores,
                      List<String> cpuFeatureFlags, long totalMemoryBytes, long availableMemoryBytes,
-                     List<GraphicsCard> graphicsCards) implements SystemProbe {
+                     List<GraphicsCard> graphicsCards, int availableProcessors) implements SystemProbe {
+
+        /** A machine whose every logical processor the JVM may use, whatever the machine running the test. */
+        FakeProbe(String osVersion, String cpuName, int physicalCores, int logicalCores, List<String> cpuFeatureFlags,
+                  long totalMemoryBytes, long availableMemoryBytes, List<GraphicsCard> graphicsCards) {
+            this(osVersion, cpuName, physicalCores, logicalCores, cpuFeatureFlags, totalMemoryBytes,
+                    availableMemoryBytes, graphicsCards, logicalCores);
+        }
 
         static FakeProbe typical() {
             return new FakeProbe("test-os 1.0", "Test CPU", 8, 16, List.of(), 32L << 30, 20L << 30, List.of());
@@ -79,7 +87,71 @@ final class HardwareFixtures {
 
         FakeProbe withCards(List<GraphicsCard> cards) {
             return new FakeProbe(osVersion, cpuName, physicalCores, logicalCores, cpuFeatureFlags, totalMemoryBytes,
-                    availableMemoryBytes, cards);
+                    availableMemoryBytes, cards, availableProcessors);
+        }
+
+        /** The machine in a container limited to {@code processors} CPUs. */
+        FakeProbe withAvailableProcessors(int processors) {
+            return new FakeProbe(osVersion, cpuName, physicalCores, logicalCores, cpuFeatureFlags, totalMemoryBytes,
+                    availableMemoryBytes, graphicsCards, processors);
+        }
+    }
+
+    /** A recorded machine whose free RAM changes whenever the test says, as other programs come and go. */
+    static final class ShiftingMemoryProbe implements SystemProbe {
+        private final SystemProbe machine;
+        final AtomicLong availableMemory;
+        final AtomicInteger availableMemoryReads = new AtomicInteger();
+
+        ShiftingMemoryProbe(SystemProbe machine) {
+            this.machine = machine;
+            this.availableMemory = new AtomicLong(machine.availableMemoryBytes());
+        }
+
+        @Override
+        public String osVersion() {
+            return machine.osVersion();
+        }
+
+        @Override
+        public String cpuName() {
+            return machine.cpuName();
+        }
+
+        @Override
+        public int physicalCores() {
+            return machine.physicalCores();
+        }
+
+        @Override
+        public int logicalCores() {
+            return machine.logicalCores();
+        }
+
+        @Override
+        public int availableProcessors() {
+            return machine.availableProcessors();
+        }
+
+        @Override
+        public List<String> cpuFeatureFlags() {
+            return machine.cpuFeatureFlags();
+        }
+
+        @Override
+        public long totalMemoryBytes() {
+            return machine.totalMemoryBytes();
+        }
+
+        @Override
+        public long availableMemoryBytes() {
+            availableMemoryReads.incrementAndGet();
+            return availableMemory.get();
+        }
+
+        @Override
+        public List<GraphicsCard> graphicsCards() {
+            return machine.graphicsCards();
         }
     }
 

@@ -66,7 +66,6 @@ public final class HttpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
     /** Error bodies matter only as far as a message quotes them. */
     static final int ERROR_BODY_CAP = 64 * 1024;
-    private static final String USER_AGENT = "localllm/" + Version.VERSION;
     private static final String STREAM_TYPES = "text/event-stream, application/x-ndjson, application/json;q=0.5";
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
@@ -298,7 +297,7 @@ public final class HttpTransport {
                 .timeout(firstByteTimeout)
                 .method(call.method(), publisher)
                 .header("Accept", accept)
-                .header("User-Agent", USER_AGENT);
+                .header("User-Agent", Version.USER_AGENT);
         if (call.body().isPresent()) {
             request.header("Content-Type", "application/json");
         }

@@ -7,6 +7,8 @@ import java.util.Properties;
 /** The module's version, which the build writes into a resource, for the User-Agent header. */
 final class Version {
     static final String VERSION = load();
+    /** How every request names its client: servers and hubs ask clients to say who they are. */
+    static final String USER_AGENT = "localllm/" + VERSION;
 
     private Version() {
     }

@@ -1,5 +1,5 @@
 /**
- * HTTP for the server engines.
+ * HTTP for the server engines and for remote model files.
  *
  * <ul>
  *   <li>{@link io.github.localllm.http.HttpTransport}: one shared {@code java.net.http} client per
@@ -9,7 +9,10 @@
  *       the two streaming formats (OpenAI-compatible servers and LM Studio send server-sent events,
  *       Ollama sends one JSON value per line), read one event or value at a time;</li>
  *   <li>{@link io.github.localllm.http.HttpErrors}: the error shapes of Ollama, OpenAI, llama.cpp,
- *       vLLM and LM Studio, and of proxies that answer with an HTML page.</li>
+ *       vLLM and LM Studio, and of proxies that answer with an HTML page;</li>
+ *   <li>{@link io.github.localllm.http.HttpRangeReader}: a remote file read with range requests
+ *       (a model's header before its download), redirects to a CDN followed without the
+ *       credentials, and the Hugging Face Hub's errors (missing, private, gated) mapped too.</li>
  * </ul>
  *
  * <p>Every failure is an unchecked {@link io.github.localllm.LocalLlmException} whose message names

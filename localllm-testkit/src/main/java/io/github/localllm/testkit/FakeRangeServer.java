@@ -1,5 +1,6 @@
 package io.github.localllm.testkit;
 
+import io.github.localllm.testkit.internal.Call;
 import io.github.localllm.testkit.internal.RangeProtocol;
 import io.github.localllm.testkit.internal.ServerCore;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Files over HTTP with byte ranges, for code that reads remote GGUF headers or resumes downloads:
@@ -37,6 +39,7 @@ public final class FakeRangeServer extends FakeServer {
         private final Map<String, String> redirects = new LinkedHashMap<>();
         private final Map<String, List<Map.Entry<String, String>>> headers = new LinkedHashMap<>();
         private final List<Fault> faults = new ArrayList<>();
+        private Predicate<Call> admits = call -> true;
 
         private Builder() {
         }
@@ -82,7 +85,14 @@ public final class FakeRangeServer extends FakeServer {
 
         /** Starts the server on 127.0.0.1 at a free port. */
         public FakeRangeServer start() {
-            return new FakeRangeServer(new ServerCore("fake-range", new RangeProtocol(files, redirects, headers), faults));
+            return new FakeRangeServer(new ServerCore("fake-range", new RangeProtocol(files, redirects, headers, admits),
+                    faults));
+        }
+
+        /** Serves only the requests {@code admits} accepts, a bare 403 to the others: {@link FakeHub}'s signed CDN. */
+        Builder admitting(Predicate<Call> admits) {
+            this.admits = Objects.requireNonNull(admits, "admits");
+            return this;
         }
 
         private static String checkPath(String path) {

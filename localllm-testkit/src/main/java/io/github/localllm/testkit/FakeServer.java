@@ -10,7 +10,8 @@ import java.util.Objects;
  * What every fake server does: listen on 127.0.0.1 at a free port, keep the requests it received,
  * break answers on command, and stop all its threads on {@link #close()}.
  */
-public abstract sealed class FakeServer implements AutoCloseable permits FakeOllama, FakeOpenAi, FakeLmStudio, FakeRangeServer {
+public abstract sealed class FakeServer implements AutoCloseable permits FakeOllama, FakeOpenAi, FakeLmStudio,
+        FakeRangeServer, FakeHub {
     private final ServerCore core;
 
     FakeServer(ServerCore core) {

@@ -1,7 +1,8 @@
 /**
  * Fake LLM servers for tests: {@link io.github.localllm.testkit.FakeOllama},
  * {@link io.github.localllm.testkit.FakeOpenAi} (llama.cpp server, vLLM, OpenAI),
- * {@link io.github.localllm.testkit.FakeLmStudio} and {@link io.github.localllm.testkit.FakeRangeServer}.
+ * {@link io.github.localllm.testkit.FakeLmStudio}, {@link io.github.localllm.testkit.FakeRangeServer} and
+ * {@link io.github.localllm.testkit.FakeHub} (Hugging Face's file endpoint and its CDN).
  *
  * <p>Each starts on 127.0.0.1 at a free port and answers in its server's documented wire format,
  * byte for byte where the JDK's HTTP server allows (the body, status, header values and chunk

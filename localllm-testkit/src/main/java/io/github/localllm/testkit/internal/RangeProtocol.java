@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class RangeProtocol implements Protocol {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Reply FORBIDDEN = new Reply(403, List.of(), new Body.Empty(), JsonStyle.GO);
 
     /**
      * A served file.
@@ -61,20 +63,28 @@ public final class RangeProtocol implements Protocol {
     private final Map<String, Source> files;
     private final Map<String, String> redirects;
     private final Map<String, List<Map.Entry<String, String>>> headers;
+    private final Predicate<Call> admits;
 
     /**
      * @param files served files by path
      * @param redirects {@code Location} by path
      * @param headers extra headers by path, replacing defaults of the same name
+     * @param admits which requests are served; the others get a bare 403, as a CDN answers an
+     *        address whose signature has expired
      */
-    public RangeProtocol(Map<String, Source> files, Map<String, String> redirects, Map<String, List<Map.Entry<String, String>>> headers) {
+    public RangeProtocol(Map<String, Source> files, Map<String, String> redirects,
+            Map<String, List<Map.Entry<String, String>>> headers, Predicate<Call> admits) {
         this.files = Map.copyOf(files);
         this.redirects = Map.copyOf(redirects);
         this.headers = Map.copyOf(headers);
+        this.admits = admits;
     }
 
     @Override
     public Reply handle(Call call) {
+        if (!admits.test(call)) {
+            return FORBIDDEN;
+        }
         if (!call.method().equals("GET") && !call.isHead()) {
             return withHeaders(call, new Reply(405, List.of(Map.entry("Allow", "GET, HEAD")), new Body.Empty(), JsonStyle.GO));
         }
@@ -155,7 +165,7 @@ public final class RangeProtocol implements Protocol {
     /** {@link io.github.localllm.testkit.Fault#ignoreRange()}: the whole file with 200. */
     public Reply ignoringRange(Call call) {
         Source source = files.get(call.path());
-        return source == null ? handle(call) : withHeaders(call, serve(call, source, true));
+        return source == null || !admits.test(call) ? handle(call) : withHeaders(call, serve(call, source, true));
     }
 
     @Override

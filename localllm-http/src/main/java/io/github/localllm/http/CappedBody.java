@@ -1,4 +1,4 @@
-package io.github.localllm.gguf;
+package io.github.localllm.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
