@@ -39,6 +39,8 @@ final class LlamaCppStream implements GenerationStream {
     private final long startNanos;
     /** The request's timeout, or {@code null} for none. */
     private final Duration timeout;
+    /** The timeout in nanoseconds; {@link Long#MAX_VALUE} for none (or one too long to count in nanoseconds). */
+    private final long timeoutNanos;
     private final StringBuilder text = new StringBuilder();
     /** One thread at a time waits on the native task; result() and an iterator may race. */
     private final ReentrantLock reader = new ReentrantLock();
@@ -64,6 +66,11 @@ final class LlamaCppStream implements GenerationStream {
         this.tokenLimit = tokenLimit;
         this.startNanos = startNanos;
         this.timeout = timeout;
+        long nanos = Long.MAX_VALUE;
+        if (timeout != null && timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0) {
+            nanos = timeout.toNanos();
+        }
+        this.timeoutNanos = nanos;
     }
 
     @Override
@@ -175,7 +182,7 @@ final class LlamaCppStream implements GenerationStream {
     }
 
     private boolean timedOut() {
-        return timeout != null && System.nanoTime() - startNanos - timeout.toNanos() > 0;
+        return System.nanoTime() - startNanos > timeoutNanos;
     }
 
     /** Ends the generation as timed out; the caller throws what this returns. */

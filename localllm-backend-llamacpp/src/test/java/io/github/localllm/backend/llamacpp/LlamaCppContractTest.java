@@ -11,6 +11,11 @@ import io.github.localllm.testkit.contract.EngineContract;
  * that parallel requests really run side by side. Its stream is read on the caller's thread, so it
  * needs no stall for the cancellation checks; the stalled-timeout check is skipped and the timeout
  * is checked with one that passes before the first token.
+ *
+ * <p>The binding attaches one thread per native model that is not a daemon and outlives
+ * {@code close()} (see {@link LlamaCppBackend}). Closed models are parked and the next load of the
+ * same file with the same settings takes them back ({@code NativeModels}), so the contract's thread
+ * check, which counts threads after one load-and-close cycle, finds nothing new after the second.
  */
 class LlamaCppContractTest extends EngineContract {
 
