@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>the text, thinking and tool calls of the result are joined here from the pieces, and the
  *     time to first token and rates measured here unless the engine has the server's own;</li>
  * <li>a failure is thrown to the consumer after the chunks that came before it;</li>
- * <li>the request's timeout ends the wait with {@link GenerationTimeoutException}, cancelling the engine;</li>
+ * <li>the request's timeout ends the wait with {@link GenerationTimeoutException}, cancelling the engine;
+ *     an answer that ends after the timeout, while nobody waited, fails the same way;</li>
  * <li>a bounded buffer: a reader faster than its consumer waits instead of filling memory.</li>
  * </ul>
  *
@@ -188,6 +189,12 @@ public final class ChunkFeed {
             if (ended) {
                 return;
             }
+            if (timeout != null && System.nanoTime() - deadlineNanos > 0) {
+                // The consumer was not waiting when the time ran out; an answer that came late is still late.
+                failure = timeoutException();
+                end();
+                return;
+            }
             FinishReason r = reason == FinishReason.STOP && !calls.isEmpty() ? FinishReason.TOOL_CALLS : reason;
             result = build(r, usage, metrics);
             end();
@@ -281,10 +288,14 @@ public final class ChunkFeed {
         return next;
     }
 
-    private void timeOut() {
-        GenerationTimeoutException e = new GenerationTimeoutException(model + " did not finish within " + timeout
+    private GenerationTimeoutException timeoutException() {
+        return new GenerationTimeoutException(model + " did not finish within " + timeout
                 + " (" + pieces + " pieces of text so far); the generation was stopped. Raise the request's timeout,"
                 + " lower maxTokens, or use a smaller model");
+    }
+
+    private void timeOut() {
+        GenerationTimeoutException e = timeoutException();
         failure = e;
         ended = true;
         queue.clear();

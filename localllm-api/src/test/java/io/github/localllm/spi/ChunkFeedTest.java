@@ -156,6 +156,19 @@ class ChunkFeedTest {
     }
 
     @Test
+    void anAnswerThatEndsAfterTheTimeoutFailsEvenIfNobodyWaited() throws Exception {
+        ChunkFeed feed = ChunkFeed.builder("late-model").timeout(Duration.ofMillis(20)).build();
+        feed.text("a");
+        Thread.sleep(40);
+        feed.finish(FinishReason.STOP, null);
+        Iterator<GenerationChunk> it = feed.stream().iterator();
+        assertThat(it.next().text()).isEqualTo("a");
+        assertThatThrownBy(it::hasNext).isInstanceOf(GenerationTimeoutException.class)
+                .hasMessageContaining("late-model did not finish within PT0.02S");
+        assertThatThrownBy(() -> feed.stream().result()).isInstanceOf(GenerationTimeoutException.class);
+    }
+
+    @Test
     void aStreamIsIteratedOnce() {
         ChunkFeed feed = ChunkFeed.builder("m").build();
         feed.finish(FinishReason.STOP, null);

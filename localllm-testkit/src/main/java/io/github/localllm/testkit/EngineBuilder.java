@@ -46,7 +46,9 @@ public abstract sealed class EngineBuilder<S extends FakeServer, B extends Engin
 
     /**
      * Adds an answer. Generation requests take the answers in order and the last one repeats;
-     * without any, every request gets "This is a fake answer.".
+     * without any, every request gets "This is a fake answer.". As on the real servers, a request's
+     * stop sequences and token limit cut the answer (each piece counts as one token): the text ends
+     * before the first stop sequence, or after the limit's number of pieces with the length reason.
      */
     public B answer(ScriptedAnswer answer) {
         answers.add(Objects.requireNonNull(answer, "answer"));

@@ -19,8 +19,21 @@ import java.util.Objects;
  */
 public final class FakeLmStudio extends FakeServer {
 
-    private FakeLmStudio(ServerCore core) {
+    private final EngineState state;
+
+    private FakeLmStudio(ServerCore core, EngineState state) {
         super(core);
+        this.state = state;
+    }
+
+    /**
+     * Queues answers for the next generation requests, one each, ahead of the builder's script, e.g.
+     * to answer one request with JSON. The request's stop sequences and token limit still apply.
+     */
+    public void answerNext(ScriptedAnswer... answers) {
+        for (ScriptedAnswer a : answers) {
+            state.queue(a);
+        }
     }
 
     /** A builder with no models, no answers and no faults. */
@@ -51,7 +64,7 @@ public final class FakeLmStudio extends FakeServer {
             EngineConfig config = config();
             EngineState state = new EngineState(config);
             LmStudioProtocol protocol = new LmStudioProtocol(state, new OpenAiProtocol(state, OpenAiProtocol.lmStudio()), loadTime);
-            return new FakeLmStudio(new ServerCore("fake-lmstudio", protocol, config.faults()));
+            return new FakeLmStudio(new ServerCore("fake-lmstudio", protocol, config.faults()), state);
         }
     }
 }

@@ -25,8 +25,21 @@ import java.util.Objects;
  */
 public final class FakeOllama extends FakeServer {
 
-    private FakeOllama(ServerCore core) {
+    private final EngineState state;
+
+    private FakeOllama(ServerCore core, EngineState state) {
         super(core);
+        this.state = state;
+    }
+
+    /**
+     * Queues answers for the next generation requests, one each, ahead of the builder's script, e.g.
+     * to answer one request with JSON. The request's stop sequences and token limit still apply.
+     */
+    public void answerNext(ScriptedAnswer... answers) {
+        for (ScriptedAnswer a : answers) {
+            state.queue(a);
+        }
     }
 
     /** A builder with no models, no answers and no faults. */
@@ -79,7 +92,7 @@ public final class FakeOllama extends FakeServer {
             EngineState state = new EngineState(config);
             OllamaProtocol protocol = new OllamaProtocol(state, version, pullHint, pullable,
                     new OpenAiProtocol(state, OpenAiProtocol.ollama()));
-            return new FakeOllama(new ServerCore("fake-ollama", protocol, config.faults()));
+            return new FakeOllama(new ServerCore("fake-ollama", protocol, config.faults()), state);
         }
     }
 }

@@ -22,10 +22,22 @@ import java.util.Objects;
  */
 public final class FakeOpenAi extends FakeServer {
     private final Flavor flavor;
+    private final EngineState state;
 
-    private FakeOpenAi(ServerCore core, Flavor flavor) {
+    private FakeOpenAi(ServerCore core, Flavor flavor, EngineState state) {
         super(core);
         this.flavor = flavor;
+        this.state = state;
+    }
+
+    /**
+     * Queues answers for the next generation requests, one each, ahead of the builder's script, e.g.
+     * to answer one request with JSON. The request's stop sequences and token limit still apply.
+     */
+    public void answerNext(ScriptedAnswer... answers) {
+        for (ScriptedAnswer a : answers) {
+            state.queue(a);
+        }
     }
 
     /** Which server a {@link FakeOpenAi} imitates. */
@@ -80,9 +92,10 @@ public final class FakeOpenAi extends FakeServer {
                 case VLLM -> OpenAiProtocol.vllm();
                 case OPENAI -> OpenAiProtocol.openAi();
             };
-            OpenAiProtocol protocol = new OpenAiProtocol(new EngineState(config), dialect);
+            EngineState state = new EngineState(config);
+            OpenAiProtocol protocol = new OpenAiProtocol(state, dialect);
             return new FakeOpenAi(new ServerCore("fake-openai-" + flavor.name().toLowerCase(Locale.ROOT), protocol,
-                    config.faults()), flavor);
+                    config.faults()), flavor, state);
         }
     }
 }

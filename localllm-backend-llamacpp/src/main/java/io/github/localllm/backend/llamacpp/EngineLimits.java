@@ -1,5 +1,7 @@
 package io.github.localllm.backend.llamacpp;
 
+import io.github.localllm.GenerationRequest;
+import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.UnsupportedModelException;
@@ -35,6 +37,30 @@ final class EngineLimits {
             .build();
 
     private EngineLimits() {
+    }
+
+    /**
+     * Refuses a request that needs what this engine lacks, before anything is templated or sampled:
+     * left to itself, the engine would drop tools, images and the thinking switch without a word and
+     * answer a different question than the one asked.
+     */
+    static void checkRequest(GenerationRequest request, String model) {
+        String missing = CAPABILITIES.missingFor(request);
+        if (missing.isEmpty()) {
+            return;
+        }
+        String why = switch (missing) {
+            case "tools" -> "does not pass tools to the model or read tool calls from its answer; remove the tools,"
+                    + " or send the request to an engine with tools, such as Ollama or a llama-server";
+            case "images" -> "has no vision support (the binding's llama.cpp b4916 loads no image projector); remove"
+                    + " the images, or send the request to an engine with images, such as Ollama or LM Studio";
+            case "thinking" -> "does not separate a model's reasoning from its answer; leave think unset (the model"
+                    + " then reasons as its chat template says), or send the request to an engine with thinking,"
+                    + " such as Ollama";
+            default -> "does not enforce " + missing + "; use ResponseFormat.json(), jsonSchema(...) or grammar(...)";
+        };
+        throw new InvalidRequestException("the request asks for " + missing + ", but " + model
+                + " on the in-process llama.cpp engine " + why);
     }
 
     static void checkArchitecture(Path file, String architecture) {

@@ -84,6 +84,7 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     public GenerationStream stream(GenerationRequest request) {
         long start = System.nanoTime();
         ensureOpen();
+        EngineLimits.checkRequest(request, info.name());
         String prompt = prompt(request);
         int promptTokens = countPromptTokens(prompt);
         if (promptTokens >= slotContext) {

@@ -9,6 +9,7 @@ import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
 import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.Usage;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * token would leave the waiter blocked forever. Therefore close only flags the stream
  * while a wait is in progress, and the waiting thread cancels once its token arrives;
  * a stream nobody is reading is cancelled at once.
+ *
+ * <p>The request's timeout is checked the same way, on the reading thread: before each wait for a
+ * token and when each token arrives. A wait that has begun cannot be cut short, so a timeout shows
+ * when the next token comes (milliseconds apart once generation runs; a long prompt's evaluation
+ * before the first token is the one long wait).
  */
 final class LlamaCppStream implements GenerationStream {
     private final LlamaCppModel model;
@@ -31,8 +37,10 @@ final class LlamaCppStream implements GenerationStream {
     private final int promptTokens;
     private final int tokenLimit;
     private final long startNanos;
-    /** When the request's timeout passes, or {@code null} for none; checked at every token. */
-    private final java.time.Duration timeout;
+    /** The request's timeout, or {@code null} for none. */
+    private final Duration timeout;
+    /** The timeout in nanoseconds; {@link Long#MAX_VALUE} for none (or one too long to count in nanoseconds). */
+    private final long timeoutNanos;
     private final StringBuilder text = new StringBuilder();
     /** One thread at a time waits on the native task; result() and an iterator may race. */
     private final ReentrantLock reader = new ReentrantLock();
@@ -49,7 +57,7 @@ final class LlamaCppStream implements GenerationStream {
     private RuntimeException failure;
 
     LlamaCppStream(LlamaCppModel model, LlamaIterator natives, StopSequenceFilter stops, boolean jsonAnswer,
-                   int promptTokens, int tokenLimit, long startNanos, java.time.Duration timeout) {
+                   int promptTokens, int tokenLimit, long startNanos, Duration timeout) {
         this.model = model;
         this.natives = natives;
         this.stops = stops;
@@ -58,6 +66,11 @@ final class LlamaCppStream implements GenerationStream {
         this.tokenLimit = tokenLimit;
         this.startNanos = startNanos;
         this.timeout = timeout;
+        long nanos = Long.MAX_VALUE;
+        if (timeout != null && timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0) {
+            nanos = timeout.toNanos();
+        }
+        this.timeoutNanos = nanos;
     }
 
     @Override
@@ -112,6 +125,9 @@ final class LlamaCppStream implements GenerationStream {
                     finish(FinishReason.CANCELLED, true);
                     return null;
                 }
+                if (timedOut()) {
+                    throw timeOut();
+                }
                 receiving = true;
             }
             LlamaOutput output = null;
@@ -128,6 +144,12 @@ final class LlamaCppStream implements GenerationStream {
                     failure = NativeFailures.duringGeneration(error);
                     finish(FinishReason.ERROR, false);
                     throw failure;
+                }
+                if (timedOut() && !closeRequested) {
+                    if (output == null) {
+                        nativeDone = true;
+                    }
+                    throw timeOut();
                 }
                 if (output == null) {
                     nativeDone = true;
@@ -147,15 +169,6 @@ final class LlamaCppStream implements GenerationStream {
                     }
                 }
                 GenerationChunk piece = chunk(stops.accept(output.text));
-                if (timeout != null && !stops.matched() && System.nanoTime() - startNanos > timeout.toNanos()) {
-                    // The binding cannot interrupt a token in progress, so the budget is checked per
-                    // token: a request ends at most one token after its time is up.
-                    failure = new GenerationTimeoutException(model.info().name() + " did not finish within "
-                            + timeout + " (" + completionTokens + " tokens so far); the generation was stopped."
-                            + " Raise the request's timeout, lower maxTokens, or use a smaller model");
-                    finish(FinishReason.CANCELLED, true);
-                    throw failure;
-                }
                 if (stops.matched()) {
                     finish(FinishReason.STOP, true);
                 } else if (closeRequested) {
@@ -166,6 +179,20 @@ final class LlamaCppStream implements GenerationStream {
                 }
             }
         }
+    }
+
+    private boolean timedOut() {
+        return System.nanoTime() - startNanos > timeoutNanos;
+    }
+
+    /** Ends the generation as timed out; the caller throws what this returns. */
+    private GenerationTimeoutException timeOut() {
+        GenerationTimeoutException e = new GenerationTimeoutException(model.info().name() + " did not finish within "
+                + timeout + " (" + completionTokens + " tokens so far); the generation was stopped. Raise the"
+                + " request's timeout, lower maxTokens, or use a smaller model");
+        failure = e;
+        finish(FinishReason.CANCELLED, true);
+        return e;
     }
 
     /** Appends text to the answer; @return its chunk, or {@code null} for no text. */

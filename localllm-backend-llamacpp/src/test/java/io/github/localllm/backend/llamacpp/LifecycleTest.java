@@ -9,11 +9,13 @@ import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
+import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.spi.ModelLoadRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -130,6 +132,28 @@ class LifecycleTest {
         assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
         assertThat(model.generateAsync(greedy("Async", 3)).get(60, TimeUnit.SECONDS).usage().completionTokens())
                 .isEqualTo(3);
+    }
+
+    @Test
+    void aTimeoutThatPassesWhileTheReaderIsAwayStopsGenerationAndFreesTheSlot() throws Exception {
+        GenerationRequest request = GenerationRequest.builder().prompt("Take your time").raw(true)
+                .sampling(SamplingParameters.greedy()).timeout(Duration.ofMillis(200)).build();
+        try (GenerationStream stream = model.stream(request)) {
+            Iterator<GenerationChunk> chunks = stream.iterator();
+            assertThat(chunks.next().text()).isNotEmpty();
+            Thread.sleep(300);
+            assertThatThrownBy(chunks::hasNext).isInstanceOfSatisfying(GenerationTimeoutException.class,
+                    e -> assertThat(e.getMessage()).contains("did not finish within PT0.2S")
+                            .contains("Raise the request's timeout"));
+            assertThatThrownBy(stream::result).isInstanceOf(GenerationTimeoutException.class);
+        }
+        // Four slots: five more requests would queue behind a timed-out task that kept its slot.
+        for (int i = 0; i < 5; i++) {
+            try (GenerationStream stream = model.stream(greedy("Another one", null))) {
+                stream.iterator().next();
+            }
+        }
+        assertThat(model.generate(greedy("Still serving", 4)).usage().completionTokens()).isEqualTo(4);
     }
 
     @Test

@@ -4,7 +4,10 @@ import io.github.localllm.testkit.ScriptedAnswer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the three LLM fakes share at run time: models, the answer script, embeddings, clock and ids. */
@@ -20,6 +23,7 @@ public final class EngineState {
     private final Ids ids;
     private final AtomicInteger nextAnswer = new AtomicInteger();
     private final AtomicInteger nextVector = new AtomicInteger();
+    private final Queue<ScriptedAnswer> queued = new ConcurrentLinkedQueue<>();
 
     public EngineState(EngineConfig config) {
         models = new ModelTable(config.models());
@@ -41,8 +45,22 @@ public final class EngineState {
         return ids;
     }
 
-    /** The next scripted answer; the last one repeats. */
+    /** Queues an answer for one coming request, ahead of the builder's script. */
+    public void queue(ScriptedAnswer answer) {
+        queued.add(Objects.requireNonNull(answer, "answer"));
+    }
+
+    /** The next answer as the server sends it under the request's stop sequences and token limit. */
+    public ScriptedAnswer nextAnswer(AnswerLimits limits) {
+        return limits.apply(nextAnswer());
+    }
+
+    /** The next queued answer, else the next scripted one; the last scripted one repeats. */
     public ScriptedAnswer nextAnswer() {
+        ScriptedAnswer first = queued.poll();
+        if (first != null) {
+            return first;
+        }
         if (answers.isEmpty()) {
             return DEFAULT_ANSWER;
         }

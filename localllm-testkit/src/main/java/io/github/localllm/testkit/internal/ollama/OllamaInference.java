@@ -8,6 +8,7 @@ import static io.github.localllm.testkit.internal.ollama.OllamaReplies.json;
 import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.FakeToolCall;
 import io.github.localllm.testkit.ScriptedAnswer;
+import io.github.localllm.testkit.internal.AnswerLimits;
 import io.github.localllm.testkit.internal.Chunk;
 import io.github.localllm.testkit.internal.EngineState;
 import io.github.localllm.testkit.internal.Framing;
@@ -47,7 +48,7 @@ final class OllamaInference {
         if (prompt.isEmpty()) {
             return json(200, OllamaJson.generateDone(requested, state.now(), "", "load", null));
         }
-        ScriptedAnswer answer = state.nextAnswer();
+        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.ollama(request));
         String reason = OllamaJson.doneReason(answer.stopReason());
         if (!request.bool("stream").orElse(true)) {
             return json(200, OllamaJson.generateDone(requested, state.now(), answer.text(), reason, answer));
@@ -74,7 +75,7 @@ final class OllamaInference {
         if (messages.isEmpty()) {
             return json(200, OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), "load", null));
         }
-        ScriptedAnswer answer = state.nextAnswer();
+        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.ollama(request));
         String reason = OllamaJson.doneReason(answer.stopReason());
         // The server parses tool calls out of the model's output only when the request offers tools.
         List<FakeToolCall> calls = request.array("tools").filter(t -> !t.isEmpty()).isPresent() ? answer.toolCalls() : List.of();

@@ -3,6 +3,7 @@ package io.github.localllm.testkit.internal.openai;
 import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.FakeToolCall;
 import io.github.localllm.testkit.ScriptedAnswer;
+import io.github.localllm.testkit.internal.AnswerLimits;
 import io.github.localllm.testkit.internal.Call;
 import io.github.localllm.testkit.internal.Chunk;
 import io.github.localllm.testkit.internal.EngineState;
@@ -94,7 +95,7 @@ public final class OpenAiProtocol implements Protocol {
             return finish(dialect.modelNotFound(request.string("model").orElse("")), false);
         }
         state.models().setLoaded(model.get(), true, null);
-        ScriptedAnswer answer = state.nextAnswer();
+        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.openAi(request));
         // Servers parse tool calls out of the model's output only when the request offers tools.
         List<FakeToolCall> calls = request.array("tools").filter(t -> !t.isEmpty()).isPresent() ? answer.toolCalls() : List.of();
         List<String> callIds = new ArrayList<>();
