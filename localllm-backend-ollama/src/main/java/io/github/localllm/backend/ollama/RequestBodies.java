@@ -10,6 +10,7 @@ import io.github.localllm.SamplingParameters;
 import io.github.localllm.ToolCall;
 import io.github.localllm.ToolDefinition;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class RequestBodies {
      */
     RequestBodies(String model, Map<String, Object> loadOptions, Object keepAlive, ObjectMapper mapper) {
         this.model = model;
-        this.loadOptions = Map.copyOf(loadOptions);
+        this.loadOptions = Collections.unmodifiableMap(new LinkedHashMap<>(loadOptions));
         this.keepAlive = keepAlive;
         this.mapper = mapper;
     }
