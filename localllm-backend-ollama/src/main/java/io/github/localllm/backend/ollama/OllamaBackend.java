@@ -156,10 +156,15 @@ public final class OllamaBackend implements InferenceBackend {
         RequestBodies bodies = new RequestBodies(name, wireOptions, KeepAlive.wire(portable.keepAlive()),
                 transport.mapper());
 
-        long started = System.nanoTime();
-        JsonNode answer = makeResident(name, show, bodies);
-        long reported = answer.path("load_duration").asLong(0);
-        Duration loadTime = Duration.ofNanos(reported > 0 ? reported : System.nanoTime() - started);
+        Duration loadTime = Duration.ZERO;
+        // A request without input and keep_alive 0 is Ollama's unload: with a zero keep-alive every
+        // request loads the model and lets it go, so there is nothing to load now.
+        if (portable.keepAlive() == null || !portable.keepAlive().isZero()) {
+            long started = System.nanoTime();
+            JsonNode answer = makeResident(name, show, bodies);
+            long reported = answer.path("load_duration").asLong(0);
+            loadTime = Duration.ofNanos(reported > 0 ? reported : System.nanoTime() - started);
+        }
         // The server may hold a context other than the one asked for: it clamps it to the trained one.
         int context = residentContext(name).orElse(portable.contextSize() == null ? -1 : portable.contextSize());
         LoadOptions effective = portable.toBuilder().contextSize(context > 0 ? context : null)

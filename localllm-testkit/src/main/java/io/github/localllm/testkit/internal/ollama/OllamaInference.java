@@ -165,11 +165,11 @@ final class OllamaInference {
         } else if (input != null) {
             return error(400, "invalid input type");
         }
-        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        int numCtx = OllamaModels.numCtx(model, request);
+        models.load(model, KeepAlive.parse(request.get("keep_alive")), numCtx);
         if (input == null) {
             return json(200, new JsonObject().put("model", requested).put("embeddings", List.of()));
         }
-        int numCtx = OllamaModels.numCtx(model, request);
         if (!request.bool("truncate").orElse(true)
                 && inputs.stream().anyMatch(text -> EngineState.tokens(text) > numCtx)) {
             // server/routes.go EmbedHandler with truncate:false; the fake counts words as tokens.
@@ -196,7 +196,7 @@ final class OllamaInference {
 
     Reply embeddings(JsonObject request, String requested, FakeModel model) {
         String prompt = request.string("prompt").orElse("");
-        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        models.load(model, KeepAlive.parse(request.get("keep_alive")), OllamaModels.numCtx(model, request));
         List<Object> values = new ArrayList<>();
         if (!prompt.isEmpty()) {
             // The legacy answer is []float64 computed from float32: the widened value, all its digits.
