@@ -14,6 +14,7 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelNotFoundException;
 import io.github.localllm.http.MalformedStreamException;
 import io.github.localllm.http.ServerBusyException;
+import io.github.localllm.http.TruncatedStreamException;
 import io.github.localllm.spi.EngineHealth;
 import io.github.localllm.testkit.Fault;
 import io.github.localllm.testkit.FakeOllama;
@@ -103,6 +104,20 @@ class FaultsTest {
             // The connection closes without the chunked encoding's last chunk: the HTTP layer says the answer broke off.
             assertThatThrownBy(() -> model.generate(ASK)).isInstanceOf(GenerationException.class)
                     .hasMessageContaining("broke off").hasMessageContaining("incomplete");
+        }
+    }
+
+    @Test
+    void anAnswerThatEndsCleanlyWithoutItsDoneLineIsATruncatedStream() throws IOException {
+        String cut = "{\"model\":\"llama3.2\",\"created_at\":\"2025-01-01T00:00:00Z\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"one\"},\"done\":false}\n";
+        try (StubServer stub = new StubServer(line -> line.startsWith("POST /api/chat")
+                ? StubServer.http(200, "application/x-ndjson", cut) : OldOllama.answer(line));
+             OllamaBackend engine = new OllamaBackendProvider(n -> null).create(Engines.config("ollama.url",
+                     stub.uri().toString(), "ollama.retries", "1"));
+             ModelInstance model = Engines.load(engine, "llama3.2")) {
+            assertThatThrownBy(() -> model.generate(ASK)).isInstanceOfSatisfying(TruncatedStreamException.class,
+                    e -> assertThat(e.isRetryable()).isTrue()).hasMessageContaining("without its final value");
         }
     }
 
