@@ -128,6 +128,9 @@ final class AnswerPump implements Runnable {
                     return;
                 }
             }
+            // The reader ends only at the done line or with an exception; an end without either is a cut answer.
+            feed.fail(new GenerationException(model.where() + " ended its answer without the final line; the answer"
+                    + " is incomplete: retry the request"));
         } catch (LocalLlmException e) {
             feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
         } catch (RuntimeException e) {
