@@ -93,6 +93,11 @@ final class OllamaInstance implements ModelInstance {
     @Override
     public EmbeddingResult embed(EmbeddingRequest request) {
         checkOpen();
+        if (!info.capabilities().embeddings()) {
+            throw new InvalidRequestException(name + " does not embed text (" + where() + " lists its capabilities as "
+                    + show.capabilities() + "); load an embedding model, such as nomic-embed-text or all-minilm, for"
+                    + " embed(...)");
+        }
         try {
             return request.normalize() ? normalized(request.inputs()) : raw(request.inputs());
         } catch (LocalLlmException e) {

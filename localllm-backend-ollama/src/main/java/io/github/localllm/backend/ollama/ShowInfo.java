@@ -63,12 +63,13 @@ record ShowInfo(List<String> capabilities, String architecture, long parameterCo
 
     /**
      * @return what a request to this model may ask for: JSON and JSON-schema answers (Ollama's
-     *     {@code format}; no grammars), and tools, images and thinking as the model says
+     *     {@code format}; no grammars), and embeddings, tools, images and thinking as the model says
      */
     EngineCapabilities engineCapabilities() {
         return EngineCapabilities.builder()
                 .responseFormats(ResponseFormat.Kind.JSON, ResponseFormat.Kind.JSON_SCHEMA)
-                .embeddings(capabilities.contains("embedding") || capabilities.contains("completion"))
+                // Current servers start chat models without llama-server's --embedding: only embedding models embed.
+                .embeddings(capabilities.contains("embedding"))
                 .tools(capabilities.contains("tools"))
                 .images(capabilities.contains("vision"))
                 .thinking(capabilities.contains("thinking"))

@@ -324,6 +324,20 @@ class GenerationTest {
     }
 
     @Test
+    void aModelThatDoesNotEmbedIsRefusedBeforeAnythingIsSent() {
+        try (FakeOllama ollama = FakeOllama.builder().model("llama3.2").start();
+             OllamaBackend engine = Engines.engine(ollama);
+             ModelInstance model = Engines.load(engine, "llama3.2")) {
+            ollama.clearRequests();
+
+            assertThat(model.info().capabilities().embeddings()).isFalse();
+            assertThatThrownBy(() -> model.embed(EmbeddingRequest.of("text"))).isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("does not embed").hasMessageContaining("[completion, tools]");
+            assertThat(ollama.requests()).isEmpty();
+        }
+    }
+
+    @Test
     void toolCallsWithoutIdsFromOlderServersAreNumberedFromZero() throws Exception {
         // docs/api.md "Chat request (Streaming with tools)": the documented lines have no id and no index.
         String chat = "{\"model\":\"llama3.2\",\"created_at\":\"2025-07-07T20:22:19.184789Z\",\"message\":{\"role\":"
