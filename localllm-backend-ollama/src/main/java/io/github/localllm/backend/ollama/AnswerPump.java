@@ -54,6 +54,7 @@ final class AnswerPump implements Runnable {
     private final HttpCall call;
     private final OllamaInstance model;
     private ChunkFeed feed;
+    private Runnable done;
     private int position;
     /** Guarded by this: the answer once it arrived, whether the consumer gave up, the reading thread. */
     private HttpStream http;
@@ -70,9 +71,13 @@ final class AnswerPump implements Runnable {
      * Sends the request and reads its answer on a daemon thread of its own, so that the request's
      * timeout and a close of the stream count from the call, also while the server is still loading
      * the model or reading the prompt.
+     *
+     * @param target where the answer goes
+     * @param whenDone run on the reading thread when it ends, however it ends
      */
-    void start(ChunkFeed target) {
+    void start(ChunkFeed target, Runnable whenDone) {
         this.feed = target;
+        this.done = whenDone;
         Thread t = new Thread(this, "localllm-ollama-answer-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         synchronized (this) {
@@ -99,6 +104,14 @@ final class AnswerPump implements Runnable {
 
     @Override
     public void run() {
+        try {
+            read();
+        } finally {
+            done.run();
+        }
+    }
+
+    private void read() {
         HttpStream answer;
         try {
             answer = transport.stream(call);

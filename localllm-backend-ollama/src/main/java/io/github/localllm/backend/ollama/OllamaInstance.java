@@ -17,6 +17,8 @@ import io.github.localllm.spi.ChunkFeed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 
@@ -36,6 +38,8 @@ final class OllamaInstance implements ModelInstance {
     private final ServerVersion version;
     private final OllamaOptions.UnloadOnClose unloadOnClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Answers still being read, cancelled when the model is closed. */
+    private final Set<GenerationStream> running = ConcurrentHashMap.newKeySet();
 
     OllamaInstance(OllamaBackend backend, String name, ModelInfo info, ShowInfo show, RequestBodies bodies,
                    int contextSize, ServerVersion version, OllamaOptions.UnloadOnClose unloadOnClose) {
@@ -86,8 +90,14 @@ final class OllamaInstance implements ModelInstance {
         AnswerPump pump = new AnswerPump(backend.transport(), call, this);
         ChunkFeed feed = ChunkFeed.builder(name).loadTime(info.loadTime()).timeout(request.timeout())
                 .onCancel(pump::cancel).build();
-        pump.start(feed);
-        return feed.stream();
+        GenerationStream stream = feed.stream();
+        running.add(stream);
+        pump.start(feed, () -> running.remove(stream));
+        if (closed.get()) {
+            // Closed while this request started: it must not outlive the model.
+            stream.close();
+        }
+        return stream;
     }
 
     @Override
@@ -153,10 +163,16 @@ final class OllamaInstance implements ModelInstance {
         return v;
     }
 
-    /** Unloads the model as {@link OllamaOptions.UnloadOnClose} says; later requests fail. */
+    /**
+     * Cancels the answers still streaming (they end {@code CANCELLED}), then unloads the model as
+     * {@link OllamaOptions.UnloadOnClose} says; later requests fail.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            for (GenerationStream stream : running) {
+                stream.close();
+            }
             backend.closed(this);
         }
     }

@@ -299,6 +299,30 @@ class GenerationTest {
     }
 
     @Test
+    void closingTheModelCancelsItsRunningAnswersAndLeavesOtherInstancesServing() {
+        String[] pieces = new String[100];
+        java.util.Arrays.fill(pieces, "y");
+        ScriptedAnswer slow = ScriptedAnswer.builder().pieces(pieces).pieceInterval(Duration.ofMillis(20)).build();
+        try (FakeOllama ollama = FakeOllama.builder().model("llama3.2").answer(slow).start();
+             OllamaBackend engine = Engines.engine(ollama);
+             ModelInstance other = Engines.load(engine, "llama3.2")) {
+            ModelInstance model = Engines.load(engine, "llama3.2");
+            GenerationStream first = model.stream(GenerationRequest.of("Count"));
+            GenerationStream second = model.stream(GenerationRequest.of("Count again"));
+            first.iterator().next();
+
+            model.close();
+
+            assertThat(first.result().finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(second.result().finishReason()).isEqualTo(FinishReason.CANCELLED);
+            Threads.assertNoneLeftBehind();
+            ollama.clearFaults();
+            assertThat(other.generate(GenerationRequest.builder().prompt("Hi").maxTokens(5).build()).text())
+                    .startsWith("yyy");
+        }
+    }
+
+    @Test
     void embeddingsComeFromEmbedAndUnscaledOnesFromTheLegacyRoute() {
         try (FakeOllama ollama = FakeOllama.builder().model(FakeModel.embedding("all-minilm"))
                 .embedding(0.6f, 0.8f).embedding(3f, 4f).start();
