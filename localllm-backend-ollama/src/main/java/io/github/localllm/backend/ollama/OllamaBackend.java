@@ -166,7 +166,9 @@ public final class OllamaBackend implements InferenceBackend {
             loadTime = Duration.ofNanos(reported > 0 ? reported : System.nanoTime() - started);
         }
         // The server may hold a context other than the one asked for: it clamps it to the trained one.
-        int context = residentContext(name).orElse(portable.contextSize() == null ? -1 : portable.contextSize());
+        // Servers before mid-2025 do not report it (0): then the one asked for is the best knowledge.
+        int reported = residentContext(name).orElse(0);
+        int context = reported > 0 ? reported : portable.contextSize() == null ? -1 : portable.contextSize();
         LoadOptions effective = portable.toBuilder().contextSize(context > 0 ? context : null)
                 .engineOptions(options).build();
         ModelInfo info = ModelInfo.builder(name, OllamaBackendProvider.ID).architecture(show.architecture())

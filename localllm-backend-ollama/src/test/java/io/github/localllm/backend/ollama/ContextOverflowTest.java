@@ -99,6 +99,29 @@ class ContextOverflowTest {
     }
 
     @Test
+    void aServerThatDoesNotReportItsContextIsCheckedAgainstTheOneAskedFor() throws Exception {
+        // Before mid-2025 /api/ps had no context_length; this 0.5.7 cut the prompt to num_ctx and said nothing.
+        String ps = "{\"models\":[{\"name\":\"llama3.2:latest\",\"model\":\"llama3.2:latest\",\"size\":3338801804,"
+                + "\"digest\":\"a80c4f17acd5\",\"expires_at\":\"2024-06-04T14:38:31.83753-07:00\",\"size_vram\":0}]}";
+        String chat = "{\"model\":\"llama3.2\",\"created_at\":\"2024-06-04T14:33:31Z\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Sure\"},\"done\":false}\n{\"model\":\"llama3.2\",\"created_at\":\"2024-06-04T14:33:32Z\","
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"stop\",\"done\":true,"
+                + "\"total_duration\":900000000,\"prompt_eval_count\":512,\"eval_count\":1}\n";
+        try (StubServer old = new StubServer(line -> line.startsWith("GET /api/ps") ? StubServer.http(200,
+                "application/json; charset=utf-8", ps) : line.startsWith("POST /api/chat")
+                ? StubServer.http(200, "application/x-ndjson", chat) : OldOllama.answer(line));
+             OllamaBackend engine = new OllamaBackendProvider(n -> null).create(Engines.config("ollama.url",
+                     old.uri().toString(), "ollama.retries", "1"));
+             ModelInstance model = Engines.load(engine, "llama3.2", SMALL)) {
+            assertThat(model.info().options().contextSize()).isEqualTo(512);
+            assertThatThrownBy(() -> model.generate(GenerationRequest.builder().user("long").build()))
+                    .isInstanceOfSatisfying(ContextOverflowException.class, e -> assertThat(e.contextSize()).isEqualTo(512))
+                    .hasMessageContaining("Ollama 0.5.7");
+            assertThat(engine.loadedModels().get(0).contextSize()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aPromptThatFitsIsAnsweredOnEveryGeneration() {
         ScriptedAnswer fits = ScriptedAnswer.builder().pieces("ok").promptTokens(511).build();
         for (String version : List.of("0.5.7", "0.12.6", "0.33.0")) {
