@@ -73,6 +73,7 @@ public final class OllamaBackend implements InferenceBackend {
     private static final int ALL_LAYERS = 999;
     /** Go's zero time, which Ollama writes for a model still loading, and expiries centuries away mean "never". */
     private static final Instant FAR_FUTURE = Instant.parse("2200-01-01T00:00:00Z");
+    private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     private final OllamaSettings settings;
     private final HttpTransport transport;
@@ -323,9 +324,10 @@ public final class OllamaBackend implements InferenceBackend {
             }
             int context = m.path("context_length").asInt(0);
             Instant expires = instant(m.path("expires_at"));
-            out.add(new LoadedModel(ModelRef.name(name), m.path("size").asLong(-1), m.path("size_vram").asLong(-1),
-                    context > 0 ? context : -1, expires == null || expires.isAfter(FAR_FUTURE)
-                    || expires.equals(Instant.parse("0001-01-01T00:00:00Z")) ? null : expires));
+            boolean never = expires == null || expires.isAfter(FAR_FUTURE) || expires.equals(GO_ZERO_TIME);
+            out.add(LoadedModel.builder(ModelRef.name(name)).memoryBytes(m.path("size").asLong(-1))
+                    .gpuMemoryBytes(m.path("size_vram").asLong(-1)).contextSize(context > 0 ? context : -1)
+                    .expiresAt(never ? null : expires).build());
         }
         return out;
     }
