@@ -9,6 +9,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.backend.llamacpp;
     requires io.github.localllm.schema;
     requires io.github.localllm.http;
+    requires io.github.localllm.backend.ollama;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

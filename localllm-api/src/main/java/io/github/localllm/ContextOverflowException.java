@@ -22,12 +22,25 @@ public class ContextOverflowException extends InvalidRequestException {
         this.contextSize = contextSize;
     }
 
-    /** @return tokens the prompt needs */
+    /**
+     * For engines whose server says the prompt did not fit without saying both counts.
+     *
+     * @param message what happened and what to do
+     * @param promptTokens tokens the prompt needs, or {@code -1} if the engine does not know
+     * @param contextSize tokens the context holds, or {@code -1} if the engine does not know
+     */
+    public ContextOverflowException(String message, int promptTokens, int contextSize) {
+        super(message);
+        this.promptTokens = promptTokens;
+        this.contextSize = contextSize;
+    }
+
+    /** @return tokens the prompt needs, or {@code -1} if the engine did not say */
     public int promptTokens() {
         return promptTokens;
     }
 
-    /** @return tokens the context holds */
+    /** @return tokens the context holds, or {@code -1} if the engine did not say */
     public int contextSize() {
         return contextSize;
     }

@@ -1,6 +1,7 @@
 package io.github.localllm.testkit;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,12 @@ import java.util.Objects;
  * @param parameterSize e.g. {@code 3.2B}
  * @param embedding whether it is an embedding model (it then cannot generate)
  * @param modifiedAt when it was downloaded, as listings report it
+ * @param capabilities what Ollama's {@code /api/show} lists ({@code completion}, {@code tools},
+ *                     {@code thinking}, {@code vision}, {@code embedding}, ...); the fake Ollama refuses
+ *                     tools and thinking to a model without them, as the server does
  */
 public record FakeModel(String name, long sizeBytes, String quantization, int contextLength, boolean loaded,
-        String family, String parameterSize, boolean embedding, Instant modifiedAt) {
+        String family, String parameterSize, boolean embedding, Instant modifiedAt, List<String> capabilities) {
 
     /** Checks the values. */
     public FakeModel {
@@ -30,6 +34,8 @@ public record FakeModel(String name, long sizeBytes, String quantization, int co
         if (name.isBlank() || sizeBytes <= 0 || contextLength <= 0) {
             throw new IllegalArgumentException("a model needs a name, a positive size and a positive context length");
         }
+        capabilities = capabilities == null || capabilities.isEmpty()
+                ? (embedding ? List.of("embedding") : List.of("completion", "tools")) : List.copyOf(capabilities);
     }
 
     /** A chat model with the builder's defaults. */
@@ -50,13 +56,15 @@ public record FakeModel(String name, long sizeBytes, String quantization, int co
     /** The same model, loaded or not. */
     public FakeModel withLoaded(boolean isLoaded) {
         return new FakeModel(name, sizeBytes, quantization, contextLength, isLoaded, family, parameterSize, embedding,
-                modifiedAt);
+                modifiedAt, capabilities);
     }
 
     /**
      * Builds a {@link FakeModel}. Defaults: 2,019,393,189 bytes, {@code Q4_K_M}, context 4096,
      * not loaded, family {@code llama}, {@code 3.2B}, a chat model, modified 2025-05-04T17:37:44.706015396Z
-     * (the values of {@code llama3.2:latest} in Ollama's documented {@code /api/tags} answer).
+     * (the values of {@code llama3.2:latest} in Ollama's documented {@code /api/tags} answer), capabilities
+     * {@code completion} and {@code tools} (those of {@code llama3.2}), or {@code embedding} for an
+     * embedding model.
      */
     public static final class Builder {
         private final String name;
@@ -68,6 +76,7 @@ public record FakeModel(String name, long sizeBytes, String quantization, int co
         private String parameterSize = "3.2B";
         private boolean embedding;
         private Instant modifiedAt = Instant.parse("2025-05-04T17:37:44.706015396Z");
+        private List<String> capabilities = List.of();
 
         private Builder(String name) {
             this.name = name;
@@ -121,10 +130,16 @@ public record FakeModel(String name, long sizeBytes, String quantization, int co
             return this;
         }
 
+        /** What {@code /api/show} lists, e.g. {@code "completion", "tools", "thinking", "vision"}. */
+        public Builder capabilities(String... names) {
+            this.capabilities = List.of(names);
+            return this;
+        }
+
         /** The model. */
         public FakeModel build() {
             return new FakeModel(name, sizeBytes, quantization, contextLength, loaded, family, parameterSize, embedding,
-                    modifiedAt);
+                    modifiedAt, capabilities);
         }
     }
 }

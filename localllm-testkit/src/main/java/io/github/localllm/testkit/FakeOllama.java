@@ -13,9 +13,15 @@ import java.util.Objects;
  * A fake Ollama (ollama/ollama v0.33.0-rc2): {@code GET /}, {@code /api/version}, {@code /api/tags},
  * {@code /api/ps}, {@code /api/show}, {@code /api/generate} and {@code /api/chat} (NDJSON streams unless
  * {@code "stream": false}, load and unload replies, {@code keep_alive}), {@code /api/embed},
- * {@code /api/embeddings}, {@code /api/pull}, {@code DELETE /api/delete}, and the OpenAI-compatible
+ * {@code /api/embeddings}, {@code /api/pull}, {@code /api/copy}, {@code DELETE /api/delete}, and the OpenAI-compatible
  * {@code /v1/models}, {@code /v1/chat/completions}, {@code /v1/embeddings}. JSON is printed as Go
- * prints it; unknown routes get gin's {@code 404 page not found}, wrong methods its 405.
+ * prints it; unknown routes get gin's {@code 404 page not found}, wrong methods its 405. Models that
+ * think stream their scripted reasoning as {@code thinking} unless {@code "think": false}; tools and
+ * {@code "think": true} to a model without those capabilities are refused as the server refuses them.
+ * A scripted answer whose prompt token count exceeds the request's context ({@code options.num_ctx},
+ * else 4096, clamped to the model's) meets what the configured {@link Builder#version(String) version}
+ * of Ollama does with such a prompt: cut silently, or refused when the request says
+ * {@code "truncate": false} and the version knows it.
  *
  * <pre>{@code
  * try (FakeOllama ollama = FakeOllama.builder().model("llama3.2").answer("Hi", "!").start()) {
@@ -64,7 +70,12 @@ public final class FakeOllama extends FakeServer {
             return this;
         }
 
-        /** What {@code /api/version} reports. */
+        /**
+         * What {@code /api/version} reports, and how a prompt longer than the context is treated:
+         * before 0.12.6 cut to {@code num_ctx} tokens whatever the request says; from 0.12.6 refused
+         * with {@code "truncate": false}; from 0.30 (the llama-server runner) refused with llama-server's
+         * own error, or cut to about half the context.
+         */
         public Builder version(String v) {
             this.version = Objects.requireNonNull(v, "version");
             return this;

@@ -24,15 +24,19 @@ import java.util.Optional;
  * @param totalDuration the whole request
  * @param pieceInterval pause between streamed pieces, to let a client cancel mid-stream
  * @param id the response id to report instead of a made-up one, e.g. to replay a capture
+ * @param thinking reasoning pieces streamed before the text, one chunk each, by servers that
+ *                 separate it (Ollama {@code thinking}) and only for models that think
  */
 public record ScriptedAnswer(List<String> pieces, List<FakeToolCall> toolCalls, StopReason stopReason, int promptTokens,
         int cachedPromptTokens, int completionTokens, Duration loadDuration, Duration promptEvalDuration,
-        Duration evalDuration, Duration totalDuration, Duration pieceInterval, Optional<String> id) {
+        Duration evalDuration, Duration totalDuration, Duration pieceInterval, Optional<String> id,
+        List<String> thinking) {
 
     /** Checks counts and durations and copies the lists. */
     public ScriptedAnswer {
         pieces = List.copyOf(pieces);
         toolCalls = List.copyOf(toolCalls);
+        thinking = thinking == null ? List.of() : List.copyOf(thinking);
         Objects.requireNonNull(stopReason, "stopReason");
         Objects.requireNonNull(id, "id");
         if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || cachedPromptTokens > promptTokens) {
@@ -64,6 +68,18 @@ public record ScriptedAnswer(List<String> pieces, List<FakeToolCall> toolCalls, 
         return String.join("", pieces);
     }
 
+    /** The whole reasoning, empty when none is scripted. */
+    public String thinkingText() {
+        return String.join("", thinking);
+    }
+
+    /** The same answer reporting another prompt token count, as a server that cut the prompt reports the tokens it kept. */
+    public ScriptedAnswer withPromptTokens(int tokens) {
+        return new ScriptedAnswer(pieces, toolCalls, stopReason, tokens, Math.min(cachedPromptTokens, tokens),
+                completionTokens, loadDuration, promptEvalDuration, evalDuration, totalDuration, pieceInterval, id,
+                thinking);
+    }
+
     /** A builder with the defaults listed on {@link Builder}. */
     public static Builder builder() {
         return new Builder();
@@ -71,12 +87,13 @@ public record ScriptedAnswer(List<String> pieces, List<FakeToolCall> toolCalls, 
 
     /**
      * Builds a {@link ScriptedAnswer}. Defaults: no pieces, no tool calls, {@link StopReason#STOP},
-     * 10 prompt tokens (none cached), one completion token per piece and per tool call, load 5 ms,
+     * 10 prompt tokens (none cached), one completion token per piece, thinking piece and tool call, load 5 ms,
      * prompt 20 ms, generation 10 ms per completion token, total = the sum, no pause between pieces.
      */
     public static final class Builder {
         private final List<String> pieces = new ArrayList<>();
         private final List<FakeToolCall> toolCalls = new ArrayList<>();
+        private final List<String> thinking = new ArrayList<>();
         private StopReason stopReason = StopReason.STOP;
         private int promptTokens = 10;
         private int cachedPromptTokens;
@@ -95,6 +112,14 @@ public record ScriptedAnswer(List<String> pieces, List<FakeToolCall> toolCalls, 
         public Builder pieces(String... more) {
             for (String p : more) {
                 pieces.add(Objects.requireNonNull(p, "piece"));
+            }
+            return this;
+        }
+
+        /** Appends reasoning pieces, streamed before the text. */
+        public Builder thinking(String... more) {
+            for (String p : more) {
+                thinking.add(Objects.requireNonNull(p, "thinking"));
             }
             return this;
         }
@@ -167,11 +192,11 @@ public record ScriptedAnswer(List<String> pieces, List<FakeToolCall> toolCalls, 
 
         /** The answer. */
         public ScriptedAnswer build() {
-            int completion = completionTokens != null ? completionTokens : pieces.size() + toolCalls.size();
+            int completion = completionTokens != null ? completionTokens : pieces.size() + thinking.size() + toolCalls.size();
             Duration eval = evalDuration != null ? evalDuration : Duration.ofMillis(10L * completion);
             Duration total = totalDuration != null ? totalDuration : loadDuration.plus(promptEvalDuration).plus(eval);
             return new ScriptedAnswer(pieces, toolCalls, stopReason, promptTokens, cachedPromptTokens, completion,
-                    loadDuration, promptEvalDuration, eval, total, pieceInterval, Optional.ofNullable(id));
+                    loadDuration, promptEvalDuration, eval, total, pieceInterval, Optional.ofNullable(id), thinking);
         }
     }
 }

@@ -161,7 +161,7 @@ class FakeOllamaTest {
 
             assertThat(chat).startsWith("{\"details\":{\"parent_model\":\"\",\"format\":\"gguf\",\"family\":\"llama\"")
                     .contains("\"model_info\":{\"general.architecture\":\"llama\",\"general.parameter_count\":3200000000,"
-                            + "\"llama.context_length\":4096},\"capabilities\":[\"completion\"],\"modified_at\":");
+                            + "\"llama.context_length\":4096},\"capabilities\":[\"completion\",\"tools\"],\"modified_at\":");
             assertThat(embed).contains("\"capabilities\":[\"embedding\"]");
             // ShowResponse's members the fake fills come in the documented order (the sample's model_info is longer).
             List<String> documented = Fixtures.keys(Fixtures.compactJson("ollama/show-response.json"));

@@ -119,6 +119,6 @@ public record AnswerLimits(List<String> stop, int maxTokens) {
     private static ScriptedAnswer cut(ScriptedAnswer answer, List<String> pieces, int tokens, StopReason reason) {
         return new ScriptedAnswer(pieces, List.of(), reason, answer.promptTokens(), answer.cachedPromptTokens(), tokens,
                 answer.loadDuration(), answer.promptEvalDuration(), answer.evalDuration(), answer.totalDuration(),
-                answer.pieceInterval(), answer.id());
+                answer.pieceInterval(), answer.id(), answer.thinking());
     }
 }

@@ -28,74 +28,126 @@ import java.util.Optional;
 final class OllamaInference {
     private final EngineState state;
     private final OllamaModels models;
+    private final String version;
 
-    OllamaInference(EngineState state, OllamaModels models) {
+    OllamaInference(EngineState state, OllamaModels models, String version) {
         this.state = state;
         this.models = models;
+        this.version = version;
     }
 
     Reply generate(JsonObject request, String requested, FakeModel model) {
+        String prompt = request.string("prompt").orElse("");
+        Optional<Duration> keepAlive = KeepAlive.parse(request.get("keep_alive"));
+        // server/routes.go GenerateHandler: the unload check comes before the capability checks.
+        if (prompt.isEmpty() && keepAlive.filter(Duration::isZero).isPresent()) {
+            state.models().setLoaded(model.name(), false, null);
+            return json(200, OllamaJson.generateDone(requested, state.now(), "", "", "unload", null));
+        }
         if (model.embedding()) {
             return error(400, goQuote(requested) + " does not support generate");
         }
-        String prompt = request.string("prompt").orElse("");
-        Optional<Duration> keepAlive = KeepAlive.parse(request.get("keep_alive"));
-        if (prompt.isEmpty() && keepAlive.filter(Duration::isZero).isPresent()) {
-            state.models().setLoaded(model.name(), false, null);
-            return json(200, OllamaJson.generateDone(requested, state.now(), "", "unload", null));
+        Optional<Reply> refused = thinkRefused(request, requested, model);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        models.load(model, keepAlive);
+        int numCtx = OllamaModels.numCtx(model, request);
+        models.load(model, keepAlive, numCtx);
         if (prompt.isEmpty()) {
-            return json(200, OllamaJson.generateDone(requested, state.now(), "", "load", null));
+            return json(200, OllamaJson.generateDone(requested, state.now(), "", "", "load", null));
         }
-        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.ollama(request));
+        PromptFit.Outcome fit = PromptFit.apply(version, request, numCtx, state.nextAnswer(AnswerLimits.ollama(request)));
+        if (fit.refusal() != null) {
+            return fit.refusal();
+        }
+        ScriptedAnswer answer = fit.answer();
+        List<String> thinking = thinks(request, model) ? answer.thinking() : List.of();
         String reason = OllamaJson.doneReason(answer.stopReason());
         if (!request.bool("stream").orElse(true)) {
-            return json(200, OllamaJson.generateDone(requested, state.now(), answer.text(), reason, answer));
+            return json(200, OllamaJson.generateDone(requested, state.now(), answer.text(), String.join("", thinking),
+                    reason, answer));
         }
         List<Chunk> chunks = new ArrayList<>();
-        for (String piece : answer.pieces()) {
-            chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), piece), answer.pieceInterval()));
+        for (String piece : thinking) {
+            chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), "", piece), answer.pieceInterval()));
         }
-        chunks.add(Chunk.json(() -> OllamaJson.generateDone(requested, state.now(), "", reason, answer)));
+        for (String piece : answer.pieces()) {
+            chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), piece, ""), answer.pieceInterval()));
+        }
+        chunks.add(Chunk.json(() -> OllamaJson.generateDone(requested, state.now(), "", "", reason, answer)));
         return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
     }
 
     Reply chat(JsonObject request, String requested, FakeModel model) {
-        if (model.embedding()) {
-            return error(400, goQuote(requested) + " does not support chat");
-        }
         List<?> messages = request.array("messages").orElse(List.of());
         Optional<Duration> keepAlive = KeepAlive.parse(request.get("keep_alive"));
         if (messages.isEmpty() && keepAlive.filter(Duration::isZero).isPresent()) {
             state.models().setLoaded(model.name(), false, null);
-            return json(200, OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), "unload", null));
+            return json(200, OllamaJson.chatDone(requested, state.now(), "", "", List.of(), List.of(), "unload", null));
         }
-        models.load(model, keepAlive);
+        if (model.embedding()) {
+            return error(400, goQuote(requested) + " does not support chat");
+        }
+        boolean tools = request.array("tools").filter(t -> !t.isEmpty()).isPresent();
+        if (tools && !model.capabilities().contains("tools")) {
+            // server/images.go CheckCapabilities via scheduleRunner: the fully qualified name, then the capability.
+            return error(400, "registry.ollama.ai/library/" + OllamaModels.displayName(model) + " does not support tools");
+        }
+        Optional<Reply> refused = thinkRefused(request, requested, model);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        int numCtx = OllamaModels.numCtx(model, request);
+        models.load(model, keepAlive, numCtx);
         if (messages.isEmpty()) {
-            return json(200, OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), "load", null));
+            return json(200, OllamaJson.chatDone(requested, state.now(), "", "", List.of(), List.of(), "load", null));
         }
-        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.ollama(request));
+        PromptFit.Outcome fit = PromptFit.apply(version, request, numCtx, state.nextAnswer(AnswerLimits.ollama(request)));
+        if (fit.refusal() != null) {
+            return fit.refusal();
+        }
+        ScriptedAnswer answer = fit.answer();
+        List<String> thinking = thinks(request, model) ? answer.thinking() : List.of();
         String reason = OllamaJson.doneReason(answer.stopReason());
         // The server parses tool calls out of the model's output only when the request offers tools.
-        List<FakeToolCall> calls = request.array("tools").filter(t -> !t.isEmpty()).isPresent() ? answer.toolCalls() : List.of();
+        List<FakeToolCall> calls = tools ? answer.toolCalls() : List.of();
         List<String> ids = new ArrayList<>();
         for (FakeToolCall c : calls) {
             ids.add(c.id().orElseGet(() -> "call_" + state.ids().lowerAlnum(8)));
         }
         if (!request.bool("stream").orElse(true)) {
-            return json(200, OllamaJson.chatDone(requested, state.now(), answer.text(), calls, ids, reason, answer));
+            return json(200, OllamaJson.chatDone(requested, state.now(), answer.text(), String.join("", thinking), calls,
+                    ids, reason, answer));
         }
         List<Chunk> chunks = new ArrayList<>();
+        for (String piece : thinking) {
+            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), "", piece, List.of(), List.of()),
+                    answer.pieceInterval()));
+        }
         for (String piece : answer.pieces()) {
-            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), piece, List.of(), List.of()),
+            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), piece, "", List.of(), List.of()),
                     answer.pieceInterval()));
         }
         if (!calls.isEmpty()) {
-            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), "", calls, ids), answer.pieceInterval()));
+            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), "", "", calls, ids),
+                    answer.pieceInterval()));
         }
-        chunks.add(Chunk.json(() -> OllamaJson.chatDone(requested, state.now(), "", List.of(), List.of(), reason, answer)));
+        chunks.add(Chunk.json(() -> OllamaJson.chatDone(requested, state.now(), "", "", List.of(), List.of(), reason,
+                answer)));
         return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
+    }
+
+    /** server/routes.go: {@code think: true} to a model without the thinking capability is refused. */
+    private static Optional<Reply> thinkRefused(JsonObject request, String requested, FakeModel model) {
+        if (request.bool("think").orElse(false) && !model.capabilities().contains("thinking")) {
+            return Optional.of(error(400, goQuote(requested) + " does not support thinking"));
+        }
+        return Optional.empty();
+    }
+
+    /** A thinking model thinks unless told not to ({@code think} unset means true for it). */
+    private static boolean thinks(JsonObject request, FakeModel model) {
+        return model.capabilities().contains("thinking") && request.bool("think").orElse(true);
     }
 
     Reply embed(JsonObject request, String requested, FakeModel model) {
@@ -113,9 +165,15 @@ final class OllamaInference {
         } else if (input != null) {
             return error(400, "invalid input type");
         }
-        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        int numCtx = OllamaModels.numCtx(model, request);
+        models.load(model, KeepAlive.parse(request.get("keep_alive")), numCtx);
         if (input == null) {
             return json(200, new JsonObject().put("model", requested).put("embeddings", List.of()));
+        }
+        if (!request.bool("truncate").orElse(true)
+                && inputs.stream().anyMatch(text -> EngineState.tokens(text) > numCtx)) {
+            // server/routes.go EmbedHandler with truncate:false; the fake counts words as tokens.
+            return error(400, PromptFit.INPUT_EXCEEDS);
         }
         int dimensions = request.number("dimensions").map(Double::intValue).orElse(0);
         List<Object> vectors = new ArrayList<>();
@@ -138,7 +196,7 @@ final class OllamaInference {
 
     Reply embeddings(JsonObject request, String requested, FakeModel model) {
         String prompt = request.string("prompt").orElse("");
-        models.load(model, KeepAlive.parse(request.get("keep_alive")));
+        models.load(model, KeepAlive.parse(request.get("keep_alive")), OllamaModels.numCtx(model, request));
         List<Object> values = new ArrayList<>();
         if (!prompt.isEmpty()) {
             // The legacy answer is []float64 computed from float32: the widened value, all its digits.

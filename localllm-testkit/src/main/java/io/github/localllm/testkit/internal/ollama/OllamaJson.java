@@ -28,28 +28,34 @@ final class OllamaJson {
     }
 
     /** {@code GenerateResponse} while streaming: fixtures/ollama/generate-stream-response-full-constructed.ndjson line 1. */
-    static JsonObject generateChunk(String model, Instant at, String piece) {
-        return new JsonObject().put("model", model).put("created_at", GoTime.format(at)).put("response", piece).put("done", false);
+    static JsonObject generateChunk(String model, Instant at, String piece, String thinking) {
+        return new JsonObject().put("model", model).put("created_at", GoTime.format(at)).put("response", piece)
+                .putIf(!thinking.isEmpty(), "thinking", thinking).put("done", false);
     }
 
     /** The final {@code GenerateResponse}, with {@code done_reason} and metrics (and the whole text when not streamed). */
-    static JsonObject generateDone(String model, Instant at, String text, String doneReason, ScriptedAnswer answer) {
+    static JsonObject generateDone(String model, Instant at, String text, String thinking, String doneReason,
+            ScriptedAnswer answer) {
         JsonObject o = new JsonObject().put("model", model).put("created_at", GoTime.format(at)).put("response", text)
-                .put("done", true).putIf(!doneReason.isEmpty(), "done_reason", doneReason);
+                .putIf(!thinking.isEmpty(), "thinking", thinking).put("done", true).putIf(!doneReason.isEmpty(), "done_reason", doneReason);
         return answer == null ? o : metrics(o, answer);
     }
 
-    /** {@code ChatResponse} while streaming; {@code content} is always present, even empty. */
-    static JsonObject chatChunk(String model, Instant at, String piece, List<FakeToolCall> calls, List<String> callIds) {
+    /**
+     * {@code ChatResponse} while streaming; {@code content} is always present, even empty, {@code thinking}
+     * only when not (fixtures/ollama/chat-think-stream-constructed.ndjson).
+     */
+    static JsonObject chatChunk(String model, Instant at, String piece, String thinking, List<FakeToolCall> calls,
+            List<String> callIds) {
         return new JsonObject().put("model", model).put("created_at", GoTime.format(at))
-                .put("message", message(piece, calls, callIds)).put("done", false);
+                .put("message", message(piece, thinking, calls, callIds)).put("done", false);
     }
 
     /** The final {@code ChatResponse}: {@code done} before {@code done_reason} (the older doc samples have them the other way round). */
-    static JsonObject chatDone(String model, Instant at, String text, List<FakeToolCall> calls, List<String> callIds,
-            String doneReason, ScriptedAnswer answer) {
+    static JsonObject chatDone(String model, Instant at, String text, String thinking, List<FakeToolCall> calls,
+            List<String> callIds, String doneReason, ScriptedAnswer answer) {
         JsonObject o = new JsonObject().put("model", model).put("created_at", GoTime.format(at))
-                .put("message", message(text, calls, callIds)).put("done", true)
+                .put("message", message(text, thinking, calls, callIds)).put("done", true)
                 .putIf(!doneReason.isEmpty(), "done_reason", doneReason);
         return answer == null ? o : metrics(o, answer);
     }
@@ -59,8 +65,10 @@ final class OllamaJson {
         return reason == StopReason.LENGTH ? "length" : "stop";
     }
 
-    private static JsonObject message(String content, List<FakeToolCall> calls, List<String> callIds) {
-        JsonObject m = new JsonObject().put("role", "assistant").put("content", content);
+    private static JsonObject message(String content, String thinking, List<FakeToolCall> calls, List<String> callIds) {
+        // api.Message: role, content (always), thinking (omitempty), images, tool_calls.
+        JsonObject m = new JsonObject().put("role", "assistant").put("content", content)
+                .putIf(!thinking.isEmpty(), "thinking", thinking);
         if (!calls.isEmpty()) {
             List<Object> list = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -89,11 +97,11 @@ final class OllamaJson {
                 .put("size", m.sizeBytes()).put("digest", digest(m.name())).put("details", details(m));
     }
 
-    /** {@code ProcessModelResponse}: fixtures/ollama/ps-response-openapi.json. */
-    static JsonObject psEntry(String name, FakeModel m, Instant expiresAt) {
+    /** {@code ProcessModelResponse}: fixtures/ollama/ps-response-openapi.json; the context is the runner's {@code num_ctx}. */
+    static JsonObject psEntry(String name, FakeModel m, Instant expiresAt, int contextLength) {
         return new JsonObject().put("name", name).put("model", name).put("size", m.sizeBytes())
                 .put("digest", digest(m.name())).put("details", details(m)).put("expires_at", GoTime.format(expiresAt))
-                .put("size_vram", m.sizeBytes()).put("context_length", m.contextLength());
+                .put("size_vram", m.sizeBytes()).put("context_length", contextLength);
     }
 
     /** {@code ShowResponse} with what a fake knows: details, a small model_info, capabilities, modified_at. */
@@ -103,7 +111,7 @@ final class OllamaJson {
         info.putIf(parameters != null, "general.parameter_count", parameters);
         info.put(m.family() + ".context_length", m.contextLength());
         return new JsonObject().put("details", details(m)).put("model_info", info)
-                .put("capabilities", List.of(m.embedding() ? "embedding" : "completion"))
+                .put("capabilities", m.capabilities())
                 .put("modified_at", GoTime.format(m.modifiedAt()));
     }
 

@@ -46,7 +46,7 @@ final class OllamaLibrary {
         state.models().loaded().stream()
                 .sorted(Comparator.comparing((ModelTable.Entry e) -> models.expiry(e.expiresAt())).reversed())
                 .forEach(e -> entries.add(OllamaJson.psEntry(OllamaModels.displayName(e.model()), e.model(),
-                        models.expiry(e.expiresAt()))));
+                        models.expiry(e.expiresAt()), models.context(e.model()))));
         return json(200, new JsonObject().put("models", entries));
     }
 
@@ -95,6 +95,35 @@ final class OllamaLibrary {
                 Chunk.json(() -> new JsonObject().put("status", "writing manifest")),
                 Chunk.json(() -> new JsonObject().put("status", "success")));
         return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
+    }
+
+    /**
+     * server/routes.go CopyHandler: the copy shares the source's files; 200 with an empty body, 404
+     * {@code model "x" not found} (Go's %q) when the source is missing.
+     */
+    Reply copy(Call call) {
+        Object parsed = body(call, "CopyRequest");
+        if (parsed instanceof Reply error) {
+            return error;
+        }
+        JsonObject request = (JsonObject) parsed;
+        String source = request.string("source").orElse("");
+        String destination = request.string("destination").orElse("");
+        if (source.isEmpty()) {
+            return error(400, "source \"\" is invalid");
+        }
+        if (destination.isEmpty()) {
+            return error(400, "destination \"\" is invalid");
+        }
+        Optional<FakeModel> model = models.resolve(source);
+        if (model.isEmpty()) {
+            return error(404, "model " + OllamaReplies.goQuote(source) + " not found");
+        }
+        FakeModel m = model.get();
+        state.models().add(new FakeModel(destination.contains(":") ? destination : destination + ":latest", m.sizeBytes(),
+                m.quantization(), m.contextLength(), false, m.family(), m.parameterSize(), m.embedding(), m.modifiedAt(),
+                m.capabilities()));
+        return new Reply(200, List.of(), new Body.Empty(), JsonStyle.GO);
     }
 
     Reply delete(Call call) {

@@ -6,15 +6,22 @@ import static io.github.localllm.testkit.internal.ollama.OllamaReplies.goQuote;
 import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.internal.EngineState;
 import io.github.localllm.testkit.internal.Reply;
+import io.github.localllm.testkit.internal.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** How Ollama finds a model by name ({@code llama3.2} is {@code llama3.2:latest}), keeps it loaded, and says it is missing. */
 final class OllamaModels {
+    /** The context a runner gets without {@code num_ctx} (docs: 4096; current servers pick by VRAM). */
+    static final int DEFAULT_NUM_CTX = 4096;
     private final EngineState state;
     private final boolean pullHint;
+    /** Each loaded model's runner context, for {@code /api/ps}. */
+    private final Map<String, Integer> contexts = new ConcurrentHashMap<>();
 
     OllamaModels(EngineState state, boolean pullHint) {
         this.state = state;
@@ -36,6 +43,26 @@ final class OllamaModels {
 
     static String displayName(FakeModel m) {
         return m.name().contains(":") ? m.name() : m.name() + ":latest";
+    }
+
+    /**
+     * The runner context a request gets: its {@code options.num_ctx}, else the default, clamped to
+     * the trained context (server/sched.go {@code effectiveContext}).
+     */
+    static int numCtx(FakeModel model, JsonObject request) {
+        int asked = request.object("options").flatMap(o -> o.number("num_ctx")).map(Double::intValue)
+                .orElse(DEFAULT_NUM_CTX);
+        return Math.max(4, Math.min(asked, model.contextLength()));
+    }
+
+    /** The context the model was loaded with, or the one it would get. */
+    int context(FakeModel model) {
+        return contexts.getOrDefault(model.name(), Math.min(DEFAULT_NUM_CTX, model.contextLength()));
+    }
+
+    void load(FakeModel model, Optional<Duration> keepAlive, int numCtx) {
+        contexts.put(model.name(), numCtx);
+        load(model, keepAlive);
     }
 
     void load(FakeModel model, Optional<Duration> keepAlive) {

@@ -33,7 +33,7 @@ public final class OllamaProtocol implements Protocol {
             Map.entry("/api/show", Set.of("POST")), Map.entry("/api/generate", Set.of("POST")),
             Map.entry("/api/chat", Set.of("POST")), Map.entry("/api/embed", Set.of("POST")),
             Map.entry("/api/embeddings", Set.of("POST")), Map.entry("/api/pull", Set.of("POST")),
-            Map.entry("/api/delete", Set.of("DELETE")));
+            Map.entry("/api/delete", Set.of("DELETE")), Map.entry("/api/copy", Set.of("POST")));
 
     private final String version;
     private final OllamaModels models;
@@ -50,7 +50,7 @@ public final class OllamaProtocol implements Protocol {
     public OllamaProtocol(EngineState state, String version, boolean pullHint, List<FakeModel> pullable, Protocol v1) {
         this.version = version;
         this.models = new OllamaModels(state, pullHint);
-        this.inference = new OllamaInference(state, models);
+        this.inference = new OllamaInference(state, models, version);
         this.library = new OllamaLibrary(state, models, pullable);
         this.v1 = v1;
     }
@@ -84,6 +84,7 @@ public final class OllamaProtocol implements Protocol {
             case "/api/embed" -> withModel(call, "EmbedRequest", inference::embed);
             case "/api/embeddings" -> withModel(call, "EmbeddingRequest", inference::embeddings);
             case "/api/pull" -> library.pull(call);
+            case "/api/copy" -> library.copy(call);
             default -> library.delete(call);
         };
     }

@@ -1,0 +1,225 @@
+package io.github.localllm.backend.ollama;
+
+import io.github.localllm.ContextOverflowException;
+import io.github.localllm.FinishReason;
+import io.github.localllm.GenerationException;
+import io.github.localllm.GenerationMetrics;
+import io.github.localllm.LocalLlmException;
+import io.github.localllm.ToolCallPiece;
+import io.github.localllm.Usage;
+import io.github.localllm.http.HttpCall;
+import io.github.localllm.http.HttpStream;
+import io.github.localllm.http.HttpTransport;
+import io.github.localllm.http.NdjsonReader;
+import io.github.localllm.spi.ChunkFeed;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves one streamed answer from Ollama's NDJSON into a {@link ChunkFeed}, on a daemon thread of
+ * its own: thinking, text and whole tool calls as they arrive, then the final line's counters as
+ * the result's usage and metrics. It stops as soon as the consumer closes the stream (the feed then
+ * closes the HTTP answer, which ends the read) and on any failure, which the feed throws to the
+ * consumer after the pieces that came before it.
+ *
+ * <p>Prompts longer than the context. Ollama's scheduler and runners have cut such prompts silently
+ * for most of its history: the Go runners (v0.1 to v0.29) keep {@code num_keep} tokens and the
+ * prompt's end so that exactly {@code num_ctx} tokens remain, and {@code /api/chat} first drops
+ * the oldest messages until the rendered prompt fits (server/prompt.go {@code chatPrompt}). Since
+ * v0.12.6 (2025-10, commit 6544e1473) a request with {@code truncate: false} is refused instead:
+ * the Go runners answer 400 {@code the input length exceeds the context length}, and the
+ * llama-server runner of v0.30+ passes the whole prompt to llama-server, which answers 400
+ * {@code request (N tokens) exceeds the available context size (M tokens)}; with
+ * {@code truncate: true} (the default) v0.30+ cuts the prompt to about half the context when
+ * context shifting is on (llm/llama_server.go {@code completionPromptForRequest}). There is no
+ * tokenize endpoint to count a prompt first, and {@code prompt_eval_count} of a cut prompt carries
+ * no flag, so this engine:
+ * <ol>
+ * <li>always sends {@code truncate: false} (older servers ignore the key), turning the refusals
+ *     into {@link ContextOverflowException} ({@link OllamaErrors});</li>
+ * <li>always sends the context size it knows ({@code num_ctx}: the one asked for, else the one
+ *     {@code /api/ps} reports after loading), and treats a final {@code prompt_eval_count} of at
+ *     least that size as a cut prompt: the Go runners report the tokens they kept, which are then
+ *     exactly {@code num_ctx}, while a prompt that fits leaves room to answer and counts fewer;
+ *     llama-server counts only the tokens it evaluated, never more than the context;</li>
+ * <li>cannot see the oldest chat messages dropped by servers before v0.12.6 (the prompt then fits
+ *     and counts fewer tokens); {@link OllamaBackend} warns once when it meets such a server.</li>
+ * </ol>
+ */
+final class AnswerPump implements Runnable {
+    private static final AtomicLong THREADS = new AtomicLong();
+
+    private final HttpTransport transport;
+    private final HttpCall call;
+    private final OllamaInstance model;
+    private ChunkFeed feed;
+    private Runnable done;
+    private int position;
+    /** Guarded by this: the answer once it arrived, whether the consumer gave up, the reading thread. */
+    private HttpStream http;
+    private boolean cancelled;
+    private Thread thread;
+
+    AnswerPump(HttpTransport transport, HttpCall call, OllamaInstance model) {
+        this.transport = transport;
+        this.call = call;
+        this.model = model;
+    }
+
+    /**
+     * Sends the request and reads its answer on a daemon thread of its own, so that the request's
+     * timeout and a close of the stream count from the call, also while the server is still loading
+     * the model or reading the prompt.
+     *
+     * @param target where the answer goes
+     * @param whenDone run on the reading thread when it ends, however it ends
+     */
+    void start(ChunkFeed target, Runnable whenDone) {
+        this.feed = target;
+        this.done = whenDone;
+        Thread t = new Thread(this, "localllm-ollama-answer-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        synchronized (this) {
+            thread = t;
+        }
+        t.start();
+    }
+
+    /** The feed's cancel action: closes the answer, or interrupts the wait for it. */
+    void cancel() {
+        HttpStream open;
+        synchronized (this) {
+            cancelled = true;
+            open = http;
+            if (open == null && thread != null) {
+                // The client's send() gives up on an interrupt and aborts the exchange.
+                thread.interrupt();
+            }
+        }
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            read();
+        } finally {
+            done.run();
+        }
+    }
+
+    private void read() {
+        HttpStream answer;
+        try {
+            answer = transport.stream(call);
+        } catch (LocalLlmException e) {
+            feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
+            return;
+        }
+        synchronized (this) {
+            if (cancelled) {
+                answer.close();
+                return;
+            }
+            http = answer;
+        }
+        try (answer; NdjsonReader<StreamLine> lines = answer.ndjson(StreamLine.class, b -> b.until(l -> l.done))) {
+            for (StreamLine line = lines.next(); line != null; line = lines.next()) {
+                if (line.error != null && !line.error.isBlank()) {
+                    feed.fail(OllamaErrors.inStream(line.error, answer.errorContext(), model.where(),
+                            model.contextSize()));
+                    return;
+                }
+                if (!push(line)) {
+                    return;
+                }
+                if (line.done) {
+                    finish(line);
+                    return;
+                }
+            }
+            // The reader ends only at the done line or with an exception; an end without either is a cut answer.
+            feed.fail(new GenerationException(model.where() + " ended its answer without the final line; the answer"
+                    + " is incomplete: retry the request"));
+        } catch (LocalLlmException e) {
+            feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
+        } catch (RuntimeException e) {
+            feed.fail(new GenerationException("reading the answer of " + model.where() + " failed (" + e
+                    + "); retry the request", e));
+        }
+    }
+
+    /** @return {@code false} once the consumer has closed the stream */
+    private boolean push(StreamLine line) {
+        StreamLine.Message m = line.message;
+        String thinking = m != null ? m.thinking : line.thinking;
+        if (thinking != null && !thinking.isEmpty() && !feed.thinking(thinking)) {
+            return false;
+        }
+        String text = m != null ? m.content : line.response;
+        if (text != null && !text.isEmpty() && !feed.text(text)) {
+            return false;
+        }
+        List<StreamLine.WireToolCall> calls = m != null ? m.toolCalls : line.toolCalls;
+        if (calls != null) {
+            for (StreamLine.WireToolCall call : calls) {
+                if (!feed.toolCall(piece(call))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private ToolCallPiece piece(StreamLine.WireToolCall call) {
+        int at = position++;
+        StreamLine.Function f = call.function;
+        String name = f == null || f.name == null ? "" : f.name;
+        if (name.isEmpty()) {
+            throw new GenerationException(model.where() + " sent a tool call without a function name; the answer"
+                    + " cannot be used: retry, and if it persists check the model's tool template");
+        }
+        String args = f.arguments == null || f.arguments.isNull() ? "{}"
+                : f.arguments.isString() ? f.arguments.stringValue() : f.arguments.toString();
+        // Servers before tool call ids (2025) send none: number them as the SDK's results do.
+        String id = call.id == null || call.id.isEmpty() ? "call_" + at : call.id;
+        return new ToolCallPiece(at, id, name, args);
+    }
+
+    private void finish(StreamLine last) {
+        int context = model.contextSize();
+        if (context > 0 && last.promptEvalCount >= context) {
+            feed.fail(new ContextOverflowException(model.where() + " evaluated " + last.promptEvalCount
+                    + " prompt tokens, the whole " + context + "-token context: Ollama " + model.serverVersion()
+                    + " cut a prompt that did not fit instead of refusing it, so the answer would be to a truncated"
+                    + " prompt; shorten the prompt, or load the model with a larger context size"
+                    + " (LoadOptions.contextSize / localllm.context.size)", -1, context));
+            return;
+        }
+        FinishReason reason = "length".equals(last.doneReason) ? FinishReason.LENGTH : FinishReason.STOP;
+        Usage usage = last.promptEvalCount == 0 && last.evalCount == 0 ? null
+                : new Usage(Math.max(0, last.promptEvalCount), Math.max(0, last.evalCount));
+        feed.finish(reason, usage, metrics(last));
+    }
+
+    /**
+     * The server's own timings, in nanoseconds: the time to the first token is what the request
+     * spent before generation began (a reload, queueing, the prompt), and the rates are Ollama's
+     * documented {@code count / duration}. {@code null} when the server sent none, so the feed
+     * measures instead.
+     */
+    private GenerationMetrics metrics(StreamLine last) {
+        if (last.totalDuration <= 0) {
+            return null;
+        }
+        long eval = Math.max(0, last.evalDuration);
+        Duration total = Duration.ofNanos(last.totalDuration);
+        Duration first = Duration.ofNanos(Math.max(0, last.totalDuration - eval));
+        double promptRate = last.promptEvalDuration > 0 ? last.promptEvalCount / (last.promptEvalDuration / 1e9) : 0;
+        double genRate = eval > 0 ? last.evalCount / (eval / 1e9) : 0;
+        return new GenerationMetrics(model.info().loadTime(), first, total, promptRate, genRate);
+    }
+}
