@@ -59,6 +59,15 @@ public final class ChunkFeed {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /**
+     * The consumer's side: it takes everything queued in one turn of the lock and reads from here
+     * without it, so a fast reader and its consumer do not meet on the lock once per token.
+     */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private final ReentrantLock consumer = new ReentrantLock();
+    private volatile boolean cancelled;
+    private boolean consumerWaiting;
+    private boolean producerWaiting;
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
     private final List<ToolCallBuilder> calls = new ArrayList<>();
@@ -123,7 +132,9 @@ public final class ChunkFeed {
         lock.lock();
         try {
             while (!ended && queue.size() >= capacity) {
+                producerWaiting = true;
                 changed.awaitUninterruptibly();
+                producerWaiting = false;
             }
             if (ended) {
                 return false;
@@ -144,7 +155,9 @@ public final class ChunkFeed {
                 chunk = new GenerationChunk(t, index++);
             }
             queue.add(chunk);
-            changed.signalAll();
+            if (consumerWaiting) {
+                changed.signalAll();
+            }
             return true;
         } finally {
             lock.unlock();
@@ -251,6 +264,7 @@ public final class ChunkFeed {
                 return false;
             }
             result = build(FinishReason.CANCELLED, null, null);
+            cancelled = true;
             queue.clear();
             end();
         } finally {
@@ -260,13 +274,41 @@ public final class ChunkFeed {
         return true;
     }
 
-    /** Waits for the next item; the lock is held. */
-    private Object take() {
+    /** @return the next chunk or {@link #END}, which stays; the consumer lock is held */
+    private Object next() {
+        if (cancelled) {
+            // Closed: what was taken but not yet read is dropped, as cancel() drops what is queued.
+            ready.clear();
+            ready.add(END);
+        }
+        if (ready.isEmpty()) {
+            lock.lock();
+            try {
+                awaitQueued();
+                ready.addAll(queue);
+                queue.clear();
+                if (producerWaiting) {
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        Object next = ready.peek();
+        if (next != END) {
+            ready.poll();
+        }
+        return next;
+    }
+
+    /** Waits until something is queued; the lock is held. */
+    private void awaitQueued() {
         while (queue.isEmpty()) {
             long left = timeout == null ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 timeOut();
             }
+            consumerWaiting = true;
             try {
                 changed.awaitNanos(left);
             } catch (InterruptedException e) {
@@ -278,14 +320,23 @@ public final class ChunkFeed {
                     lock.lock();
                 }
                 throw new LocalLlmException("interrupted while waiting for " + model + "; the generation was cancelled", e);
+            } finally {
+                consumerWaiting = false;
             }
         }
-        Object next = queue.peek();
-        if (next != END) {
-            queue.poll();
-            changed.signalAll();
+    }
+
+    /** @return the outcome once {@link #END} was reached: throws the failure, or gives the result */
+    private GenerationResult outcome() {
+        lock.lock();
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        } finally {
+            lock.unlock();
         }
-        return next;
     }
 
     private GenerationTimeoutException timeoutException() {
@@ -336,20 +387,19 @@ public final class ChunkFeed {
                     if (next != null) {
                         return true;
                     }
-                    lock.lock();
+                    Object item;
+                    consumer.lock();
                     try {
-                        Object item = take();
-                        if (item == END) {
-                            if (failure != null) {
-                                throw failure;
-                            }
-                            return false;
-                        }
-                        next = (GenerationChunk) item;
-                        return true;
+                        item = ChunkFeed.this.next();
                     } finally {
-                        lock.unlock();
+                        consumer.unlock();
                     }
+                    if (item == END) {
+                        outcome();
+                        return false;
+                    }
+                    next = (GenerationChunk) item;
+                    return true;
                 }
 
                 @Override
@@ -366,18 +416,15 @@ public final class ChunkFeed {
 
         @Override
         public GenerationResult result() {
-            lock.lock();
+            consumer.lock();
             try {
-                while (take() != END) {
+                while (ChunkFeed.this.next() != END) {
                     // drain what the caller did not iterate
                 }
-                if (failure != null) {
-                    throw failure;
-                }
-                return result;
             } finally {
-                lock.unlock();
+                consumer.unlock();
             }
+            return outcome();
         }
 
         @Override
