@@ -105,7 +105,8 @@ public final class WillItRun {
     private static void printPlan(String model, FitPlan plan, PrintStream out) {
         out.println();
         out.println("Plan for " + model);
-        out.printf("  %s on %s: %s, %d GPU layers%n", plan.compatibility(), plan.engine(), plan.mode(), plan.gpuLayers());
+        out.printf("  %s on %s: %s, %d GPU layers%n", plan.compatibility(), plan.engine().displayName(), plan.mode(),
+                plan.gpuLayers());
         out.printf("  context %d (largest that fits: %d), KV cache %s%s%n", plan.contextSize(), plan.largestContext(),
                 plan.kvCacheType(), plan.flashAttention() ? ", flash attention" : "");
         if (plan.memory() != null) {

@@ -155,11 +155,4 @@ class MemoryModelTest {
         assertThat(m.totalWeightBytes()).isCloseTo(GgufFile.read(file).tensorDataSize(), within(4096L));
         assertThat(m.estimate(ctx(512)).describe()).contains("weights").contains("KV cache").contains("MiB");
     }
-
-    @Test
-    void engineArchitecturesKnowB4916() {
-        assertThat(EngineArchitectures.LLAMA_CPP_B4916).hasSize(60).contains("llama", "qwen2", "gemma3");
-        assertThat(EngineArchitectures.supportedByLlamaCppB4916("qwen3")).isFalse();
-        assertThat(EngineArchitectures.supportedByLlamaCppB4916(null)).isFalse();
-    }
 }

@@ -57,8 +57,8 @@ public final class FitPlanner {
 
         List<String> blockers = new ArrayList<>();
         if (!engine.supports(model.architecture())) {
-            String m = "the '" + model.architecture() + "' architecture is newer than " + engine.displayName()
-                    + "; plan for InferenceEngine.LLAMA_SERVER with a current llama.cpp instead";
+            String m = engine.displayName() + " does not run the '" + model.architecture() + "' architecture;"
+                    + " run the model with a current llama.cpp (llama-server or Ollama) instead";
             warnings.add(new FitWarning(FitWarning.Kind.UNSUPPORTED_ARCHITECTURE, m));
             blockers.add(m);
         }
@@ -174,7 +174,7 @@ public final class FitPlanner {
                     + " " + engine.displayName() + " needs AVX2 and stops with an illegal instruction without it"));
         } else if (!hw.cpu().features().contains(CpuFeature.AVX2)) {
             String m = hw.cpu().name() + " lacks AVX2, which " + engine.displayName() + " needs on x86-64; use a"
-                    + " llama-server built for this CPU (InferenceEngine.LLAMA_SERVER)";
+                    + " current llama.cpp (llama-server or Ollama), which runs without it";
             warnings.add(new FitWarning(FitWarning.Kind.MISSING_INSTRUCTION_SET, m));
             blockers.add(m);
         }

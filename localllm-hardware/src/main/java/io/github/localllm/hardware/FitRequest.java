@@ -26,7 +26,10 @@ public record FitRequest(MemoryModel model, Integer targetContext, int parallel,
         }
     }
 
-    /** @param model the model's memory model @return a builder: trained context, 1 sequence, in-process engine */
+    /**
+     * @param model the model's memory model
+     * @return a builder: trained context, 1 sequence, {@link InferenceEngine#preferred()} unless an engine is set
+     */
     public static Builder builder(MemoryModel model) {
         return new Builder(model);
     }
@@ -49,7 +52,7 @@ public record FitRequest(MemoryModel model, Integer targetContext, int parallel,
         private final MemoryModel model;
         private Integer targetContext;
         private int parallel = 1;
-        private InferenceEngine engine = InferenceEngine.LLAMA_CPP_IN_PROCESS;
+        private InferenceEngine engine;
 
         private Builder(MemoryModel model) {
             this.model = model;
@@ -67,7 +70,10 @@ public record FitRequest(MemoryModel model, Integer targetContext, int parallel,
             return this;
         }
 
-        /** @param engine the engine @return this builder */
+        /**
+         * @param engine the engine, or {@code null} for {@link InferenceEngine#preferred()}
+         * @return this builder
+         */
         public Builder engine(InferenceEngine engine) {
             this.engine = engine;
             return this;
@@ -75,7 +81,8 @@ public record FitRequest(MemoryModel model, Integer targetContext, int parallel,
 
         /** @return the request */
         public FitRequest build() {
-            return new FitRequest(model, targetContext, parallel, engine);
+            // Looked up only when needed: finding the installed engines instantiates every provider.
+            return new FitRequest(model, targetContext, parallel, engine != null ? engine : InferenceEngine.preferred());
         }
     }
 }

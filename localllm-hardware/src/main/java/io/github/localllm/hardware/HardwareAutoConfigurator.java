@@ -1,12 +1,15 @@
 package io.github.localllm.hardware;
 
 import io.github.localllm.InsufficientResourcesException;
+import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.ModelRef;
 import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.config.ConfigKeys;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.spi.AutoConfigurator;
+import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * threads. Each plan uses the RAM free when it is made, not when the JVM first looked. With no model
  * configured, it picks the catalog's best chat model that fits and is already in the
  * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
- * there, it says which file to fetch.
+ * there, it says which file to fetch. Plans are for the engine that will load the file, as it
+ * describes itself: the one named by {@code backend}, else the highest-priority installed engine that
+ * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}.
  */
 public final class HardwareAutoConfigurator implements AutoConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(HardwareAutoConfigurator.class);
@@ -36,6 +41,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
 
     private final Supplier<HardwareProfile> hardware;
     private final Supplier<ModelCatalog> catalog;
+    private final Supplier<List<InferenceBackendProvider>> providers;
 
     /** For {@link java.util.ServiceLoader}: this machine, the default catalog and the user's overrides. */
     public HardwareAutoConfigurator() {
@@ -54,20 +60,29 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
      *        configured one (default catalog with the user's overrides)
      */
     public HardwareAutoConfigurator(Supplier<HardwareProfile> hardware, Supplier<ModelCatalog> catalog) {
+        this(hardware, catalog, LocalLlm::providers);
+    }
+
+    /** @param providers the installed engines, highest priority first, as {@link LocalLlm#providers()} lists them */
+    HardwareAutoConfigurator(Supplier<HardwareProfile> hardware, Supplier<ModelCatalog> catalog,
+                             Supplier<List<InferenceBackendProvider>> providers) {
         this.hardware = hardware;
         this.catalog = catalog;
+        this.providers = providers;
     }
 
     @Override
     public Map<String, String> configure(LocalLlmConfig config) {
         HardwareProfile profile = hardware.get();
+        List<InferenceBackendProvider> engines = providers.get();
         Map<String, String> detected = new HashMap<>();
         Path file;
         Optional<String> model = config.get(ConfigKeys.MODEL);
         if (model.isPresent()) {
             file = Path.of(model.get());
         } else {
-            file = installedRecommendation(config, profile);
+            // The file is not chosen yet; engines choose by the kind of reference, so any file stands in.
+            file = installedRecommendation(config, profile, engine(config, engines, Path.of("model.gguf")));
             detected.put(ConfigKeys.MODEL, file.toString());
         }
         if (!Files.isRegularFile(file)) {
@@ -78,7 +93,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
         int target = config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(Math.min(trained, DEFAULT_TARGET_CONTEXT));
         FitPlan plan = FitPlanner.plan(profile, FitRequest.builder(gguf).targetContext(target)
-                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config)).build());
+                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file)).build());
         if (!plan.runnable()) {
             throw new InsufficientResourcesException(file.getFileName() + " cannot run on this machine: "
                     + plan.explanation());
@@ -92,19 +107,28 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         return detected;
     }
 
-    private static InferenceEngine engine(LocalLlmConfig config) {
-        return config.get(ConfigKeys.BACKEND).filter("llamaserver"::equals).isPresent()
-                ? InferenceEngine.LLAMA_SERVER : InferenceEngine.LLAMA_CPP_IN_PROCESS;
+    /**
+     * The engine {@link LocalLlm} will load the file with: the one named, else the highest-priority one
+     * that accepts it. A named engine that is not installed (a server engine to come, say) is planned
+     * as a current llama.cpp; loading will then say it is missing.
+     */
+    static InferenceEngine engine(LocalLlmConfig config, List<InferenceBackendProvider> engines, Path file) {
+        Optional<String> named = config.get(ConfigKeys.BACKEND);
+        ModelRef ref = new ModelRef.File(file);
+        Optional<InferenceBackendProvider> provider = named.isPresent()
+                ? engines.stream().filter(p -> p.id().equals(named.get())).findFirst()
+                : engines.stream().filter(p -> p.accepts(ref)).findFirst();
+        return provider.map(InferenceEngine::of).orElseGet(InferenceEngine::currentLlamaCpp);
     }
 
-    private Path installedRecommendation(LocalLlmConfig config, HardwareProfile profile) {
+    private Path installedRecommendation(LocalLlmConfig config, HardwareProfile profile, InferenceEngine engine) {
         ModelCatalog models = catalog.get();
         if (models == null) {
             models = ModelCatalog.forConfig(config, ConfigEnvironment.system());
         }
         Path dir = config.get(ConfigKeys.MODELS_DIR).map(Path::of)
                 .orElse(HardwareDetector.Builder.DEFAULT_MODEL_DIRECTORY);
-        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT);
+        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT, engine);
         Recommendation.Choice<FitPlan> choice = recommendation.choice().orElseThrow(() ->
                 new InsufficientResourcesException("no model was configured and none in the catalog fits this"
                         + " machine: " + recommendation.explanation()));

@@ -1,63 +1,155 @@
 package io.github.localllm.hardware;
 
-import io.github.localllm.gguf.EngineArchitectures;
+import io.github.localllm.LoadOptions;
+import io.github.localllm.LocalLlm;
+import io.github.localllm.ModelRef;
+import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.InferenceBackendProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The engines a fit plan can be for, and what each can run. */
-public enum InferenceEngine {
+/**
+ * An engine a fit plan is for, as the engine describes itself: which architectures it loads, which
+ * GPU backends it offloads to, which CPU features its native code needs and how it sizes
+ * sliding-window caches. Made from an installed engine with {@link #of(InferenceBackendProvider)} or
+ * {@link #installed()}, or from {@link #currentLlamaCpp()} for a server not installed as an engine.
+ *
+ * @param id the engine's id, e.g. {@code llamacpp}
+ * @param displayName a name for people, used in plans' explanations
+ * @param capabilities what the engine reports about itself
+ */
+public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities) {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
+    /** The names engines report GPU backends by, and the device acceleration each means. */
+    private static final Map<String, Acceleration> GPU_BACKENDS = Map.of(
+            "cuda", Acceleration.CUDA, "rocm", Acceleration.ROCM, "hip", Acceleration.ROCM,
+            "metal", Acceleration.METAL, "vulkan", Acceleration.VULKAN, "sycl", Acceleration.SYCL);
+
     /**
-     * llama.cpp b4916 in this JVM ({@code de.kherud:llama} 4.2.0): a March 2025 build. Its Linux and
-     * Windows natives are CPU builds (the x86-64 ones compiled for AVX2); its macOS arm64 native
-     * contains the Metal backend. It sizes sliding-window caches to the full context.
+     * What planning needs to know of a current llama.cpp. Embeddings, tools and images are left unsaid:
+     * a {@code llama-server} has them only when started with {@code --embeddings}, {@code --jinja} or
+     * {@code --mmproj}, which a plan cannot know.
      */
-    LLAMA_CPP_IN_PROCESS("llama.cpp b4916 in process", EnumSet.of(Acceleration.METAL), true, false),
-    /**
-     * A current {@code llama-server} the user installed: the newest architectures, the GPU build of
-     * their choice, window-sized sliding-window caches. Which architectures it knows depends on its
-     * version, so the planner does not refuse any by name.
-     */
-    LLAMA_SERVER("llama-server (current llama.cpp)", EnumSet.of(Acceleration.CUDA, Acceleration.ROCM,
-            Acceleration.METAL, Acceleration.VULKAN, Acceleration.SYCL), false, true);
+    private static final InferenceEngine CURRENT_LLAMA_CPP = new InferenceEngine("llamaserver",
+            "llama-server (current llama.cpp)", EngineCapabilities.builder()
+            .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
+            .gpuBackends(Set.of("cuda", "rocm", "metal", "vulkan", "sycl"))
+            .windowedAttentionCache(true)
+            .build());
 
-    private final String displayName;
-    private final Set<Acceleration> accelerations;
-    private final boolean needsAvx2OnX86;
-    private final boolean slidingWindowCache;
+    /** A representative file: the planner plans GGUF files, so only engines that load files count. */
+    private static final ModelRef ANY_FILE = new ModelRef.File(Path.of("model.gguf"));
 
-    InferenceEngine(String displayName, Set<Acceleration> accelerations, boolean needsAvx2OnX86,
-                    boolean slidingWindowCache) {
-        this.displayName = displayName;
-        this.accelerations = Set.copyOf(accelerations);
-        this.needsAvx2OnX86 = needsAvx2OnX86;
-        this.slidingWindowCache = slidingWindowCache;
+    /** Checks the parts. */
+    public InferenceEngine {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(displayName, "displayName");
+        Objects.requireNonNull(capabilities, "capabilities");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("an engine id must not be blank");
+        }
+        if (displayName.isBlank()) {
+            displayName = id;
+        }
     }
 
-    /** @return a name for people */
-    public String displayName() {
-        return displayName;
+    /**
+     * @param provider an installed engine
+     * @return the engine as its provider describes it, named by its id
+     */
+    public static InferenceEngine of(InferenceBackendProvider provider) {
+        Objects.requireNonNull(provider, "provider");
+        EngineCapabilities reported = provider.capabilities();
+        return new InferenceEngine(provider.id(), provider.id(),
+                reported == null ? EngineCapabilities.unknown() : reported);
     }
 
-    /** @return the GPU backends this engine can offload to */
+    /**
+     * @return the engines found by {@link LocalLlm#providers()} that load GGUF files (a
+     *         {@link ModelRef.File}), highest priority first; empty when none is installed
+     */
+    public static List<InferenceEngine> installed() {
+        return loadingFiles(LocalLlm.providers());
+    }
+
+    /**
+     * A provider that fails to describe itself is left out, as {@link LocalLlm#providers()} leaves out a
+     * broken services entry: one faulty jar cannot stop planning.
+     */
+    static List<InferenceEngine> loadingFiles(List<InferenceBackendProvider> providers) {
+        List<InferenceEngine> engines = new ArrayList<>();
+        for (InferenceBackendProvider p : providers) {
+            try {
+                if (p.accepts(ANY_FILE)) {
+                    engines.add(of(p));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("leaving engine {} out of planning: it failed to describe itself: {}", p.getClass().getName(),
+                        e.toString());
+            }
+        }
+        return List.copyOf(engines);
+    }
+
+    /**
+     * @return the engine a plan is for when none is named: the highest-priority installed engine that
+     *         loads files, else {@link #currentLlamaCpp()}
+     */
+    public static InferenceEngine preferred() {
+        List<InferenceEngine> engines = installed();
+        return engines.isEmpty() ? CURRENT_LLAMA_CPP : engines.get(0);
+    }
+
+    /**
+     * A profile of a current llama.cpp build, for planning a {@code llama-server} (or Ollama, which
+     * embeds llama.cpp) that is not installed as an engine: every GPU backend llama.cpp is released for
+     * (CUDA, ROCm, Metal, Vulkan, SYCL), caches of sliding-window layers sized to the window, no
+     * AVX2 requirement (its CPU code picks instruction sets at run time, or is built for the machine),
+     * and no list of architectures, since which it knows depends on its version: the planner refuses
+     * none by name.
+     *
+     * @return the profile, id {@code llamaserver}
+     */
+    public static InferenceEngine currentLlamaCpp() {
+        return CURRENT_LLAMA_CPP;
+    }
+
+    /** @return the device accelerations this engine can offload to, from the GPU backends it reports */
     public Set<Acceleration> accelerations() {
-        return accelerations;
+        Set<Acceleration> result = EnumSet.noneOf(Acceleration.class);
+        for (String backend : capabilities.gpuBackends()) {
+            Acceleration a = GPU_BACKENDS.get(backend.toLowerCase(Locale.ROOT));
+            if (a != null) {
+                result.add(a);
+            }
+        }
+        return Set.copyOf(result);
     }
 
     /** @return whether its x86-64 native code uses AVX2 instructions unconditionally */
     public boolean needsAvx2OnX86() {
-        return needsAvx2OnX86;
+        return capabilities.requiredCpuFeatures().contains("avx2");
     }
 
     /** @return whether it sizes sliding-window layers' caches to the window */
     public boolean slidingWindowCache() {
-        return slidingWindowCache;
+        return capabilities.windowedAttentionCache();
     }
 
     /**
      * @param architecture a {@code general.architecture}
-     * @return whether this engine is known to load it
+     * @return whether this engine is known to load it: an engine that lists no architectures is not
+     *         known to refuse any; {@code null} names none, so is not supported
      */
     public boolean supports(String architecture) {
-        return this != LLAMA_CPP_IN_PROCESS || EngineArchitectures.supportedByLlamaCppB4916(architecture);
+        return architecture != null && capabilities.runs(architecture);
     }
 }

@@ -3,6 +3,8 @@ package io.github.localllm.hardware;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The memory a plan may use on one machine for one engine: system RAM and the GPUs the engine can
@@ -40,9 +42,13 @@ final class MemoryPools {
         }
         boolean anyUnified = false;
         List<String> unusable = new ArrayList<>();
+        Set<Acceleration> offloads = engine.accelerations();
+        // GPUs a llama.cpp build exists for, which this engine cannot use: worth saying how to use them.
+        boolean otherBuildWouldUse = false;
         for (GpuInfo g : hw.gpus()) {
-            if (g.acceleration() == Acceleration.NONE || !engine.accelerations().contains(g.acceleration())) {
+            if (g.acceleration() == Acceleration.NONE || !offloads.contains(g.acceleration())) {
                 unusable.add(g.name() + " (" + g.acceleration() + ")");
+                otherBuildWouldUse |= g.acceleration() != Acceleration.NONE;
                 continue;
             }
             Reading<Long> vram = g.freeVramBytes().isKnown() ? g.freeVramBytes() : g.totalVramBytes();
@@ -63,10 +69,16 @@ final class MemoryPools {
         if (gpus.isEmpty()) {
             String why = hw.gpus().isEmpty() ? "no GPU was found"
                     : "the GPUs found (" + String.join(", ", unusable) + ") are not usable by " + engine.displayName()
-                    + (engine == InferenceEngine.LLAMA_CPP_IN_PROCESS
-                    ? ", a CPU build outside macOS; a llama-server GPU build would use them" : "");
+                    + (otherBuildWouldUse ? ", " + offloadsTo(offloads) + "; a llama-server GPU build would use them"
+                    : "");
             warnings.add(new FitWarning(FitWarning.Kind.NO_GPU_ACCELERATION, why + "; the model runs on the CPU"));
         }
+    }
+
+    private static String offloadsTo(Set<Acceleration> offloads) {
+        return offloads.isEmpty() ? "which runs on the CPU only"
+                : "which offloads only to " + offloads.stream().sorted().map(Acceleration::name)
+                .collect(Collectors.joining(", "));
     }
 
     long gpuBudget() {

@@ -241,8 +241,22 @@ public final class ModelCatalog {
     }
 
     /**
+     * The best model for a task that runs on a machine, with its load plan for
+     * {@link InferenceEngine#preferred()}; see {@link #recommend(HardwareProfile, ModelTask, InferenceEngine)}.
+     *
+     * @param profile the machine
+     * @param task what the model is for
+     * @return the choice with its plan, or why nothing fits
+     */
+    public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(task, "task");
+        return recommend(profile, task, InferenceEngine.preferred());
+    }
+
+    /**
      * The best model for a task that runs on a machine, with its load plan: the largest candidate whose
-     * file plans as runnable and better than marginal on the in-process engine (see {@link PlanFitCheck}),
+     * file plans as runnable and better than marginal on {@code engine} (see {@link PlanFitCheck}),
      * each model's files tried in {@link QuantizationPreference#BALANCED} order. For chat and code the
      * plan must also promise interactive speed, {@value PlanFitCheck#INTERACTIVE_TOKENS_PER_SECOND}
      * tokens/s or more: a 27B model that fits in 24 GB of RAM but answers at 3 tokens/s is passed over for
@@ -253,22 +267,25 @@ public final class ModelCatalog {
      *
      * @param profile the machine
      * @param task what the model is for
+     * @param engine the engine that will run the model
      * @return the choice with its plan, or why nothing fits
      */
-    public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task) {
+    public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, InferenceEngine engine) {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(engine, "engine");
         double[] floors = task == ModelTask.EMBEDDING ? NO_SPEED_FLOOR : INTERACTIVE_SPEED_FLOORS;
-        Recommendation<FitPlan> r = recommend(profile, task, floors[0]);
+        Recommendation<FitPlan> r = recommend(profile, task, engine, floors[0]);
         for (int i = 1; i < floors.length && !r.found(); i++) {
-            r = recommend(profile, task, floors[i]);
+            r = recommend(profile, task, engine, floors[i]);
         }
         return r;
     }
 
-    private Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, double minTokensPerSecond) {
-        return new CatalogRecommender<>(this, new PlanFitCheck(profile, InferenceEngine.LLAMA_CPP_IN_PROCESS,
-                minTokensPerSecond), QuantizationPreference.BALANCED).recommend(task);
+    private Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, InferenceEngine engine,
+                                              double minTokensPerSecond) {
+        return new CatalogRecommender<>(this, new PlanFitCheck(profile, engine, minTokensPerSecond),
+                QuantizationPreference.BALANCED).recommend(task);
     }
 
     @Override

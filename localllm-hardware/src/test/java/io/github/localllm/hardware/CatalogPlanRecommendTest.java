@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.ConfigurationException;
+import io.github.localllm.backend.llamacpp.LlamaCppBackendProvider;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link ModelCatalog#recommend}: the best catalog model with a load plan from its shape and file size. */
 class CatalogPlanRecommendTest {
+    /** The engine installed in these tests, and so the one plans are for unless another is named. */
+    private static final InferenceEngine IN_PROCESS = InferenceEngine.of(new LlamaCppBackendProvider());
     private final ModelCatalog catalog = ModelCatalog.defaultCatalog();
 
     @Test
@@ -22,7 +25,7 @@ class CatalogPlanRecommendTest {
         FitPlan plan = choice.fit();
         assertThat(plan.mode()).isEqualTo(InferenceMode.CPU);
         assertThat(plan.gpuLayers()).isZero();
-        assertThat(plan.engine()).isEqualTo(InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        assertThat(plan.engine()).isEqualTo(IN_PROCESS);
         assertThat(plan.runnable()).isTrue();
         assertThat(plan.compatibility()).isNotIn(CompatibilityLevel.MARGINAL, CompatibilityLevel.UNKNOWN);
         assertThat(plan.contextSize()).isLessThanOrEqualTo(PlanFitCheck.MAX_TARGET_CONTEXT);
@@ -37,7 +40,7 @@ class CatalogPlanRecommendTest {
 
         Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
         FitPlan plan = choice.fit();
-        assertThat(plan.engine()).isEqualTo(InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        assertThat(plan.engine()).isEqualTo(IN_PROCESS);
         assertThat(plan.mode()).isEqualTo(InferenceMode.CPU);
         assertThat(plan.gpuLayers()).isZero();
         assertThat(plan.memory().deviceBytes()).isZero();
@@ -80,14 +83,14 @@ class CatalogPlanRecommendTest {
 
     @Test
     void embeddingModelsHaveNoSpeedFloor() {
-        PlanFitCheck strict = new PlanFitCheck(CatalogProfiles.laptop8GbNoGpu(), InferenceEngine.LLAMA_CPP_IN_PROCESS,
+        PlanFitCheck strict = new PlanFitCheck(CatalogProfiles.laptop8GbNoGpu(), IN_PROCESS,
                 1_000_000);
         CatalogModel nomic = catalog.model("nomic-embed-text-v1.5").orElseThrow();
 
         assertThat(strict.check(nomic, nomic.files().get(0)).fitsMachine()).isFalse();
         assertThat(catalog.recommend(CatalogProfiles.laptop8GbNoGpu(), ModelTask.EMBEDDING).found()).isTrue();
         assertThatThrownBy(() -> new PlanFitCheck(CatalogProfiles.laptop8GbNoGpu(),
-                InferenceEngine.LLAMA_CPP_IN_PROCESS, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+                IN_PROCESS, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** One bundled entry as catalog JSON, read back from the bundled resource. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.backend.llamacpp.LlamaCppBackendProvider;
 import io.github.localllm.gguf.GgmlType;
 import io.github.localllm.KvCacheType;
 import io.github.localllm.gguf.MemoryModel;
@@ -13,6 +14,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FitPlannerTest {
+    /** The in-process engine as it describes itself: llama.cpp b4916, a CPU build (Metal on macOS) needing AVX2. */
+    private static final InferenceEngine IN_PROCESS = InferenceEngine.of(new LlamaCppBackendProvider());
+    private static final InferenceEngine SERVER = InferenceEngine.currentLlamaCpp();
 
     private static FitPlan plan(HardwareProfile hw, MemoryModel m, Integer context, InferenceEngine engine) {
         return FitPlanner.plan(hw, FitRequest.builder(m).targetContext(context).engine(engine).build());
@@ -21,7 +25,7 @@ class FitPlannerTest {
     @Test
     void smallModelOnAnEightGigabyteLaptopRunsOnTheCpu() {
         FitPlan p = plan(PlannerFixtures.laptop8gbNoGpu(), PlannerFixtures.llama1b(GgmlType.Q4_K), 8192,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(p.runnable()).isTrue();
         assertThat(p.mode()).isEqualTo(InferenceMode.CPU);
         assertThat(p.gpuLayers()).isZero();
@@ -40,7 +44,7 @@ class FitPlannerTest {
     @Test
     void eightBillionAtFullContextOnTheLaptopIsLimitedAndEightBitWeightsDoNotFit() {
         FitPlan q4 = plan(PlannerFixtures.laptop8gbNoGpu(), PlannerFixtures.llama8b(GgmlType.Q4_K), null,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(q4.runnable()).isTrue();
         assertThat(q4.contextSize()).isLessThan(131072);
         assertThat(q4.hasWarning(FitWarning.Kind.CONTEXT_LIMITED)).isTrue();
@@ -48,7 +52,7 @@ class FitPlannerTest {
         assertThat(q4.memory().hostBytes()).isLessThanOrEqualTo(6 * GIB);
 
         FitPlan f16 = plan(PlannerFixtures.laptop8gbNoGpu(), PlannerFixtures.llama8b(GgmlType.F16), 4096,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(f16.compatibility()).isEqualTo(CompatibilityLevel.INCOMPATIBLE);
         assertThat(f16.runnable()).isFalse();
         assertThat(f16.hasWarning(FitWarning.Kind.INSUFFICIENT_RAM)).isTrue();
@@ -58,15 +62,15 @@ class FitPlannerTest {
     @Test
     void rtx4090IsUselessToTheInProcessCpuBuildButFullyUsedByLlamaServer() {
         MemoryModel m = PlannerFixtures.llama8b(GgmlType.Q4_K);
-        FitPlan inProcess = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan inProcess = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, IN_PROCESS);
         assertThat(inProcess.mode()).isEqualTo(InferenceMode.CPU);
         assertThat(inProcess.warnings()).anySatisfy(w -> {
             assertThat(w.kind()).isEqualTo(FitWarning.Kind.NO_GPU_ACCELERATION);
             assertThat(w.message()).contains("RTX 4090").contains("llama-server");
         });
 
-        FitPlan server = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, InferenceEngine.LLAMA_SERVER);
-        assertThat(server.engine()).isEqualTo(InferenceEngine.LLAMA_SERVER);
+        FitPlan server = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, SERVER);
+        assertThat(server.engine()).isEqualTo(SERVER);
         assertThat(server.mode()).isEqualTo(InferenceMode.FULL_GPU);
         assertThat(server.gpuLayers()).isEqualTo(33);
         assertThat(server.compatibility()).isIn(CompatibilityLevel.OPTIMAL, CompatibilityLevel.COMFORTABLE);
@@ -79,14 +83,14 @@ class FitPlannerTest {
     @Test
     void seventyBillionOnOne4090IsHybridAndOnTwo3090sTakesMoreLayers() {
         MemoryModel m = PlannerFixtures.llama70b(GgmlType.Q4_K);
-        FitPlan one = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, InferenceEngine.LLAMA_SERVER);
+        FitPlan one = plan(PlannerFixtures.rtx4090Desktop(), m, 8192, SERVER);
         assertThat(one.mode()).isEqualTo(InferenceMode.HYBRID);
         assertThat(one.compatibility()).isEqualTo(CompatibilityLevel.COMFORTABLE);
         assertThat(one.gpuLayers()).isBetween(20, 60);
         assertThat(one.hasWarning(FitWarning.Kind.INSUFFICIENT_VRAM)).isTrue();
         assertThat(one.memory().deviceBytes()).isLessThanOrEqualTo(23 * GIB - MemoryPools.DISCRETE_GPU_RESERVE);
 
-        FitPlan two = plan(PlannerFixtures.twoRtx3090(), m, 8192, InferenceEngine.LLAMA_SERVER);
+        FitPlan two = plan(PlannerFixtures.twoRtx3090(), m, 8192, SERVER);
         assertThat(two.gpuLayers()).isGreaterThan(one.gpuLayers());
         assertThat(two.bandwidthAssumption()).contains("936 GB/s");
     }
@@ -94,7 +98,7 @@ class FitPlannerTest {
     @Test
     void appleUnifiedMemoryRunsEverythingOnMetalInProcess() {
         FitPlan p = plan(PlannerFixtures.appleM2Max64(), PlannerFixtures.llama8b(GgmlType.Q8_0), 32768,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(p.mode()).isEqualTo(InferenceMode.FULL_GPU);
         assertThat(p.hasWarning(FitWarning.Kind.NO_GPU_ACCELERATION)).isFalse();
         assertThat(p.hasWarning(FitWarning.Kind.MISSING_INSTRUCTION_SET)).as("AVX2 matters only on x86").isFalse();
@@ -102,7 +106,7 @@ class FitPlannerTest {
         assertThat(p.runnable()).isTrue();
 
         FitPlan big = plan(PlannerFixtures.appleM2Max64(), PlannerFixtures.llama70b(GgmlType.Q4_K), 4096,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(big.runnable()).isTrue();
         assertThat(big.memory().totalBytes()).as("unified: GPU share and host part come out of one RAM")
                 .isLessThanOrEqualTo(50 * GIB);
@@ -111,18 +115,18 @@ class FitPlannerTest {
     @Test
     void aContextAboveTheTrainedMaximumIsAClearError() {
         assertThatThrownBy(() -> plan(PlannerFixtures.laptop8gbNoGpu(), PlannerFixtures.llama1b(GgmlType.Q4_K), 200_000,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS)).isInstanceOf(InvalidRequestException.class)
+                IN_PROCESS)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("200000").hasMessageContaining("at most 131072");
     }
 
     @Test
     void anArchitectureNewerThanB4916IsIncompatibleInProcessOnly() {
         MemoryModel qwen3 = PlannerFixtures.llama("qwen3", 2048, 28, 16, 8, 6144, 151936, 40960, GgmlType.Q8_0);
-        FitPlan in = plan(PlannerFixtures.rtx4090Desktop(), qwen3, 8192, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan in = plan(PlannerFixtures.rtx4090Desktop(), qwen3, 8192, IN_PROCESS);
         assertThat(in.compatibility()).isEqualTo(CompatibilityLevel.INCOMPATIBLE);
         assertThat(in.hasWarning(FitWarning.Kind.UNSUPPORTED_ARCHITECTURE)).isTrue();
-        assertThat(in.explanation()).contains("qwen3").contains("LLAMA_SERVER");
-        FitPlan server = plan(PlannerFixtures.rtx4090Desktop(), qwen3, 8192, InferenceEngine.LLAMA_SERVER);
+        assertThat(in.explanation()).contains("qwen3").contains("llama-server or Ollama").doesNotContain("LLAMA_SERVER");
+        FitPlan server = plan(PlannerFixtures.rtx4090Desktop(), qwen3, 8192, SERVER);
         assertThat(server.runnable()).isTrue();
         assertThat(server.mode()).isEqualTo(InferenceMode.FULL_GPU);
     }
@@ -131,15 +135,15 @@ class FitPlannerTest {
     void anX86CpuWithoutAvx2CannotRunTheInProcessBuild() {
         HardwareProfile old = PlannerFixtures.machine("amd64", PlannerFixtures.cpu(Set.of(CpuFeature.AVX)), 16 * GIB,
                 12 * GIB, List.of());
-        FitPlan p = plan(old, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan p = plan(old, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, IN_PROCESS);
         assertThat(p.compatibility()).isEqualTo(CompatibilityLevel.INCOMPATIBLE);
         assertThat(p.hasWarning(FitWarning.Kind.MISSING_INSTRUCTION_SET)).isTrue();
-        assertThat(plan(old, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_SERVER).runnable())
+        assertThat(plan(old, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, SERVER).runnable())
                 .isTrue();
 
         HardwareProfile unknownIsa = PlannerFixtures.machine("amd64", PlannerFixtures.cpu(Set.of()), 16 * GIB,
                 12 * GIB, List.of());
-        FitPlan u = plan(unknownIsa, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan u = plan(unknownIsa, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, IN_PROCESS);
         assertThat(u.runnable()).isTrue();
         assertThat(u.warnings()).anySatisfy(w -> assertThat(w.message()).contains("instruction sets are unknown"));
     }
@@ -148,13 +152,13 @@ class FitPlannerTest {
     void unknownMemoryIsSaidNotGuessed() {
         HardwareProfile noAvailable = PlannerFixtures.machine("amd64", PlannerFixtures.cpu(Set.of(CpuFeature.AVX2)),
                 16 * GIB, null, List.of());
-        FitPlan p = plan(noAvailable, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan p = plan(noAvailable, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, IN_PROCESS);
         assertThat(p.runnable()).isTrue();
         assertThat(p.warnings()).anySatisfy(w -> assertThat(w.message()).contains("available RAM is unknown"));
 
         HardwareProfile nothing = PlannerFixtures.machine("amd64", PlannerFixtures.cpu(Set.of(CpuFeature.AVX2)),
                 null, null, List.of());
-        FitPlan u = plan(nothing, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_CPP_IN_PROCESS);
+        FitPlan u = plan(nothing, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, IN_PROCESS);
         assertThat(u.compatibility()).isEqualTo(CompatibilityLevel.UNKNOWN);
         assertThat(u.headroom()).isEmpty();
         assertThat(u.explanation()).contains("unknown");
@@ -164,7 +168,7 @@ class FitPlannerTest {
                 Acceleration.CUDA);
         HardwareProfile hw = PlannerFixtures.machine("amd64", PlannerFixtures.cpu(Set.of(CpuFeature.AVX2)), 32 * GIB,
                 30 * GIB, List.of(mystery));
-        FitPlan g = plan(hw, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, InferenceEngine.LLAMA_SERVER);
+        FitPlan g = plan(hw, PlannerFixtures.llama1b(GgmlType.Q4_K), 4096, SERVER);
         assertThat(g.mode()).isEqualTo(InferenceMode.CPU);
         assertThat(g.warnings()).anySatisfy(w -> assertThat(w.message()).contains("Mystery").contains("unknown"));
     }
@@ -173,7 +177,7 @@ class FitPlannerTest {
     void theKvCacheIsQuantizedBeforeTheContextIsCut() {
         // 8B Q4_K at 32k: f16 cache 4 GiB does not fit next to 4.3 GiB weights in 6 GiB, q8_0 or q4_0 may.
         FitPlan p = plan(PlannerFixtures.laptop8gbNoGpu(), PlannerFixtures.llama8b(GgmlType.Q4_K), 16384,
-                InferenceEngine.LLAMA_CPP_IN_PROCESS);
+                IN_PROCESS);
         assertThat(p.kvCacheType()).isNotEqualTo(KvCacheType.F16);
         assertThat(p.flashAttention()).isTrue();
         assertThat(p.hasWarning(FitWarning.Kind.KV_CACHE_QUANTIZED)).isTrue();

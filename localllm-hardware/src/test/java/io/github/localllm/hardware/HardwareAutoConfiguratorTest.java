@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.localllm.InsufficientResourcesException;
 import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.ModelRef;
+import io.github.localllm.backend.llamacpp.LlamaCppBackendProvider;
 import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.config.ConfigKeys;
 import io.github.localllm.config.ConfigSource;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.gguf.SyntheticModel;
+import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.InferenceBackend;
+import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -85,6 +90,58 @@ class HardwareAutoConfiguratorTest {
 
         assertThatThrownBy(() -> auto.configure(config))
                 .isInstanceOf(InsufficientResourcesException.class).hasMessageContaining("big.gguf");
+    }
+
+    /** An engine from another jar; planning reads only its id, priority, what it accepts and its capabilities. */
+    private record Engine(String id, int priority, EngineCapabilities capabilities, boolean files)
+            implements InferenceBackendProvider {
+        @Override
+        public boolean accepts(ModelRef model) {
+            return files == model instanceof ModelRef.File;
+        }
+
+        @Override
+        public InferenceBackend create(LocalLlmConfig config) {
+            throw new UnsupportedOperationException("planning never creates an engine");
+        }
+    }
+
+    @Test
+    void thePlanIsForTheEngineThatWillLoadTheFile() {
+        InferenceBackendProvider namesOnly = new Engine("names", 200, EngineCapabilities.unknown(), false);
+        InferenceBackendProvider inProcess = new LlamaCppBackendProvider();
+        InferenceBackendProvider llamaOnly = new Engine("llamaonly", 10,
+                EngineCapabilities.builder().architectures(Set.of("llama")).build(), true);
+        List<InferenceBackendProvider> installed = List.of(namesOnly, inProcess, llamaOnly);
+        Path file = dir.resolve("m.gguf");
+
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), installed, file))
+                .as("the highest priority that loads files").isEqualTo(InferenceEngine.of(inProcess));
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaonly")), installed, file))
+                .isEqualTo(InferenceEngine.of(llamaOnly));
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaserver")), installed, file))
+                .as("named but not installed").isEqualTo(InferenceEngine.currentLlamaCpp());
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), List.of(namesOnly), file))
+                .isEqualTo(InferenceEngine.currentLlamaCpp());
+    }
+
+    @Test
+    void anInstalledEnginesReportDecidesWhetherAndHowTheModelRuns() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        InferenceBackendProvider qwenOnly = new Engine("qwenonly", 500,
+                EngineCapabilities.builder().architectures(Set.of("qwen2")).build(), true);
+        HardwareAutoConfigurator auto = new HardwareAutoConfigurator(PlannerFixtures::rtx4090Desktop,
+                ModelCatalog::defaultCatalog, () -> List.of(qwenOnly, new LlamaCppBackendProvider()));
+
+        assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString()))))
+                .isInstanceOf(InsufficientResourcesException.class)
+                .hasMessageContaining("qwenonly does not run the 'llama' architecture");
+        // The in-process engine's CPU build leaves the CUDA card idle; a current llama.cpp uses it.
+        assertThat(auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString(), ConfigKeys.BACKEND, "llamacpp"))))
+                .containsEntry(ConfigKeys.GPU_LAYERS, "0");
+        assertThat(auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString(), ConfigKeys.BACKEND, "llamaserver"))))
+                .containsEntry(ConfigKeys.GPU_LAYERS, Integer.toString(SyntheticModel.tiny().blockCount() + 1));
     }
 
     @Test
