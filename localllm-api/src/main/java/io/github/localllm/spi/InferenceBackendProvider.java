@@ -21,6 +21,14 @@ public interface InferenceBackendProvider {
     String id();
 
     /**
+     * @return a name for people, e.g. {@code llama.cpp b4916 in process}, for plans and messages;
+     *         the {@link #id()} by default
+     */
+    default String displayName() {
+        return id();
+    }
+
+    /**
      * Orders engines when the user names none: the highest that accepts the model and is up wins.
      *
      * @return the priority, {@code 0} by default

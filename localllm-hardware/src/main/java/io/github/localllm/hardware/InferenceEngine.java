@@ -68,7 +68,7 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
     public static InferenceEngine of(InferenceBackendProvider provider) {
         Objects.requireNonNull(provider, "provider");
         EngineCapabilities reported = provider.capabilities();
-        return new InferenceEngine(provider.id(), provider.id(),
+        return new InferenceEngine(provider.id(), provider.displayName(),
                 reported == null ? EngineCapabilities.unknown() : reported);
     }
 

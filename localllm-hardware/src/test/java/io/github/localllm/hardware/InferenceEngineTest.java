@@ -44,7 +44,7 @@ class InferenceEngineTest {
     @Test
     void theInProcessEngineIsWhatItsProviderReports() {
         assertThat(IN_PROCESS.id()).isEqualTo("llamacpp");
-        assertThat(IN_PROCESS.displayName()).isEqualTo("llamacpp");
+        assertThat(IN_PROCESS.displayName()).isEqualTo("llama.cpp b4916 in process");
         assertThat(IN_PROCESS.capabilities()).isEqualTo(new LlamaCppBackendProvider().capabilities());
         assertThat(IN_PROCESS.accelerations()).containsExactly(Acceleration.METAL);
         assertThat(IN_PROCESS.needsAvx2OnX86()).isTrue();
@@ -166,7 +166,7 @@ class InferenceEngineTest {
         assertThat(inProcess.runnable()).isFalse();
         assertThat(inProcess.warnings()).anySatisfy(w -> {
             assertThat(w.kind()).isEqualTo(FitWarning.Kind.MISSING_INSTRUCTION_SET);
-            assertThat(w.message()).contains("AVX2").contains("llamacpp").contains("llama-server or Ollama")
+            assertThat(w.message()).contains("AVX2").contains("llama.cpp b4916 in process").contains("llama-server or Ollama")
                     .doesNotContain("InferenceEngine");
         });
     }
@@ -177,7 +177,7 @@ class InferenceEngineTest {
         FitPlan inProcess = FitPlanner.plan(rtx, FitRequest.builder(PlannerFixtures.llama1b(GgmlType.Q4_K))
                 .targetContext(4096).engine(IN_PROCESS).build());
         assertThat(inProcess.warnings()).anySatisfy(w -> assertThat(w.message())
-                .contains("RTX 4090 (CUDA)").contains("not usable by llamacpp, which offloads only to METAL")
+                .contains("RTX 4090 (CUDA)").contains("not usable by llama.cpp b4916 in process, which offloads only to METAL")
                 .contains("a llama-server GPU build would use them"));
 
         InferenceEngine cpuOnly = InferenceEngine.of(new ThirdParty("cpuonly", 0, EngineCapabilities.unknown(), true));

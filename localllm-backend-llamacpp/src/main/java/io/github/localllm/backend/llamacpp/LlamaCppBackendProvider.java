@@ -24,6 +24,11 @@ public final class LlamaCppBackendProvider implements InferenceBackendProvider {
     }
 
     @Override
+    public String displayName() {
+        return "llama.cpp b4916 in process";
+    }
+
+    @Override
     public int priority() {
         return 100;
     }
