@@ -27,10 +27,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * has {@value #TOKENS} tokens, each line its own HTTP chunk, as Ollama sends them. Each operation
  * is one whole request (send, headers, every line, the end); JMH divides by the tokens, so the score,
  * {@code gc.alloc.rate.norm} ({@code -prof gc}) and {@code cpu.process.norm}
- * ({@code -prof io.github.localllm.benchmarks.ProcessCpuProfiler}) are per token. The server
- * writes as fast as the client reads, so lines arrive several to a read, as they do from any server
- * faster than its client; a real model's 10 to 100 tokens a second cost each client one more
- * wake-up per token, the same for all.
+ * ({@code -prof io.github.localllm.benchmarks.ProcessCpuProfiler}, the client JVM's CPU over all its
+ * threads) are per token. {@code writes=line} writes every chunk on its own, so the client wakes up
+ * for about every token as it does with a real model, and the time per token is bounded by the
+ * server's writes (a few microseconds each on loopback): compare CPU there. {@code writes=batch}
+ * sends the same chunks many to a write, so the time is the client's own.
  *
  * <p>Clients ({@link StreamingClients}): {@code jdk} the JDK client with Jackson's streaming parser
  * (the reference), {@code http} our HTTP layer alone, {@code langchain4j} langchain4j-ollama,
