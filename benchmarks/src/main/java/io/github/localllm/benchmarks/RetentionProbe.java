@@ -3,6 +3,7 @@ package io.github.localllm.benchmarks;
 import io.github.localllm.benchmarks.StreamingClient.Api;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
 public final class RetentionProbe {
     private static final long REPORT_EVERY = 1_000_000;
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private RetentionProbe() {
     }
@@ -49,7 +51,7 @@ public final class RetentionProbe {
             for (int i = 0; i < 20 && perAnswer <= 10_000; i++) {
                 client.stream(api, token -> { });
             }
-            int threadsBefore = Thread.activeCount();
+            int threadsBefore = THREADS.getThreadCount();
             long baseline = usedAfterGc();
             System.out.printf("baseline: %,d bytes used after GC, %d threads%n", baseline, threadsBefore);
             long start = System.nanoTime();
@@ -65,7 +67,7 @@ public final class RetentionProbe {
             System.out.printf("end: %,d tokens in %.1f s (%.2f us per token); %,d bytes used after GC, %+,d since the "
                     + "baseline = %+.4f bytes per token; %d threads (%+d)%n", counter.tokens, seconds,
                     seconds * 1e6 / counter.tokens, used, used - baseline, (used - baseline) / (double) counter.tokens,
-                    Thread.activeCount(), Thread.activeCount() - threadsBefore);
+                    THREADS.getThreadCount(), THREADS.getThreadCount() - threadsBefore);
         }
     }
 
