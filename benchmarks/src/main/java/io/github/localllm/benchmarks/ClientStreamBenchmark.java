@@ -35,8 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Clients ({@link StreamingClients}): {@code jdk} the JDK client with Jackson's streaming parser
  * (the reference), {@code http} our HTTP layer alone, {@code langchain4j} langchain4j-ollama,
- * {@code ollama4j} ollama4j, {@code ollama} our Ollama engine through {@code LocalLlm}, once its
- * module is a dependency of this one: {@code -p client=jdk,http,ollama}.
+ * {@code ollama4j} ollama4j, {@code ollama} our Ollama engine through {@code LocalLlm}; choose with
+ * {@code -p client=jdk,ollama}.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar ClientStreamBenchmark -prof gc \
@@ -54,7 +54,7 @@ public class ClientStreamBenchmark {
     static final int TOKENS = 1000;
 
     /** Which client. */
-    @Param({"jdk", "http", "langchain4j", "ollama4j"})
+    @Param({"jdk", "http", "ollama", "langchain4j", "ollama4j"})
     public String client;
 
     /**
