@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * A fake OpenAI-compatible server: {@code GET /v1/models}, {@code POST /v1/chat/completions} (SSE
  * {@code data: ...} events ending with {@code data: [DONE]}, a usage chunk when
- * {@code stream_options.include_usage}), {@code POST /v1/embeddings}, in the {@link Flavor} of one
+ * {@code stream_options.include_usage}), {@code POST /v1/completions} (the legacy text completions),
+ * {@code POST /v1/embeddings}, and llama.cpp's {@code GET /props}, in the {@link Flavor} of one
  * real server: its member order, first and last chunks, error bodies and unknown-route answer.
  *
  * <pre>{@code

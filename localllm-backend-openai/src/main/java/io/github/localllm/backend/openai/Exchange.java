@@ -95,7 +95,7 @@ final class Exchange implements Runnable {
         }
         if (!answered) {
             cancel();
-            throw new GenerationTimeoutException(model + " did not begin its answer within " + timeout + "; the request"
+            throw new GenerationTimeoutException(model + " did not begin its answer within " + Durations.text(timeout) + "; the request"
                     + " was cancelled. The server may be loading the model or reading a long prompt: raise the request's"
                     + " timeout, or retry");
         }

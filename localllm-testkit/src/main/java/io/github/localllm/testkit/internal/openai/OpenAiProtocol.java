@@ -20,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * The OpenAI-compatible routes ({@code /v1/models}, {@code /v1/chat/completions},
- * {@code /v1/embeddings}) in one server's {@link Dialect}.
+ * {@code /v1/completions}, {@code /v1/embeddings}) in one server's {@link Dialect}.
  */
 public final class OpenAiProtocol implements Protocol {
     private final EngineState state;
@@ -59,11 +59,18 @@ public final class OpenAiProtocol implements Protocol {
         }
         String path = call.path();
         boolean llamaCpp = dialect instanceof LlamaCppDialect;
+        if (llamaCpp && path.equals("/props")) {
+            return call.method().equals("GET") ? json(((LlamaCppDialect) dialect).props(state.models().all(), state.ids()))
+                    : finish(dialect.unknownRoute(call), false);
+        }
         if (path.equals("/v1/models") || (llamaCpp && path.equals("/models"))) {
             return call.method().equals("GET") ? finish(models(), false) : finish(dialect.unknownRoute(call), false);
         }
         if (path.equals("/v1/chat/completions") || (llamaCpp && path.equals("/chat/completions"))) {
             return call.method().equals("POST") ? chat(call, dialect::completion) : finish(dialect.unknownRoute(call), false);
+        }
+        if (path.equals("/v1/completions") || (llamaCpp && path.equals("/completions"))) {
+            return call.method().equals("POST") ? textCompletion(call) : finish(dialect.unknownRoute(call), false);
         }
         if (path.equals("/v1/embeddings")) {
             return call.method().equals("POST") ? embeddings(call) : finish(dialect.unknownRoute(call), false);
@@ -109,6 +116,34 @@ public final class OpenAiProtocol implements Protocol {
             return json(completion.apply(turn));
         }
         List<Chunk> chunks = new ArrayList<>(dialect.stream(turn));
+        chunks.add(Chunk.raw("[DONE]"));
+        return finish(Reply.stream(dialect.sseType(), Framing.SSE, chunks, dialect.style()), true);
+    }
+
+    /** Answers a legacy completions request: a prompt continued as is, streamed or whole, never with tool calls. */
+    private Reply textCompletion(Call call) {
+        JsonObject request;
+        try {
+            request = JsonReader.parseObject(call.request().body());
+        } catch (JsonSyntaxException e) {
+            return finish(dialect.badJson(e.getMessage()), false);
+        }
+        if (request.string("prompt").isEmpty()) {
+            return finish(dialect.error(400, "'prompt' is a required property"), false);
+        }
+        Optional<String> model = resolve(request);
+        if (model.isEmpty()) {
+            return finish(dialect.modelNotFound(request.string("model").orElse("")), false);
+        }
+        state.models().setLoaded(model.get(), true, null);
+        ScriptedAnswer answer = state.nextAnswer();
+        String reported = request.string("model").filter(s -> !s.isEmpty()).orElse(model.get());
+        Turn turn = new Turn(answer.id().orElseGet(() -> dialect.textCompletionId(state.ids())), reported, answer, List.of(),
+                List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond());
+        if (!request.bool("stream").orElse(false)) {
+            return json(dialect.textCompletion(turn));
+        }
+        List<Chunk> chunks = new ArrayList<>(dialect.textCompletionStream(turn));
         chunks.add(Chunk.raw("[DONE]"));
         return finish(Reply.stream(dialect.sseType(), Framing.SSE, chunks, dialect.style()), true);
     }
