@@ -1,6 +1,7 @@
 package io.github.localllm.backend.openai;
 
 import io.github.localllm.GenerationException;
+import io.github.localllm.GenerationMetrics;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.http.HttpErrors;
 import io.github.localllm.http.HttpStream;
@@ -8,6 +9,7 @@ import io.github.localllm.http.MalformedStreamException;
 import io.github.localllm.http.ServerError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -60,7 +62,10 @@ final class WholeAnswer implements Exchange.Reader {
                 return;
             }
         }
-        sink.finish(metrics.read(answer, sink.loadTime(), sink.elapsed()));
+        Duration elapsed = sink.elapsed();
+        GenerationMetrics m = metrics.read(answer, sink.loadTime(), elapsed);
+        // Pieces handed on at once would make rates measured here absurd: without the server's timings there are none.
+        sink.finish(m != null ? m : new GenerationMetrics(sink.loadTime(), elapsed, elapsed, 0, 0));
     }
 
     private JsonNode parse(HttpStream http) {
