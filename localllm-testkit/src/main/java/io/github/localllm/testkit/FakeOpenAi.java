@@ -69,6 +69,7 @@ public final class FakeOpenAi extends FakeServer {
     public static final class Builder extends EngineBuilder<FakeOpenAi, Builder> {
         private final Flavor flavor;
         private String systemFingerprint = "b10470-34af94cd9";
+        private boolean embeddings = true;
 
         private Builder(Flavor flavor) {
             this.flavor = Objects.requireNonNull(flavor, "flavor");
@@ -85,11 +86,21 @@ public final class FakeOpenAi extends FakeServer {
             return this;
         }
 
+        /**
+         * llama.cpp only: whether the server was started with {@code --embeddings}; {@code true} by default.
+         * Without it {@code /v1/embeddings} answers 501 "This server does not support embeddings"
+         * (capture 10-ERR-v1-embeddings-on-gen-server.http).
+         */
+        public Builder embeddings(boolean enabled) {
+            this.embeddings = enabled;
+            return this;
+        }
+
         @Override
         public FakeOpenAi start() {
             EngineConfig config = config();
             Dialect dialect = switch (flavor) {
-                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint);
+                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint, embeddings);
                 case VLLM -> OpenAiProtocol.vllm();
                 case OPENAI -> OpenAiProtocol.openAi();
             };

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** llama.cpp's {@code /props} and legacy {@code /v1/completions}, against the b10470 captures 03, 06 and 07. */
+/** llama.cpp's {@code /props}, legacy {@code /v1/completions} and embeddings refused, against the b10470 captures 03, 06, 07 and 10. */
 class LlamaCppPropsAndCompletionsTest {
     private static final String MEDIA_MARKER = "<__media_[A-Za-z0-9]{32}__>";
 
@@ -80,6 +80,16 @@ class LlamaCppPropsAndCompletionsTest {
             assertThat(stream.body()).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":10");
             assertThat(Raw.post(server.uri("/v1/completions"), "{\"model\":\"nope\",\"prompt\":\"x\"}").status()).isEqualTo(404);
             assertThat(Raw.post(server.uri("/v1/completions"), "{\"model\":\"m\"}").status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aServerStartedWithoutEmbeddingsRefusesThemAsCaptured() {
+        try (FakeOpenAi server = captured().embeddings(false).start()) {
+            Raw.Response r = Raw.post(server.uri("/v1/embeddings"), "{\"model\":\"small-q4_k_m\",\"input\":\"x\"}");
+
+            assertThat(r.status()).isEqualTo(501);
+            assertThat(r.body()).isEqualTo(Fixtures.httpBody("llama-server/10-ERR-v1-embeddings-on-gen-server.http"));
         }
     }
 }

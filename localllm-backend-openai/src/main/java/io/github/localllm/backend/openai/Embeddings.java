@@ -34,11 +34,6 @@ final class Embeddings {
     }
 
     EmbeddingResult embed(EmbeddingRequest request) {
-        if (!info.capabilities().embeddings()) {
-            throw new InvalidRequestException(info.name() + " cannot embed text on " + backend.endpoints().base()
-                    + "; use an embedding model" + (backend.dialect() == ServerDialect.LLAMA_CPP
-                    ? ", served by a llama-server started with --embeddings" : ""));
-        }
         ObjectNode body = backend.transport().mapper().createObjectNode();
         body.put("model", info.name());
         ArrayNode input = body.putArray("input");
@@ -50,9 +45,10 @@ final class Embeddings {
             answer = backend.transport().json(HttpCall.post(backend.endpoints().api("/embeddings"), body).idempotent()
                     .forModel(info.name(), backend.modelHint()));
         } catch (BackendUnavailableException e) {
-            // llama-server without --embeddings answers 501 "This server does not support embeddings".
+            // llama-server without --embeddings answers 501 "This server does not support embeddings. Start it
+            // with `--embeddings`": the request, not the server, is what cannot be served.
             if (!(e instanceof ServerBusyException) && e.getMessage().contains("HTTP 501")) {
-                throw new InvalidRequestException(e.getMessage(), e);
+                throw new InvalidRequestException(info.name() + " cannot embed text there: " + e.getMessage(), e);
             }
             throw e;
         }

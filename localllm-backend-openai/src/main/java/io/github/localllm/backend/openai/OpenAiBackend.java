@@ -160,7 +160,6 @@ public final class OpenAiBackend implements InferenceBackend {
         EngineCapabilities base = capabilities(dialect, p);
         EngineCapabilities caps = base.toBuilder()
                 .images(p == null || p.vision() == null || p.vision())
-                .embeddings(model.embeds())
                 .build();
         ModelInfo info = ModelInfo.builder(sent, id)
                 .parameterCount(model.parameterCount())

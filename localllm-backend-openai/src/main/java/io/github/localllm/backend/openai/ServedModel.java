@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One entry of {@code GET /v1/models}, with what each server adds: llama.cpp's {@code meta}
- * ({@code n_ctx_train}, {@code n_params}, {@code size}, {@code ftype}, {@code n_embd}) and its
- * Ollama-style {@code models} list ({@code capabilities}), vLLM's {@code max_model_len}.
+ * ({@code n_ctx_train}, {@code n_params}, {@code size}, {@code ftype}, {@code n_embd}), vLLM's
+ * {@code max_model_len}. llama.cpp's Ollama-style {@code models} list is not read: it says
+ * {@code completion} for a model the server embeds with when started with {@code --embeddings}.
  *
  * @param id the model's id, as requests name it
  * @param aliases other names the server takes for it (llama.cpp)
@@ -21,10 +22,9 @@ import tools.jackson.databind.JsonNode;
  * @param trainedContext the context it was trained for, or {@code -1}
  * @param servedContext the context the server gives it, or {@code -1}
  * @param embeddingLength the width of its embeddings, or {@code -1}
- * @param capabilities what the server says it does ({@code completion}, {@code embedding}), empty if it does not say
  */
 record ServedModel(String id, List<String> aliases, long sizeBytes, long parameterCount, String quantization,
-                   int trainedContext, int servedContext, int embeddingLength, List<String> capabilities) {
+                   int trainedContext, int servedContext, int embeddingLength) {
 
     /** llama.cpp's file-type names (llama_model_ftype_name) to the usual quantization names. */
     private static final Map<String, String> FTYPES = Map.ofEntries(Map.entry("all F32", "F32"),
@@ -50,21 +50,9 @@ record ServedModel(String id, List<String> aliases, long sizeBytes, long paramet
             }
             String ftype = meta.path("ftype").asString("");
             models.add(new ServedModel(id, aliases, meta.path("size").asLong(-1), meta.path("n_params").asLong(-1),
-                    FTYPES.getOrDefault(ftype, ftype), trained, served, meta.path("n_embd").asInt(-1),
-                    capabilities(answer, id)));
+                    FTYPES.getOrDefault(ftype, ftype), trained, served, meta.path("n_embd").asInt(-1)));
         }
         return models;
-    }
-
-    /** llama.cpp also lists its model Ollama's way, with what it does. */
-    private static List<String> capabilities(JsonNode answer, String id) {
-        List<String> found = new ArrayList<>();
-        for (JsonNode m : answer.path("models")) {
-            if (id.equals(m.path("model").asString("")) || id.equals(m.path("name").asString(""))) {
-                m.path("capabilities").forEach(c -> found.add(c.asString("").toLowerCase(Locale.ROOT)));
-            }
-        }
-        return found;
     }
 
     /**
@@ -79,11 +67,6 @@ record ServedModel(String id, List<String> aliases, long sizeBytes, long paramet
         String file = id.substring(Math.max(id.lastIndexOf('/'), id.lastIndexOf('\\')) + 1);
         return !file.equals(id) && (file.equals(name) || file.equals(name + ".gguf"))
                 || file.endsWith(".gguf") && file.substring(0, file.length() - 5).equals(name);
-    }
-
-    /** @return whether the server says it embeds; {@code true} when it does not say */
-    boolean embeds() {
-        return capabilities.isEmpty() || capabilities.contains("embedding") || capabilities.contains("embeddings");
     }
 
     /** @param loaded whether it is in memory @return its summary */

@@ -156,10 +156,7 @@ class FaultTest {
             server.inject(Fault.unknownFields());
             try (ModelInstance model = Servers.load(server)) {
                 assertThat(model.generate(HI).text()).isEqualTo("One two three four");
-                if (flavor != Flavor.LLAMA_CPP) {
-                    // llama.cpp's chat model does not embed; its embedding server is tested apart.
-                    assertThat(model.embed(io.github.localllm.EmbeddingRequest.of("a", "b")).embeddings()).hasSize(2);
-                }
+                assertThat(model.embed(io.github.localllm.EmbeddingRequest.of("a", "b")).embeddings()).hasSize(2);
             }
         }
     }
@@ -214,8 +211,10 @@ class FaultTest {
             Throwable onLoad = org.assertj.core.api.Assertions.catchThrowable(() -> Servers.load(backend, MODEL));
             Throwable onChat = org.assertj.core.api.Assertions.catchThrowable(() -> model.generate(HI));
             Throwable onModels = org.assertj.core.api.Assertions.catchThrowable(backend::models);
+            Throwable onEmbed = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> model.embed(io.github.localllm.EmbeddingRequest.of("x")));
 
-            for (Throwable t : List.of(onLoad, onChat, onModels)) {
+            for (Throwable t : List.of(onLoad, onChat, onModels, onEmbed)) {
                 assertThat(t).isInstanceOf(AuthenticationException.class);
                 assertThat(((LocalLlmException) t).isRetryable()).isFalse();
                 assertThat(stackText(t)).doesNotContain(Servers.KEY).doesNotContain("0123456789abcdef");

@@ -184,6 +184,11 @@ public abstract class Dialect {
                         .put("logprobs", null).put("finish_reason", finishReason)));
     }
 
+    /** The answer to every embeddings request of a server that does not embed; null when it does. */
+    Reply refuseEmbeddings() {
+        return null;
+    }
+
     /** Extra routes some servers have ({@code /health}); null when the path is not one. */
     Reply extraRoute(Call call) {
         return null;

@@ -30,9 +30,17 @@ final class LlamaCppDialect extends Dialect {
             Map.entry("Q5_K_M", "Q5_K - Medium"), Map.entry("Q6_K", "Q6_K"));
 
     private final String systemFingerprint;
+    private final boolean embeddings;
 
-    LlamaCppDialect(String systemFingerprint) {
+    LlamaCppDialect(String systemFingerprint, boolean embeddings) {
         this.systemFingerprint = systemFingerprint;
+        this.embeddings = embeddings;
+    }
+
+    /** 10-ERR-v1-embeddings-on-gen-server.http: a server started without {@code --embeddings}. */
+    @Override
+    Reply refuseEmbeddings() {
+        return embeddings ? null : error(501, "This server does not support embeddings. Start it with `--embeddings`");
     }
 
     @Override

@@ -32,7 +32,12 @@ public final class OpenAiProtocol implements Protocol {
     }
 
     public static Dialect llamaCpp(String systemFingerprint) {
-        return new LlamaCppDialect(systemFingerprint);
+        return llamaCpp(systemFingerprint, true);
+    }
+
+    /** @param embeddings whether the server was started with {@code --embeddings} */
+    public static Dialect llamaCpp(String systemFingerprint, boolean embeddings) {
+        return new LlamaCppDialect(systemFingerprint, embeddings);
     }
 
     public static Dialect vllm() {
@@ -166,6 +171,10 @@ public final class OpenAiProtocol implements Protocol {
 
     /** Answers an embeddings request. */
     public Reply embeddings(Call call) {
+        Reply refused = dialect.refuseEmbeddings();
+        if (refused != null) {
+            return finish(refused, false);
+        }
         JsonObject request;
         try {
             request = JsonReader.parseObject(call.request().body());
