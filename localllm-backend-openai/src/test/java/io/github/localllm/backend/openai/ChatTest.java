@@ -229,6 +229,28 @@ class ChatTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void outputRetriesShowTheModelWhatWasWrongAndACutAnswerIsNeverASuccess(Flavor flavor) {
+        String schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
+        ScriptedAnswer cut = ScriptedAnswer.builder().pieces("{\"n\":").stopReason(StopReason.LENGTH).build();
+        try (FakeOpenAi server = server(flavor, ScriptedAnswer.of("{\"n\":\"two\"}"), ScriptedAnswer.of("{\"n\":2}"), cut);
+             ModelInstance model = Servers.load(server)) {
+            GenerationResult retried = model.generate(GenerationRequest.builder().user("A number as JSON")
+                    .responseFormat(ResponseFormat.jsonSchema(schema)).outputRetries(1).build());
+
+            assertThat(retried.text()).isEqualTo("{\"n\":2}");
+            List<RecordedRequest> chats = server.requests("/v1/chat/completions");
+            assertThat(chats).hasSize(2);
+            assertThat(chats.get(1).json("/messages/1/content")).contains("\"{\\\"n\\\":\\\"two\\\"}\"");
+            assertThat(chats.get(1).json("/messages/2/role")).contains("\"user\"");
+            assertThatThrownBy(() -> model.generate(GenerationRequest.builder().user("A number as JSON")
+                    .responseFormat(ResponseFormat.jsonSchema(schema)).build()))
+                    .isInstanceOfSatisfying(io.github.localllm.StructuredOutputException.class,
+                            e -> assertThat(e.finishReason()).isEqualTo(FinishReason.LENGTH));
+        }
+    }
+
     @Test
     void aStrictSchemaIsStrictOnTheOpenAiApi() {
         String schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],"

@@ -383,12 +383,10 @@ class FaultTest {
                 .pieceInterval(Duration.ofMillis(100)).build();
         try (FakeOpenAi server = FakeOpenAi.builder(Flavor.LLAMA_CPP).model(MODEL).answer(slow).start();
              ModelInstance model = Servers.load(server)) {
-            GenerationResult result;
-            try (GenerationStream stream = model.stream(HI)) {
-                stream.iterator().next();
-                stream.close();
-                result = stream.result();
-            }
+            GenerationStream stream = model.stream(HI);
+            stream.iterator().next();
+            stream.close();
+            GenerationResult result = stream.result();
 
             assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
             assertThat(result.text()).isEqualTo("a");

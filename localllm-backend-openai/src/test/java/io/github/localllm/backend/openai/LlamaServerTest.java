@@ -225,12 +225,10 @@ class LlamaServerTest {
     @Test
     void aCancelledStreamFreesTheServerForTheNextRequest() {
         requireServer();
-        GenerationResult cancelled;
-        try (GenerationStream stream = instance.stream(story().maxTokens(400).build())) {
-            stream.iterator().next();
-            stream.close();
-            cancelled = stream.result();
-        }
+        GenerationStream stream = instance.stream(story().maxTokens(400).build());
+        stream.iterator().next();
+        stream.close();
+        GenerationResult cancelled = stream.result();
 
         assertThat(cancelled.finishReason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(instance.generate(story().maxTokens(5).build()).finishReason()).isEqualTo(FinishReason.LENGTH);
