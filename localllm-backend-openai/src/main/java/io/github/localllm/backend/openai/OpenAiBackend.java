@@ -62,8 +62,11 @@ public final class OpenAiBackend implements InferenceBackend {
     /** Model lists longer than this (the OpenAI API's) are cut in messages. */
     private static final int LISTED_IN_MESSAGES = 20;
 
-    /** What every OpenAI-compatible server can be asked for; a model or a server may say it has less. */
-    static final EngineCapabilities CAPABILITIES = EngineCapabilities.builder()
+    /**
+     * What every OpenAI-compatible server can be asked for: JSON and JSON-schema answers, embeddings,
+     * tools, images, thinking; a model or a server may say it has less, llama.cpp adds grammars.
+     */
+    public static final EngineCapabilities CAPABILITIES = EngineCapabilities.builder()
             .responseFormats(ResponseFormat.Kind.JSON, ResponseFormat.Kind.JSON_SCHEMA)
             .embeddings(true).tools(true).images(true).thinking(true)
             .build();
@@ -77,6 +80,7 @@ public final class OpenAiBackend implements InferenceBackend {
     private final String completeChatPath;
     private final AnswerMetrics answerMetrics;
     private final String modelHint;
+    private final String healthPath;
     private volatile ServerDialect detectedDialect;
     private volatile ServerProps props;
 
@@ -90,6 +94,7 @@ public final class OpenAiBackend implements InferenceBackend {
         this.answerMetrics = b.answerMetrics;
         this.modelHint = "check the model's id against the ones the server lists (GET " + endpoints.api("/models")
                 + ", or models() of this engine)" + (b.modelHint == null ? "" : ", or " + b.modelHint);
+        this.healthPath = b.healthPath != null ? b.healthPath : endpoints.api("/models");
         this.transport = b.transport(endpoints.root(), name, b.connectTimeout, b.firstByteTimeout, b.idleTimeout,
                 b.retryPolicy);
         this.quick = b.transport(endpoints.root(), name, b.healthTimeout, b.healthTimeout, b.healthTimeout,
@@ -230,12 +235,12 @@ public final class OpenAiBackend implements InferenceBackend {
         return dialect == ServerDialect.LLAMA_CPP || dialect == ServerDialect.VLLM;
     }
 
-    /** Asks {@code GET /v1/models} with the health timeout and no retries; never throws. */
+    /** Asks {@code GET /v1/models} (or the health path it was built with) with the health timeout and no retries; never throws. */
     @Override
     public EngineHealth health() {
         long start = System.nanoTime();
         try {
-            JsonNode listing = quick.getJson(endpoints.api("/models"));
+            JsonNode listing = quick.getJson(healthPath);
             ServerDialect dialect = dialectOf(listing);
             ServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps(quick) : props;
             return EngineHealth.up(p == null ? "" : p.build(), Duration.ofNanos(System.nanoTime() - start));
@@ -337,6 +342,7 @@ public final class OpenAiBackend implements InferenceBackend {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String completeChatPath;
         private AnswerMetrics answerMetrics = AnswerMetrics.llamaCppTimings();
+        private String healthPath;
 
         private Builder(URI baseUrl) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -417,6 +423,16 @@ public final class OpenAiBackend implements InferenceBackend {
         /** @param v how requests that may be repeated are retried @return this */
         public Builder retryPolicy(RetryPolicy v) {
             retryPolicy = Objects.requireNonNull(v, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * @param path what {@link OpenAiBackend#health()} asks with GET, below the server's root, such as
+         *     LM Studio's {@code /api/v0/models}; the OpenAI model list by default
+         * @return this
+         */
+        public Builder healthPath(String path) {
+            healthPath = Objects.requireNonNull(path, "path");
             return this;
         }
 
