@@ -114,17 +114,16 @@ public final class OpenAiBackend implements InferenceBackend {
     public BackendInfo info() {
         ServerProps p = props;
         return BackendInfo.builder(id).name(name).version(p == null || p.build().isEmpty() ? "unknown" : p.build())
-                .capabilities(capabilities(dialect(), p)).endpoint(endpoints.base()).build();
+                .capabilities(capabilities(dialect())).endpoint(endpoints.base()).build();
     }
 
-    /** Grammars only for llama.cpp, in its own dialect; the rest is the same everywhere. */
-    private static EngineCapabilities capabilities(ServerDialect dialect, ServerProps p) {
-        if (dialect != ServerDialect.LLAMA_CPP) {
-            return CAPABILITIES;
-        }
-        String release = p == null ? "" : p.release();
-        return CAPABILITIES.toBuilder().grammarDialect(release.isEmpty() ? "llama.cpp server" : "llama.cpp " + release)
-                .build();
+    /**
+     * Grammars only for llama.cpp, checked before sending in the dialect of b4916, which every newer
+     * llama-server reads; the rest is the same everywhere.
+     */
+    private static EngineCapabilities capabilities(ServerDialect dialect) {
+        return dialect != ServerDialect.LLAMA_CPP ? CAPABILITIES
+                : CAPABILITIES.toBuilder().grammarDialect(RequestBodies.GRAMMAR_DIALECT).build();
     }
 
     /**
@@ -162,7 +161,7 @@ public final class OpenAiBackend implements InferenceBackend {
                     wanted, asked);
         }
         String sent = model.id().equals(wanted) || model.aliases().contains(wanted) ? wanted : model.id();
-        EngineCapabilities base = capabilities(dialect, p);
+        EngineCapabilities base = capabilities(dialect);
         EngineCapabilities caps = base.toBuilder()
                 .images(p == null || p.vision() == null || p.vision())
                 .build();

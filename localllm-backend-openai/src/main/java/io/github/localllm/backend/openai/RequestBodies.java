@@ -9,6 +9,7 @@ import io.github.localllm.Role;
 import io.github.localllm.SamplingParameters;
 import io.github.localllm.ToolCall;
 import io.github.localllm.ToolDefinition;
+import io.github.localllm.schema.GbnfValidator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -25,6 +26,8 @@ final class RequestBodies {
     /** The name the OpenAI API requires for a {@code json_schema} response format. */
     private static final String SCHEMA_NAME = "response";
     private static final String ANY_OBJECT = "{\"type\":\"object\"}";
+    /** The llama.cpp build whose grammar parser {@link GbnfValidator} follows. */
+    static final String GRAMMAR_DIALECT = "llama.cpp b4916";
 
     private final ObjectMapper mapper;
     private final ServerDialect dialect;
@@ -177,6 +180,14 @@ final class RequestBodies {
             if (dialect != ServerDialect.LLAMA_CPP) {
                 throw new InvalidRequestException(dialect.displayName() + " takes no GBNF grammar; use a JSON schema"
                         + " (ResponseFormat.jsonSchema) or a llama.cpp server");
+            }
+            try {
+                // llama.cpp reads the grammar only once the request has reached it; say what is wrong first.
+                GbnfValidator.validate(grammar.gbnf());
+            } catch (GbnfValidator.GbnfException e) {
+                throw new InvalidRequestException("invalid GBNF grammar at line " + e.line() + ", column " + e.column()
+                        + ": " + e.problem() + " (checked against llama.cpp's grammar parser as of " + GRAMMAR_DIALECT
+                        + ", whose grammars every newer llama-server reads)", e);
             }
             body.put("grammar", grammar.gbnf());
             return;

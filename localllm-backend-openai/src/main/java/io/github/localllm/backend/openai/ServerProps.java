@@ -17,10 +17,4 @@ record ServerProps(int contextSize, String build, Boolean vision) {
         return new ServerProps(props.path("default_generation_settings").path("n_ctx").asInt(-1),
                 props.path("build_info").asString(""), vision.isBoolean() ? vision.booleanValue() : null);
     }
-
-    /** @return the build number as llama.cpp names its releases, such as {@code b10470}; empty if unknown */
-    String release() {
-        int dash = build.indexOf('-');
-        return dash > 0 ? build.substring(0, dash) : build;
-    }
 }

@@ -53,7 +53,7 @@ class ServerTest {
                 assertThat(model.info().quantization()).isEqualTo("Q4_K_M");
                 assertThat(model.info().parameterCount()).isEqualTo(134_000_000L);
                 assertThat(model.info().backend()).isEqualTo("openai");
-                assertThat(model.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b10470");
+                assertThat(model.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
                 assertThat(model.info().capabilities().responseFormats()).contains(ResponseFormat.Kind.GRAMMAR);
                 // The captured server has no vision.
                 assertThat(model.info().capabilities().images()).isFalse();
@@ -61,7 +61,7 @@ class ServerTest {
             assertThat(backend.dialect()).isEqualTo(ServerDialect.LLAMA_CPP);
             assertThat(backend.info().version()).isEqualTo("b10470-34af94cd9");
             assertThat(backend.info().endpoint()).isEqualTo(server.uri("/v1"));
-            assertThat(backend.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b10470");
+            assertThat(backend.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
         }
     }
 

@@ -141,7 +141,7 @@ public final class OpenAiProtocol implements Protocol {
             return finish(dialect.modelNotFound(request.string("model").orElse("")), false);
         }
         state.models().setLoaded(model.get(), true, null);
-        ScriptedAnswer answer = state.nextAnswer();
+        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.openAi(request));
         String reported = request.string("model").filter(s -> !s.isEmpty()).orElse(model.get());
         Turn turn = new Turn(answer.id().orElseGet(() -> dialect.textCompletionId(state.ids())), reported, answer, List.of(),
                 List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond());
