@@ -34,6 +34,13 @@ final class Embeddings {
     }
 
     EmbeddingResult embed(EmbeddingRequest request) {
+        if (!info.capabilities().embeddings()) {
+            // Known at load: llama-server said it does not embed, or LM Studio that the model is not for embeddings.
+            throw new InvalidRequestException(backend.dialect() == ServerDialect.LLAMA_CPP
+                    ? "the llama-server at " + backend.endpoints().base() + " does not embed text: it was started without"
+                    + " `--embeddings`; start it with `--embeddings` (and, for good vectors, an embedding model)"
+                    : info.name() + " is not an embedding model, so it cannot embed text; load an embedding model");
+        }
         ObjectNode body = backend.transport().mapper().createObjectNode();
         body.put("model", info.name());
         ArrayNode input = body.putArray("input");

@@ -1,5 +1,6 @@
 package io.github.localllm.backend.openai;
 
+import io.github.localllm.BackendUnavailableException;
 import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.LocalLlmException;
@@ -8,7 +9,9 @@ import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelNotFoundException;
 import io.github.localllm.ModelRef;
 import io.github.localllm.ResponseFormat;
+import io.github.localllm.http.HttpCall;
 import io.github.localllm.http.HttpTransport;
+import io.github.localllm.http.ServerBusyException;
 import io.github.localllm.http.RetryPolicy;
 import io.github.localllm.schema.StructuredOutput;
 import io.github.localllm.spi.BackendInfo;
@@ -38,7 +41,8 @@ import tools.jackson.databind.JsonNode;
  *       {@link ModelNotFoundException} lists those it serves) and reads what the server says of it;
  *       from llama.cpp also {@code GET /props}: the context each request gets, the build, vision.
  *       A server loads its models itself, so the load options are not sent anywhere: a context
- *       larger than the server gives is refused.</li>
+ *       larger than the server gives is refused. Whether a llama-server embeds is asked with one token:
+ *       nothing else tells.</li>
  *   <li>Generation streams {@code POST /v1/chat/completions} (a raw prompt: {@code /v1/completions})
  *       as server-sent events up to {@code data: [DONE]}, with usage from the usage chunk.</li>
  *   <li>Every model it returns checks JSON answers against their schema
@@ -164,6 +168,7 @@ public final class OpenAiBackend implements InferenceBackend {
         EngineCapabilities base = capabilities(dialect);
         EngineCapabilities caps = base.toBuilder()
                 .images(p == null || p.vision() == null || p.vision())
+                .embeddings(dialect != ServerDialect.LLAMA_CPP || embedsOnLlamaCpp(sent))
                 .build();
         ModelInfo info = ModelInfo.builder(sent, id)
                 .parameterCount(model.parameterCount())
@@ -176,6 +181,23 @@ public final class OpenAiBackend implements InferenceBackend {
                 .build();
         LOG.debug("{} at {} serves {} ({}, context {})", name, endpoints.base(), sent, dialect, context);
         return instance(info, () -> { });
+    }
+
+    /**
+     * Whether a llama-server embeds: nothing else tells, its model list says {@code completion} either
+     * way. One token is embedded; a server started without {@code --embeddings} answers 501 (capture 10).
+     */
+    private boolean embedsOnLlamaCpp(String model) {
+        try {
+            transport.json(HttpCall.post(endpoints.api("/embeddings"), transport.mapper().createObjectNode()
+                    .put("model", model).put("input", "a")).idempotent());
+            return true;
+        } catch (BackendUnavailableException e) {
+            return e instanceof ServerBusyException || !e.getMessage().contains("HTTP 501");
+        } catch (LocalLlmException e) {
+            LOG.debug("{} did not say whether it embeds ({}); taken as yes", name, e.getMessage());
+            return true;
+        }
     }
 
     private ModelNotFoundException notFound(String wanted, List<ServedModel> served) {

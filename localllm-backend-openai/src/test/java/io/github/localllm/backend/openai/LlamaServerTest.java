@@ -156,10 +156,10 @@ class LlamaServerTest {
     @Test
     void aStopSequenceEndsTheAnswerBeforeIt() {
         requireServer();
-        GenerationResult free = instance.generate(story().maxTokens(60).build());
+        GenerationResult free = instance.generate(story().maxTokens(40).build());
         assertThat(free.text()).as("the model's text without a stop").contains(".");
 
-        GenerationResult stopped = instance.generate(story().maxTokens(60).stop(".").build());
+        GenerationResult stopped = instance.generate(story().maxTokens(40).stop(".").build());
 
         assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(stopped.text()).doesNotContain(".");

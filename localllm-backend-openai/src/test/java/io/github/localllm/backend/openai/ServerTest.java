@@ -151,9 +151,14 @@ class ServerTest {
              FakeOpenAi chat = FakeOpenAi.builder(Flavor.LLAMA_CPP).model(LLAMA).embeddings(false).start();
              ModelInstance e = Servers.load(Servers.backend(embedder), "small-q4_k_m");
              ModelInstance c = Servers.load(Servers.backend(chat), "small-q4_k_m")) {
+            assertThat(e.info().capabilities().embeddings()).isTrue();
             assertThat(e.embed(EmbeddingRequest.of("hello")).first().norm()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+            // Loading asked with one token, and the 501 said no: the refusal needs no request.
+            assertThat(c.info().capabilities().embeddings()).isFalse();
+            int asked = chat.requests("/v1/embeddings").size();
             assertThatThrownBy(() -> c.embed(EmbeddingRequest.of("hello"))).isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("--embeddings").hasMessageContaining("501");
+                    .hasMessageContaining("--embeddings");
+            assertThat(chat.requests("/v1/embeddings")).hasSize(asked);
         }
     }
 
