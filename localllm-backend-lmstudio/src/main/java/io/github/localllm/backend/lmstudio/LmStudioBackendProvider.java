@@ -49,6 +49,11 @@ public final class LmStudioBackendProvider implements InferenceBackendProvider {
         return ID;
     }
 
+    @Override
+    public String displayName() {
+        return "LM Studio";
+    }
+
     /** @return 20: above the generic OpenAI-compatible engine, which reaches LM Studio only through {@code /v1} */
     @Override
     public int priority() {

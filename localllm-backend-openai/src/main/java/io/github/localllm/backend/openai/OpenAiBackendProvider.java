@@ -59,6 +59,11 @@ public final class OpenAiBackendProvider implements InferenceBackendProvider {
         return ID;
     }
 
+    @Override
+    public String displayName() {
+        return "an OpenAI-compatible server";
+    }
+
     /** @return 10: below in-process engines, which need no server */
     @Override
     public int priority() {

@@ -49,6 +49,7 @@ class ProviderTest {
                 .filter(p -> p.id().equals("openai")).findFirst().orElseThrow();
 
         assertThat(found).isInstanceOf(OpenAiBackendProvider.class);
+        assertThat(found.displayName()).isEqualTo("an OpenAI-compatible server");
         assertThat(found.accepts(ModelRef.name("qwen2.5:7b"))).isTrue();
         assertThat(found.accepts(ModelRef.file(Path.of("model.gguf")))).isFalse();
         assertThat(found.accepts(ModelRef.hub("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "q.gguf"))).isFalse();
