@@ -11,6 +11,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.http;
     requires io.github.localllm.backend.ollama;
     requires io.github.localllm.testkit;
+    requires io.github.localllm.backend.openai;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

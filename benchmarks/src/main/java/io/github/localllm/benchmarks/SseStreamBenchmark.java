@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * llama-server's shape ({@code protocols/llama-server-captured/05b-...-RAW-chunked.http}), one
  * event per HTTP chunk, {@value ClientStreamBenchmark#TOKENS} tokens per answer. Clients:
  * {@code jdk} (the JDK client, lines, Jackson's parser per event), {@code http} (our HTTP layer),
- * and {@code openai}, our OpenAI-compatible engine, once its module is a dependency of this one.
+ * and {@code openai}, our OpenAI-compatible engine.
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar SseStreamBenchmark -prof gc \
@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 public class SseStreamBenchmark {
     /** Which client. */
-    @Param({"jdk", "http"})
+    @Param({"jdk", "http", "openai"})
     public String client;
 
     /**

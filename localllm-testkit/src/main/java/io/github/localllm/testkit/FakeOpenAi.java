@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * A fake OpenAI-compatible server: {@code GET /v1/models}, {@code POST /v1/chat/completions} (SSE
  * {@code data: ...} events ending with {@code data: [DONE]}, a usage chunk when
- * {@code stream_options.include_usage}), {@code POST /v1/embeddings}, in the {@link Flavor} of one
+ * {@code stream_options.include_usage}), {@code POST /v1/completions} (the legacy text completions),
+ * {@code POST /v1/embeddings}, and llama.cpp's {@code GET /props}, in the {@link Flavor} of one
  * real server: its member order, first and last chunks, error bodies and unknown-route answer.
  *
  * <pre>{@code
@@ -68,6 +69,7 @@ public final class FakeOpenAi extends FakeServer {
     public static final class Builder extends EngineBuilder<FakeOpenAi, Builder> {
         private final Flavor flavor;
         private String systemFingerprint = "b10470-34af94cd9";
+        private boolean embeddings = true;
 
         private Builder(Flavor flavor) {
             this.flavor = Objects.requireNonNull(flavor, "flavor");
@@ -84,11 +86,21 @@ public final class FakeOpenAi extends FakeServer {
             return this;
         }
 
+        /**
+         * llama.cpp only: whether the server was started with {@code --embeddings}; {@code true} by default.
+         * Without it {@code /v1/embeddings} answers 501 "This server does not support embeddings"
+         * (capture 10-ERR-v1-embeddings-on-gen-server.http).
+         */
+        public Builder embeddings(boolean enabled) {
+            this.embeddings = enabled;
+            return this;
+        }
+
         @Override
         public FakeOpenAi start() {
             EngineConfig config = config();
             Dialect dialect = switch (flavor) {
-                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint);
+                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint, embeddings);
                 case VLLM -> OpenAiProtocol.vllm();
                 case OPENAI -> OpenAiProtocol.openAi();
             };

@@ -142,6 +142,53 @@ public abstract class Dialect {
                 .put("function", new JsonObject().put("name", name).put("arguments", ""));
     }
 
+    /** The id of a {@code /v1/completions} answer. */
+    String textCompletionId(Ids ids) {
+        return "cmpl-" + ids.lowerAlnum(21);
+    }
+
+    /**
+     * The whole answer of {@code POST /v1/completions}, the OpenAI legacy shape
+     * (fixtures/openai/completions-legacy-response.json).
+     */
+    JsonObject textCompletion(Turn t) {
+        return new JsonObject().put("id", t.id()).put("object", "text_completion").put("created", t.created())
+                .put("model", t.model()).put("choices", List.of(new JsonObject().put("index", 0)
+                        .put("text", t.answer().text()).put("logprobs", null).put("finish_reason", t.finishReason())))
+                .put("usage", new JsonObject().put("prompt_tokens", t.promptTokens())
+                        .put("completion_tokens", t.completionTokens()).put("total_tokens", t.totalTokens()));
+    }
+
+    /**
+     * The streamed answer of {@code POST /v1/completions} before {@code data: [DONE]}: the legacy chunk
+     * per piece, a last one with the finish reason, then the usage chunk when asked for.
+     */
+    List<Chunk> textCompletionStream(Turn t) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (String piece : t.answer().pieces()) {
+            chunks.add(Chunk.json(() -> textChunk(t, piece, null), t.answer().pieceInterval()));
+        }
+        chunks.add(Chunk.json(() -> textChunk(t, "", t.finishReason())));
+        if (t.includeUsage()) {
+            chunks.add(Chunk.json(() -> new JsonObject().put("id", t.id()).put("object", "text_completion")
+                    .put("created", t.created()).put("model", t.model()).put("choices", List.of())
+                    .put("usage", new JsonObject().put("prompt_tokens", t.promptTokens())
+                            .put("completion_tokens", t.completionTokens()).put("total_tokens", t.totalTokens()))));
+        }
+        return chunks;
+    }
+
+    private static JsonObject textChunk(Turn t, String text, String finishReason) {
+        return new JsonObject().put("id", t.id()).put("object", "text_completion").put("created", t.created())
+                .put("model", t.model()).put("choices", List.of(new JsonObject().put("index", 0).put("text", text)
+                        .put("logprobs", null).put("finish_reason", finishReason)));
+    }
+
+    /** The answer to every embeddings request of a server that does not embed; null when it does. */
+    Reply refuseEmbeddings() {
+        return null;
+    }
+
     /** Extra routes some servers have ({@code /health}); null when the path is not one. */
     Reply extraRoute(Call call) {
         return null;

@@ -30,9 +30,17 @@ final class LlamaCppDialect extends Dialect {
             Map.entry("Q5_K_M", "Q5_K - Medium"), Map.entry("Q6_K", "Q6_K"));
 
     private final String systemFingerprint;
+    private final boolean embeddings;
 
-    LlamaCppDialect(String systemFingerprint) {
+    LlamaCppDialect(String systemFingerprint, boolean embeddings) {
         this.systemFingerprint = systemFingerprint;
+        this.embeddings = embeddings;
+    }
+
+    /** 10-ERR-v1-embeddings-on-gen-server.http: a server started without {@code --embeddings}. */
+    @Override
+    Reply refuseEmbeddings() {
+        return embeddings ? null : error(501, "This server does not support embeddings. Start it with `--embeddings`");
     }
 
     @Override
@@ -148,6 +156,95 @@ final class LlamaCppDialect extends Dialect {
                 .put("predicted_per_token_ms", predictedMs / generated)
                 .put("predicted_per_second", 1e3 / predictedMs * generated);
     }
+
+    /** 06-POST-v1-completions.http: the id is a {@code chatcmpl-} one here too. */
+    @Override
+    String textCompletionId(Ids ids) {
+        return completionId(ids);
+    }
+
+    /** 06-POST-v1-completions.http. */
+    @Override
+    JsonObject textCompletion(Turn t) {
+        return new JsonObject().put("choices", List.of(textChoice(t.answer().text(), t.finishReason())))
+                .put("created", t.clockSeconds().getAsLong()).put("model", t.model())
+                .put("system_fingerprint", systemFingerprint).put("object", "text_completion").put("usage", usage(t))
+                .put("id", t.id()).put("timings", timings(t));
+    }
+
+    /** 07-POST-v1-completions-stream.http: no role chunk; the last chunk carries usage and timings. */
+    @Override
+    List<Chunk> textCompletionStream(Turn t) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (String piece : t.answer().pieces()) {
+            chunks.add(Chunk.json(() -> textChunk(t, piece, null), t.answer().pieceInterval()));
+        }
+        chunks.add(Chunk.json(() -> {
+            JsonObject last = textChunk(t, "", t.finishReason());
+            JsonObject out = new JsonObject();
+            last.members().forEach((k, v) -> {
+                if (k.equals("id")) {
+                    out.put("usage", usage(t));
+                }
+                out.put(k, v);
+            });
+            return out.put("timings", timings(t));
+        }));
+        return chunks;
+    }
+
+    private static JsonObject textChoice(String text, String finishReason) {
+        return new JsonObject().put("text", text).put("index", 0).put("logprobs", null).put("finish_reason", finishReason);
+    }
+
+    private JsonObject textChunk(Turn t, String text, String finishReason) {
+        return new JsonObject().put("choices", List.of(textChoice(text, finishReason)))
+                .put("created", t.clockSeconds().getAsLong()).put("model", t.model())
+                .put("system_fingerprint", systemFingerprint).put("object", "text_completion").put("id", t.id());
+    }
+
+    /**
+     * 03-GET-props.http: the server's settings for its (first) model, the sampling defaults of that
+     * build as captured, the model's context as {@code n_ctx}, and no vision.
+     */
+    JsonObject props(List<FakeModel> models, Ids ids) {
+        FakeModel m = models.isEmpty() ? FakeModel.of("model") : models.get(0);
+        JsonObject params = new JsonObject().put("seed", 4294967295L).put("temperature", 0.800000011920929)
+                .put("dynatemp_range", 0.0).put("dynatemp_exponent", 1.0).put("top_k", 40).put("top_p", 0.949999988079071)
+                .put("min_p", 0.05000000074505806).put("top_n_sigma", -1.0).put("xtc_probability", 0.0)
+                .put("xtc_threshold", 0.10000000149011612).put("typical_p", 1.0).put("repeat_last_n", 64)
+                .put("repeat_penalty", 1.0).put("presence_penalty", 0.0).put("frequency_penalty", 0.0)
+                .put("dry_multiplier", 0.0).put("dry_base", 1.75).put("dry_allowed_length", 2).put("dry_penalty_last_n", 64)
+                .put("mirostat", 0).put("mirostat_tau", 5.0).put("mirostat_eta", 0.10000000149011612)
+                .put("adaptive_target", -1.0).put("adaptive_decay", 0.8999999761581421).put("max_tokens", -1)
+                .put("n_predict", -1).put("n_keep", 0).put("n_discard", 0).put("ignore_eos", false).put("stream", false)
+                .put("n_probs", 0).put("min_keep", 0).put("chat_format", "Content-only").put("reasoning_format", "none")
+                .put("reasoning_in_content", false).put("generation_prompt", "")
+                .put("samplers", List.of("penalties", "dry", "top_n_sigma", "top_k", "typ_p", "top_p", "min_p", "xtc", "temperature"))
+                .put("speculative.types", "none").put("timings_per_token", false).put("post_sampling_probs", false)
+                .put("backend_sampling", false).put("lora", List.of());
+        JsonObject caps = new JsonObject().put("supports_object_arguments", false).put("supports_parallel_tool_calls", false)
+                .put("supports_preserve_reasoning", false).put("supports_reasoning_effort", false)
+                .put("supports_string_content", true).put("supports_system_role", true).put("supports_tool_calls", false)
+                .put("supports_tools", false).put("supports_typed_content", false);
+        return new JsonObject()
+                .put("default_generation_settings", new JsonObject().put("params", params).put("n_ctx", m.contextLength()))
+                .put("total_slots", 4).put("model_alias", m.name())
+                .put("model_ftype", FTYPES.getOrDefault(m.quantization(), m.quantization()))
+                .put("model_path", "models/" + m.name() + ".gguf")
+                .put("modalities", new JsonObject().put("vision", false).put("video", false).put("audio", false))
+                .put("media_marker", "<__media_" + ids.alnum(32) + "__>").put("endpoint_slots", true)
+                .put("endpoint_props", false).put("endpoint_metrics", false).put("ui", true).put("ui_settings", new JsonObject())
+                .put("chat_template", CHAT_TEMPLATE).put("chat_template_caps", caps).put("bos_token", "<s>")
+                .put("eos_token", "</s>").put("build_info", systemFingerprint).put("is_sleeping", false)
+                .put("cors_proxy_enabled", false);
+    }
+
+    /** The template of the captured model (a llama-2 style one). */
+    private static final String CHAT_TEMPLATE = "{{ bos_token }}{% for message in messages %}{% if message['role'] =="
+            + " 'system' %}<<SYS>>\n{{ message['content'] }}\n<</SYS>>\n\n{% elif message['role'] == 'user' %}[INST]"
+            + " {{ message['content'] }} [/INST]{% elif message['role'] == 'assistant' %} {{ message['content'] }}"
+            + "{{ eos_token }}{% endif %}{% endfor %}";
 
     /** 02-GET-v1-models.http: an Ollama-style {@code models} list beside the OpenAI {@code data}; one model. */
     @Override

@@ -20,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * The OpenAI-compatible routes ({@code /v1/models}, {@code /v1/chat/completions},
- * {@code /v1/embeddings}) in one server's {@link Dialect}.
+ * {@code /v1/completions}, {@code /v1/embeddings}) in one server's {@link Dialect}.
  */
 public final class OpenAiProtocol implements Protocol {
     private final EngineState state;
@@ -32,7 +32,12 @@ public final class OpenAiProtocol implements Protocol {
     }
 
     public static Dialect llamaCpp(String systemFingerprint) {
-        return new LlamaCppDialect(systemFingerprint);
+        return llamaCpp(systemFingerprint, true);
+    }
+
+    /** @param embeddings whether the server was started with {@code --embeddings} */
+    public static Dialect llamaCpp(String systemFingerprint, boolean embeddings) {
+        return new LlamaCppDialect(systemFingerprint, embeddings);
     }
 
     public static Dialect vllm() {
@@ -59,11 +64,18 @@ public final class OpenAiProtocol implements Protocol {
         }
         String path = call.path();
         boolean llamaCpp = dialect instanceof LlamaCppDialect;
+        if (llamaCpp && path.equals("/props")) {
+            return call.method().equals("GET") ? json(((LlamaCppDialect) dialect).props(state.models().all(), state.ids()))
+                    : finish(dialect.unknownRoute(call), false);
+        }
         if (path.equals("/v1/models") || (llamaCpp && path.equals("/models"))) {
             return call.method().equals("GET") ? finish(models(), false) : finish(dialect.unknownRoute(call), false);
         }
         if (path.equals("/v1/chat/completions") || (llamaCpp && path.equals("/chat/completions"))) {
             return call.method().equals("POST") ? chat(call, dialect::completion) : finish(dialect.unknownRoute(call), false);
+        }
+        if (path.equals("/v1/completions") || (llamaCpp && path.equals("/completions"))) {
+            return call.method().equals("POST") ? textCompletion(call) : finish(dialect.unknownRoute(call), false);
         }
         if (path.equals("/v1/embeddings")) {
             return call.method().equals("POST") ? embeddings(call) : finish(dialect.unknownRoute(call), false);
@@ -113,6 +125,34 @@ public final class OpenAiProtocol implements Protocol {
         return finish(Reply.stream(dialect.sseType(), Framing.SSE, chunks, dialect.style()), true);
     }
 
+    /** Answers a legacy completions request: a prompt continued as is, streamed or whole, never with tool calls. */
+    private Reply textCompletion(Call call) {
+        JsonObject request;
+        try {
+            request = JsonReader.parseObject(call.request().body());
+        } catch (JsonSyntaxException e) {
+            return finish(dialect.badJson(e.getMessage()), false);
+        }
+        if (request.string("prompt").isEmpty()) {
+            return finish(dialect.error(400, "'prompt' is a required property"), false);
+        }
+        Optional<String> model = resolve(request);
+        if (model.isEmpty()) {
+            return finish(dialect.modelNotFound(request.string("model").orElse("")), false);
+        }
+        state.models().setLoaded(model.get(), true, null);
+        ScriptedAnswer answer = state.nextAnswer(AnswerLimits.openAi(request));
+        String reported = request.string("model").filter(s -> !s.isEmpty()).orElse(model.get());
+        Turn turn = new Turn(answer.id().orElseGet(() -> dialect.textCompletionId(state.ids())), reported, answer, List.of(),
+                List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond());
+        if (!request.bool("stream").orElse(false)) {
+            return json(dialect.textCompletion(turn));
+        }
+        List<Chunk> chunks = new ArrayList<>(dialect.textCompletionStream(turn));
+        chunks.add(Chunk.raw("[DONE]"));
+        return finish(Reply.stream(dialect.sseType(), Framing.SSE, chunks, dialect.style()), true);
+    }
+
     /** The served model's name: the requested one when the server has it (any name on llama.cpp). */
     private Optional<String> resolve(JsonObject request) {
         Optional<String> requested = request.string("model").filter(s -> !s.isEmpty());
@@ -131,6 +171,10 @@ public final class OpenAiProtocol implements Protocol {
 
     /** Answers an embeddings request. */
     public Reply embeddings(Call call) {
+        Reply refused = dialect.refuseEmbeddings();
+        if (refused != null) {
+            return finish(refused, false);
+        }
         JsonObject request;
         try {
             request = JsonReader.parseObject(call.request().body());

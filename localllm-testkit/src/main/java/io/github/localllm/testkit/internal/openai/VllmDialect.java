@@ -161,7 +161,7 @@ final class VllmDialect extends Dialect {
     @Override
     Reply unknownRoute(Call call) {
         boolean knownPath = call.path().equals("/v1/models") || call.path().equals("/v1/chat/completions")
-                || call.path().equals("/v1/embeddings");
+                || call.path().equals("/v1/embeddings") || call.path().equals("/v1/completions");
         return knownPath
                 ? Reply.json(405, JSON, new JsonObject().put("detail", "Method Not Allowed"), style())
                 : Reply.json(404, JSON, new JsonObject().put("detail", "Not Found"), style());

@@ -1,0 +1,120 @@
+package io.github.localllm.backend.openai;
+
+import io.github.localllm.EmbeddingRequest;
+import io.github.localllm.EmbeddingResult;
+import io.github.localllm.GenerationRequest;
+import io.github.localllm.GenerationResult;
+import io.github.localllm.GenerationStream;
+import io.github.localllm.InvalidRequestException;
+import io.github.localllm.ModelInfo;
+import io.github.localllm.ModelInstance;
+import io.github.localllm.Tokenizer;
+import io.github.localllm.http.HttpCall;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A model an OpenAI-compatible server serves. {@link #stream} asks for a streamed answer;
+ * {@link #generate} reads the same stream to its end, or asks for a whole answer when the backend is
+ * set to ({@link OpenAiBackend.Builder#completeAnswers}); both run through one {@link Exchange}, so
+ * they fail, time out and cancel alike. Closing the model cancels the requests still running.
+ */
+final class OpenAiModel implements ModelInstance {
+    private final OpenAiBackend backend;
+    private final ModelInfo info;
+    private final ServerDialect dialect;
+    private final RequestBodies bodies;
+    private final Embeddings embeddings;
+    private final Runnable onClose;
+    private final Set<Exchange> running = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    OpenAiModel(OpenAiBackend backend, ModelInfo info, ServerDialect dialect, Runnable onClose) {
+        this.backend = backend;
+        this.info = info;
+        this.dialect = dialect;
+        this.bodies = new RequestBodies(backend.transport().mapper(), dialect);
+        this.embeddings = new Embeddings(backend, info);
+        this.onClose = onClose;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        return Optional.empty();
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request) {
+        try (GenerationStream stream = open(request, backend.completeChatPath() == null)) {
+            return stream.result();
+        }
+    }
+
+    @Override
+    public GenerationStream stream(GenerationRequest request) {
+        return open(request, true);
+    }
+
+    private GenerationStream open(GenerationRequest request, boolean streamed) {
+        checkOpen();
+        String missing = info.capabilities().missingFor(request);
+        if (!missing.isEmpty()) {
+            throw new InvalidRequestException(info.name() + " on " + dialect.displayName() + " cannot serve "
+                    + missing + "; remove it from the request, or use a model or server that has it");
+        }
+        boolean completion = RequestBodies.isCompletion(request);
+        ObjectNode body = bodies.body(request, info.name(), streamed);
+        String path = !streamed && !completion ? backend.completeChatPath()
+                : backend.endpoints().api(completion ? "/completions" : "/chat/completions");
+        HttpCall call = HttpCall.post(path, body).forModel(info.name(), backend.modelHint());
+        Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper())
+                : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics());
+        Exchange[] self = new Exchange[1];
+        Exchange exchange = new Exchange(backend.transport(), call, reader, info.name(), info.loadTime(),
+                request.timeout(), () -> running.remove(self[0]));
+        self[0] = exchange;
+        running.add(exchange);
+        if (closed.get()) {
+            running.remove(exchange);
+            checkOpen();
+        }
+        return exchange.start(request.timeout());
+    }
+
+    @Override
+    public EmbeddingResult embed(EmbeddingRequest request) {
+        checkOpen();
+        return embeddings.embed(request);
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new InvalidRequestException(info.name() + " was closed; load it again to use it");
+        }
+    }
+
+    /** Cancels the requests still running, then runs the backend's close action once. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Exchange exchange : running) {
+            exchange.stream().close();
+        }
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiModel[" + info.name() + " on " + backend.endpoints().base() + "]";
+    }
+}

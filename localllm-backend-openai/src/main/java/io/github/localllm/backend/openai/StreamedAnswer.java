@@ -1,0 +1,111 @@
+package io.github.localllm.backend.openai;
+
+import io.github.localllm.ToolCallPiece;
+import io.github.localllm.http.HttpErrors;
+import io.github.localllm.http.HttpStream;
+import io.github.localllm.http.SseEvent;
+import io.github.localllm.http.SseReader;
+import io.github.localllm.http.ServerError;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * Reads a streamed chat or completions answer: {@code data:} events up to {@code data: [DONE]}
+ * (NOTES.md "Chunk sequence"), each bound to a {@link StreamChunk}. Text and reasoning
+ * ({@code reasoning_content}, or {@code reasoning}) go on as they come; tool calls as pieces keyed by
+ * their {@code index}, the first carrying id and name; the finish reason, usage (from the usage
+ * chunk, or the last one) and llama.cpp's timings are kept for the end. An event holding an error
+ * ends the answer with that error; a stream that stops before {@code [DONE]} is a
+ * {@link io.github.localllm.http.TruncatedStreamException}.
+ */
+final class StreamedAnswer implements Exchange.Reader {
+    private final ObjectReader chunks;
+    /** The call a fragment without an index belongs to: the last one that had an id, or the first. */
+    private int lastPosition;
+    private int positions;
+
+    StreamedAnswer(ObjectMapper mapper) {
+        this.chunks = mapper.readerFor(StreamChunk.class);
+    }
+
+    @Override
+    public void read(HttpStream http, AnswerSink sink) {
+        SseReader events = http.sse(b -> b.untilData(SseEvent.DONE));
+        while (events.advance()) {
+            if (events.isEnd()) {
+                sink.finish();
+                return;
+            }
+            StreamChunk chunk = events.readData(chunks);
+            if (chunk.error != null || "error".equals(chunk.object)) {
+                throw HttpErrors.fromStreamError(error(events.readData(JsonNode.class)), http.errorContext());
+            }
+            if (!apply(chunk, sink)) {
+                return;
+            }
+        }
+        // advance() reports a stream cut before [DONE] by throwing; a false here means it was closed.
+    }
+
+    private static ServerError error(JsonNode event) {
+        Optional<ServerError> found = HttpErrors.errorIn(event);
+        return found.orElseGet(() -> ServerError.of(event.toString()));
+    }
+
+    /** @return {@code false} once the consumer closed the stream */
+    private boolean apply(StreamChunk chunk, AnswerSink sink) {
+        if (chunk.usage != null) {
+            sink.usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens);
+        }
+        if (chunk.timings != null) {
+            sink.timings(chunk.timings);
+        }
+        if (chunk.choices == null) {
+            return true;
+        }
+        for (StreamChunk.Choice choice : chunk.choices) {
+            // One answer is asked for (n = 1); a second choice would be another answer.
+            if (choice == null || choice.index != null && choice.index != 0) {
+                continue;
+            }
+            sink.finishReason(choice.finish_reason);
+            if (!sink.text(choice.text)) {
+                return false;
+            }
+            StreamChunk.Delta delta = choice.delta;
+            if (delta == null) {
+                continue;
+            }
+            if (!sink.thinking(delta.reasoning_content) || !sink.thinking(delta.reasoning)
+                    || !sink.text(delta.content) || !sink.text(delta.refusal)) {
+                return false;
+            }
+            if (delta.tool_calls != null) {
+                for (StreamChunk.ToolCallDelta call : delta.tool_calls) {
+                    if (call != null && !sink.toolCall(piece(call))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private ToolCallPiece piece(StreamChunk.ToolCallDelta call) {
+        int position;
+        if (call.index != null && call.index >= 0) {
+            position = call.index;
+        } else if (call.id != null && !call.id.isEmpty()) {
+            // No index (some servers): a new id starts the next call.
+            position = positions;
+        } else {
+            position = lastPosition;
+        }
+        lastPosition = position;
+        positions = Math.max(positions, position + 1);
+        StreamChunk.FunctionDelta f = call.function;
+        return new ToolCallPiece(position, call.id, f == null ? null : f.name, f == null ? null : f.arguments);
+    }
+}
