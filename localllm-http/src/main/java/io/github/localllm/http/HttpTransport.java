@@ -248,6 +248,7 @@ public final class HttpTransport {
         ErrorContext context = context(call, uri);
         HttpRequest request = request(call, uri, accept);
         String label = call.method() + " " + Text.label(uri);
+        boolean resentUnanswered = false;
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             LocalLlmException failure;
@@ -272,8 +273,13 @@ public final class HttpTransport {
             } catch (IOException e) {
                 SendFailures.Failure sendFailure = SendFailures.of(e, context, connectTimeout, firstByteTimeout);
                 failure = sendFailure.exception();
-                retryable = sendFailure.retry() == SendFailures.Retry.ALWAYS
-                        || sendFailure.retry() == SendFailures.Retry.IF_IDEMPOTENT && call.isIdempotent();
+                retryable = switch (sendFailure.retry()) {
+                    case ALWAYS -> true;
+                    case ONCE -> call.isIdempotent() || !resentUnanswered;
+                    case IF_IDEMPOTENT -> call.isIdempotent();
+                    case NEVER -> false;
+                };
+                resentUnanswered |= sendFailure.retry() == SendFailures.Retry.ONCE;
                 LOG.debug("{} failed after {} ms: {}", label, (System.nanoTime() - started) / 1_000_000,
                         e.toString());
             } catch (InterruptedException e) {
