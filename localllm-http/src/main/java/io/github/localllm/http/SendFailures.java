@@ -88,17 +88,16 @@ final class SendFailures {
     /**
      * The request went out and the connection ended before a single byte of the answer.
      *
-     * <p>Closed cleanly (end of stream): a server that has read a request answers it or, if it
-     * dies on it, usually resets the connection; a clean close before any byte is the signature of
-     * a kept-alive connection that the server closed while idle just as the request went out on it
-     * (llama-server closes idle connections after 5 s; the JDK's pool notices the close only when
-     * its notice arrives, so a request can still be sent into it), or of a port forwarder or proxy
-     * with no server behind it. Neither has run the request, and the JDK itself sends GET and HEAD
-     * again in this case, but gives other methods up: so the transport sends any request once more
-     * on a new connection, and after that only idempotent ones. The rare cost is a request that a
-     * server read and then dropped without a word (a crash that left no unread bytes), run twice:
-     * for a generation, one more answer computed; the second attempt of a crashed server is
-     * refused instead.
+     * <p>Closed cleanly (end of stream): a server that has read a request answers it, if only
+     * with an error, so a clean close before any byte is the signature of a kept-alive connection
+     * that the server closed while idle just as the request went out on it (llama-server closes
+     * idle connections after 5 s, and the JDK's pool drops a connection only once the server's
+     * close has reached it), or of a port forwarder or proxy with no server behind it. Neither has
+     * run the request. The JDK itself sends GET and HEAD again in this case but gives other methods
+     * up, so the transport sends any request once more, on a new connection, and after that only
+     * idempotent ones. The rare cost is a request that a server read and then died on without a
+     * word (a crash leaves a clean close when no unread bytes remain), run twice: for a generation,
+     * one answer computed again, and a server that is gone refuses the second attempt anyway.
      *
      * <p>Reset: the server (or something in between) may have read the request and died on it,
      * so only what is idempotent is sent again.

@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
  * when the final line has been read ({@link #answerComplete()}), and {@link #close()} then reads and
  * drops the rest of the body on the closing thread, within the {@link EndDrain} bound (100 ms and
  * 64 KiB by default), so that the JDK returns the connection to its pool; only past that bound does
- * it cancel. Without that word (an abandoned answer) it cancels at once, as a body that has already
- * ended needs no cancel at all. Waiting on every close instead would delay every cancellation by the
- * bound and read up to its bytes of a generation nobody wants; draining on a thread of its own
- * would leave a thread and a timer behind.
+ * it cancel. Without that word (an abandoned answer) it cancels at once; a body whose end has
+ * already come is never cancelled. Waiting on every close instead would delay every cancellation
+ * by the bound and read up to its bytes of a generation nobody wants; draining on a thread of its
+ * own would leave a thread and a timer behind.
  *
  * <p>Failures are unchecked {@link LocalLlmException}s thrown from {@code read}; a read after
  * {@code close()} throws {@link CancellationException}. One thread reads; any thread may close.

@@ -117,6 +117,27 @@ class StreamReuseTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadAfterTheDoneLineAlsoKeepsTheConnection() throws Exception {
+        try (RawServer raw = RawServer.keepAlive(StreamReuseTest::ollamaAnswer)) {
+            HttpTransport http = transport(raw.uri());
+
+            for (int i = 0; i < 5; i++) {
+                HttpStream stream = http.stream(HttpCall.post("/api/chat", CHAT));
+                NdjsonReader<JsonNode> lines = stream.ndjson(JsonNode.class, b -> b.until(l -> l.path("done").asBoolean()));
+                while (lines.next() != null) {
+                    // Up to the done line, as an engine's reading thread.
+                }
+                // The consumer's close (an engine's cancel action) comes from its own thread.
+                CompletableFuture.runAsync(stream::close).get(10, TimeUnit.SECONDS);
+                lines.close();
+            }
+
+            assertThat(raw.connections()).isEqualTo(1);
+            assertNoThreadLeftInABody();
+        }
+    }
+
+    @Test
     void closingInTheMiddleOfAnAnswerClosesItsConnectionAtOnce() throws Exception {
         CompletableFuture<IOException> writeFailure = new CompletableFuture<>();
         AtomicInteger requests = new AtomicInteger();
