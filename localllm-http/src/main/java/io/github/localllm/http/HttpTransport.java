@@ -275,7 +275,7 @@ public final class HttpTransport {
                 failure = sendFailure.exception();
                 retryable = switch (sendFailure.retry()) {
                     case ALWAYS -> true;
-                    case ONCE -> call.isIdempotent() || !resentUnanswered;
+                    case ONCE -> call.isIdempotent() || call.isResentIfUnanswered() && !resentUnanswered;
                     case IF_IDEMPOTENT -> call.isIdempotent();
                     case NEVER -> false;
                 };

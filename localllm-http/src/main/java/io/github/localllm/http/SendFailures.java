@@ -30,8 +30,9 @@ final class SendFailures {
         /** Nothing reached the server. */
         ALWAYS,
         /**
-         * The connection closed cleanly before a single byte of the answer: once whatever the
-         * method, then only if doing it twice does no harm (see {@link #unanswered}).
+         * The connection closed cleanly before a single byte of the answer: if doing it twice does
+         * no harm, and once for a call marked {@link HttpCall#resendIfUnanswered()} (see
+         * {@link #unanswered}).
          */
         ONCE,
         /** The server may have seen the request: only if doing it twice does no harm. */
@@ -89,15 +90,16 @@ final class SendFailures {
      * The request went out and the connection ended before a single byte of the answer.
      *
      * <p>Closed cleanly (end of stream): a server that has read a request answers it, if only
-     * with an error, so a clean close before any byte is the signature of a kept-alive connection
-     * that the server closed while idle just as the request went out on it (llama-server closes
-     * idle connections after 5 s, and the JDK's pool drops a connection only once the server's
-     * close has reached it), or of a port forwarder or proxy with no server behind it. Neither has
-     * run the request. The JDK itself sends GET and HEAD again in this case but gives other methods
-     * up, so the transport sends any request once more, on a new connection, and after that only
-     * idempotent ones. The rare cost is a request that a server read and then died on without a
-     * word (a crash leaves a clean close when no unread bytes remain), run twice: for a generation,
-     * one answer computed again, and a server that is gone refuses the second attempt anyway.
+     * with an error, so a clean close before any byte is mostly a kept-alive connection that the
+     * server closed while idle just as the request went out on it (llama-server closes idle
+     * connections after 5 s, and the JDK's pool drops a connection only once the server's close has
+     * reached it), or a port forwarder or proxy with no server behind it; neither has run the
+     * request. But a server that read the request and then died on it leaves a clean close too
+     * when no unread bytes remain, so the JDK sends only GET and HEAD again in this case, as Go's
+     * client sends only idempotent requests again and RFC 9110 section 9.2.2 advises. The transport
+     * does the same, and sends a call once more also when its caller marked it
+     * {@link HttpCall#resendIfUnanswered()} (a generation, say: its repetition costs only work);
+     * otherwise the message says that sending it again is what to do.
      *
      * <p>Reset: the server (or something in between) may have read the request and died on it,
      * so only what is idempotent is sent again.
@@ -107,8 +109,9 @@ final class SendFailures {
         String detail = Text.describe(e) + ": " + Text.describe(root(e));
         if (causedBy(e, EOFException.class)) {
             return new Failure(new BackendUnavailableException(where + " closed the connection before a byte of its "
-                    + "answer (" + detail + "); where this persists the server crashed or restarted, closes connections "
-                    + "on purpose, or a proxy or container port in front of it has no server behind it"
+                    + "answer (" + detail + "): a server does so to an idle kept-alive connection just as a request goes "
+                    + "out on it, and sending the request again then works; if it persists, the server crashed or "
+                    + "restarted, or a proxy or container port in front of it has no server behind it"
                     + context.unavailableAdvice("check that it is running, then retry"), e), Retry.ONCE);
         }
         return new Failure(new BackendUnavailableException(where + " reset the connection before a byte of its answer ("

@@ -303,7 +303,7 @@ class HttpTransportTest {
     }
 
     @Test
-    void sendsAPostAgainOnceWhenItsKeptAliveConnectionClosesBeforeAnswering() throws IOException {
+    void sendsAPostAgainWhenItsKeptAliveConnectionClosesBeforeAnsweringOnlyIfMarked() throws IOException {
         Set<RawServer.Connection> answered = ConcurrentHashMap.newKeySet();
         // Each connection answers its first request and closes cleanly on the second, as a server
         // closing an idle kept-alive connection just as the next request goes out on it.
@@ -315,21 +315,31 @@ class HttpTransportTest {
             }
         })) {
             HttpTransport http = transport(raw.uri()).build();
+            HttpCall chat = HttpCall.post("/api/chat", Map.of("model", "m"));
 
-            assertThat(http.postJson("/api/chat", Map.of("model", "m")).path("ok").asBoolean()).isTrue();
-            assertThat(http.postJson("/api/chat", Map.of("model", "m")).path("ok").asBoolean()).isTrue();
+            assertThat(http.json(chat).path("ok").asBoolean()).isTrue();
+            assertThatThrownBy(() -> http.json(chat)).as("not marked: not sent again")
+                    .isExactlyInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("closed the connection before a byte of its answer")
+                    .hasMessageContaining("sending the request again then works");
+            assertThat(raw.requests()).isEqualTo(2);
 
-            assertThat(raw.connections()).isEqualTo(2);
-            assertThat(raw.requests()).isEqualTo(3);
+            assertThat(http.json(chat.resendIfUnanswered()).path("ok").asBoolean()).isTrue();
+            assertThat(http.json(chat.resendIfUnanswered()).path("ok").asBoolean()).as("sent again on a new connection")
+                    .isTrue();
+
+            assertThat(raw.requests()).isEqualTo(5);
+            assertThat(raw.connections()).isEqualTo(3);
         }
     }
 
     @Test
-    void sendsAPostOnlyTwiceWhenTheServerKeepsClosingWithoutAnswer() throws IOException {
+    void sendsAMarkedPostOnlyTwiceWhenTheServerKeepsClosingWithoutAnswer() throws IOException {
         try (RawServer raw = new RawServer(c -> c.socket.close())) {
             HttpTransport http = transport(raw.uri()).build();
+            HttpCall chat = HttpCall.post("/api/chat", Map.of("model", "m")).resendIfUnanswered();
 
-            assertThatThrownBy(() -> http.postJson("/api/chat", Map.of("model", "m")))
+            assertThatThrownBy(() -> http.json(chat))
                     .isExactlyInstanceOf(BackendUnavailableException.class)
                     .hasMessageStartingWith("Ollama at " + raw.uri() + "/api/chat closed the connection before a byte "
                             + "of its answer (HTTP/1.1 header parser received no bytes")
@@ -337,8 +347,8 @@ class HttpTransportTest {
                     .hasMessageEndingWith("ollama serve`");
             assertThat(raw.requests()).isEqualTo(2);
 
-            assertThatThrownBy(() -> HttpTransport.builder(raw.uri()).retryPolicy(RetryPolicy.none()).build()
-                    .postJson("/api/chat", Map.of("model", "m"))).isExactlyInstanceOf(BackendUnavailableException.class);
+            assertThatThrownBy(() -> HttpTransport.builder(raw.uri()).retryPolicy(RetryPolicy.none()).build().json(chat))
+                    .isExactlyInstanceOf(BackendUnavailableException.class);
             assertThat(raw.requests()).as("RetryPolicy.none() sends nothing again").isEqualTo(3);
         }
     }

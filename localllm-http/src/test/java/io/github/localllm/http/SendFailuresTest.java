@@ -59,14 +59,15 @@ class SendFailuresTest {
     }
 
     @Test
-    void aConnectionClosedBeforeAnyByteOfTheAnswerIsSentAgainOnce() {
+    void aConnectionClosedBeforeAnyByteOfTheAnswerSaysToSendAgain() {
         SendFailures.Failure failure = map(noBytes(new EOFException("EOF reached while reading")));
 
         assertThat(failure.retry()).isEqualTo(SendFailures.Retry.ONCE);
         assertThat(failure.exception()).isExactlyInstanceOf(BackendUnavailableException.class)
                 .hasMessageStartingWith("Ollama at http://ollama.invalid:11434/api/tags closed the connection before a "
-                        + "byte of its answer (HTTP/1.1 header parser received no bytes: EOF reached while reading); "
-                        + "where this persists the server crashed or restarted")
+                        + "byte of its answer (HTTP/1.1 header parser received no bytes: EOF reached while reading): "
+                        + "a server does so to an idle kept-alive connection just as a request goes out on it, and "
+                        + "sending the request again then works; if it persists, the server crashed or restarted")
                 .hasMessageContaining("a proxy or container port in front of it has no server behind it")
                 .hasMessageEndingWith("is Ollama running? start it with `ollama serve`");
         assertThat(failure.exception().isRetryable()).isTrue();
