@@ -19,14 +19,17 @@ public final class HttpCall {
     private final String path;
     private final Object body;
     private final boolean idempotent;
+    private final boolean resendIfUnanswered;
     private final String model;
     private final String modelHint;
 
-    private HttpCall(String method, String path, Object body, boolean idempotent, String model, String modelHint) {
+    private HttpCall(String method, String path, Object body, boolean idempotent, boolean resendIfUnanswered,
+            String model, String modelHint) {
         this.method = method;
         this.path = path;
         this.body = body;
         this.idempotent = idempotent;
+        this.resendIfUnanswered = resendIfUnanswered;
         this.model = model;
         this.modelHint = modelHint;
     }
@@ -47,7 +50,7 @@ public final class HttpCall {
             case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
             default -> false;
         };
-        return new HttpCall(m, path, body, idempotent, null, null);
+        return new HttpCall(m, path, body, idempotent, false, null, null);
     }
 
     /** @return a GET of {@code path} */
@@ -77,7 +80,23 @@ public final class HttpCall {
      * @return the marked call
      */
     public HttpCall idempotent() {
-        return new HttpCall(method, path, body, true, model, modelHint);
+        return new HttpCall(method, path, body, true, resendIfUnanswered, model, modelHint);
+    }
+
+    /**
+     * Marks the call as safe to send once more when its connection closes cleanly before a single
+     * byte of the answer, without being idempotent in general: what a kept-alive connection looks
+     * like that the server closed while idle just as the request went out on it, which the server
+     * never read. A server that read the request and then died without a word looks the same, so
+     * mark only calls whose repetition costs at most some work, such as a generation, and never
+     * one that changes state. Idempotent calls are sent again in that case anyway; other calls are
+     * not (as the JDK's client, Go's and RFC 9110 section 9.2.2 do), and fail with a
+     * {@link io.github.localllm.BackendUnavailableException} that says to retry.
+     *
+     * @return the marked call
+     */
+    public HttpCall resendIfUnanswered() {
+        return new HttpCall(method, path, body, idempotent, true, model, modelHint);
     }
 
     /**
@@ -86,7 +105,8 @@ public final class HttpCall {
      * @return this call about {@code model}, for the message when the server does not have it
      */
     public HttpCall forModel(String model, String hint) {
-        return new HttpCall(method, path, body, idempotent, Objects.requireNonNull(model, "model"), hint);
+        return new HttpCall(method, path, body, idempotent, resendIfUnanswered, Objects.requireNonNull(model, "model"),
+                hint);
     }
 
     /** @return the HTTP method, upper case */
@@ -107,6 +127,11 @@ public final class HttpCall {
     /** @return whether sending the call twice is safe */
     public boolean isIdempotent() {
         return idempotent;
+    }
+
+    /** @return whether the call is sent once more when its connection closes before a byte of the answer */
+    public boolean isResentIfUnanswered() {
+        return resendIfUnanswered;
     }
 
     /** @return the model the call is about, if it was said */

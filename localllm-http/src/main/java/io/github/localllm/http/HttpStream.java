@@ -10,10 +10,12 @@ import tools.jackson.databind.ObjectMapper;
  * A successful (2xx) answer whose body is still arriving: server-sent events or NDJSON. Reads from
  * {@link #body()} wait at most the transport's idle timeout (the first one: its first-byte timeout)
  * and then fail with {@link io.github.localllm.GenerationTimeoutException}; a broken connection is a
- * {@link io.github.localllm.GenerationException}. Closing the stream, or a reader over it, before
- * the end aborts the exchange and closes its connection, which is how a generation is cancelled.
- * Not retried once returned: a streamed answer is never sent twice. One thread reads; any thread
- * may close.
+ * {@link io.github.localllm.GenerationException}. Closing the stream, or a reader over it, in the
+ * middle of the answer aborts the exchange and closes its connection at once, which is how a
+ * generation is cancelled. Closing it after a reader returned the answer's end value (such as
+ * {@code "done": true} or {@code [DONE]}) instead waits briefly for the end of the body (100 ms,
+ * 64 KiB at most), so that the connection serves the next request. Not retried once returned: a
+ * streamed answer is never sent twice. One thread reads; any thread may close.
  */
 public final class HttpStream implements AutoCloseable {
     private final int status;
@@ -77,7 +79,11 @@ public final class HttpStream implements AutoCloseable {
                 .open(body);
     }
 
-    /** Aborts the exchange if the body has not ended; does nothing otherwise. */
+    /**
+     * Aborts the exchange if the body has not ended, or, after a reader returned the answer's end
+     * value, reads the little that is left so that the connection is reused; does nothing once the
+     * body has ended.
+     */
     @Override
     public void close() {
         body.close();

@@ -79,6 +79,7 @@ public final class HttpTransport {
     private final Duration firstByteTimeout;
     private final Duration idleTimeout;
     private final RetryPolicy retryPolicy;
+    private final EndDrain endDrain;
     private final ObjectMapper mapper;
     private final JsonAnswers answers;
 
@@ -92,6 +93,7 @@ public final class HttpTransport {
         this.firstByteTimeout = b.firstByteTimeout;
         this.idleTimeout = b.idleTimeout;
         this.retryPolicy = b.retryPolicy;
+        this.endDrain = b.endDrain;
         this.mapper = b.mapper;
         this.answers = new JsonAnswers(mapper, this::redact);
         this.client = HttpClient.newBuilder()
@@ -246,6 +248,7 @@ public final class HttpTransport {
         ErrorContext context = context(call, uri);
         HttpRequest request = request(call, uri, accept);
         String label = call.method() + " " + Text.label(uri);
+        boolean resentUnanswered = false;
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             LocalLlmException failure;
@@ -254,7 +257,7 @@ public final class HttpTransport {
             try {
                 HttpResponse<StreamingBody> response = client.send(request,
                         info -> new StreamingBody(context, started + firstByteTimeout.toNanos(), firstByteTimeout,
-                                idleTimeout));
+                                idleTimeout, endDrain));
                 int status = response.statusCode();
                 LOG.debug("{} -> HTTP {} in {} ms", label, status, (System.nanoTime() - started) / 1_000_000);
                 if (status >= 200 && status < 300) {
@@ -270,8 +273,13 @@ public final class HttpTransport {
             } catch (IOException e) {
                 SendFailures.Failure sendFailure = SendFailures.of(e, context, connectTimeout, firstByteTimeout);
                 failure = sendFailure.exception();
-                retryable = sendFailure.retry() == SendFailures.Retry.ALWAYS
-                        || sendFailure.retry() == SendFailures.Retry.IF_IDEMPOTENT && call.isIdempotent();
+                retryable = switch (sendFailure.retry()) {
+                    case ALWAYS -> true;
+                    case ONCE -> call.isIdempotent() || call.isResentIfUnanswered() && !resentUnanswered;
+                    case IF_IDEMPOTENT -> call.isIdempotent();
+                    case NEVER -> false;
+                };
+                resentUnanswered |= sendFailure.retry() == SendFailures.Retry.ONCE;
                 LOG.debug("{} failed after {} ms: {}", label, (System.nanoTime() - started) / 1_000_000,
                         e.toString());
             } catch (InterruptedException e) {
@@ -359,6 +367,7 @@ public final class HttpTransport {
         private Duration firstByteTimeout = Duration.ofMinutes(5);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private EndDrain endDrain = EndDrain.DEFAULT;
         private ObjectMapper mapper = Json.MAPPER;
         private HttpClient.Redirect redirects = HttpClient.Redirect.NEVER;
 
@@ -452,6 +461,12 @@ public final class HttpTransport {
         /** @return this builder, with {@code policy} for retries */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** For tests on a loaded machine: a longer wait for the end of a body after its final line. */
+        Builder endDrain(EndDrain drain) {
+            this.endDrain = Objects.requireNonNull(drain, "drain");
             return this;
         }
 

@@ -201,6 +201,17 @@ final class LineScanner {
         return lineNumber;
     }
 
+    /**
+     * Tells a body from {@link HttpTransport} that the reader has read the answer's final value, so
+     * that closing it reads the few bytes left instead of giving up the connection (see
+     * {@link StreamingBody}). Any other input needs no word.
+     */
+    void answerComplete() {
+        if (in instanceof StreamingBody body) {
+            body.answerComplete();
+        }
+    }
+
     void close() throws IOException {
         endOfInput = true;
         in.close();

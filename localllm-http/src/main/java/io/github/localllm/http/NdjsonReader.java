@@ -131,6 +131,7 @@ public final class NdjsonReader<T> implements Closeable {
         }
         if (terminator != null && terminator.test(value)) {
             finished = true;
+            lines.answerComplete();
         }
         return value;
     }
@@ -170,8 +171,8 @@ public final class NdjsonReader<T> implements Closeable {
     }
 
     /**
-     * Closes the input; for a stream from {@link HttpTransport} this aborts the exchange if it has not
-     * ended.
+     * Closes the input; for a stream from {@link HttpTransport} this aborts the exchange if the
+     * answer has not ended, and keeps its connection for the next request if the end value was read.
      */
     @Override
     public void close() {

@@ -9,7 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * How often and how patiently {@link HttpTransport} sends a request again. It retries only what is
  * safe to repeat: a connection that could not be made (nothing was sent), an answer of 429 or 503
  * (the server did no work), and, for idempotent requests only, a broken connection, a timeout or a
- * 502/504 from a gateway. It never retries once a streamed answer has begun. The waits grow
+ * 502/504 from a gateway; a connection closed cleanly before a single byte of the answer (most
+ * likely a kept-alive connection the server closed while idle) also once for calls marked
+ * {@link HttpCall#resendIfUnanswered()}. It never retries once a streamed answer has begun. The waits grow
  * exponentially from {@code initialDelay} up to {@code maxDelay}, each drawn at random from its upper
  * half so that clients do not retry in step; a server's {@code Retry-After} replaces the computed
  * wait, and one longer than {@code maxRetryAfter} is not waited for: the error goes to the caller.

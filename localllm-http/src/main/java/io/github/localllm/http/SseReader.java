@@ -343,6 +343,7 @@ public final class SseReader implements Closeable {
                 || endPredicate != null && endPredicate.test(currentEvent = new SseEvent(currentType, data(), currentId));
         if (currentIsEnd) {
             finished = true;
+            lines.answerComplete();
         }
         return true;
     }
@@ -393,8 +394,8 @@ public final class SseReader implements Closeable {
     }
 
     /**
-     * Closes the input; for a stream from {@link HttpTransport} this aborts the exchange if it has not
-     * ended.
+     * Closes the input; for a stream from {@link HttpTransport} this aborts the exchange if the
+     * answer has not ended, and keeps its connection for the next request if the end value was read.
      */
     @Override
     public void close() {

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A response body read as a blocking {@link InputStream} with a deadline on every read.
@@ -29,9 +32,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * stalled engine would hang its caller for ever. Here each read waits at most the idle timeout
  * (before the first byte: until the first-byte deadline), then cancels the subscription, which makes
  * the client close the connection instead of returning it to the pool, and throws
- * {@link GenerationTimeoutException}. {@link #close()} before the end cancels the same way, so
- * closing a stream aborts the exchange. One list of buffers is requested at a time, so a slow reader
+ * {@link GenerationTimeoutException}. One list of buffers is requested at a time, so a slow reader
  * holds back a fast server instead of queueing its answer in memory.
+ *
+ * <p>Closing. A close before the end of the body must tell two cases apart, which the body alone
+ * cannot: an answer abandoned in the middle (the consumer gave up, or another thread cancels a
+ * generation), whose rest may be minutes of tokens, and an answer whose final line was read (Ollama's
+ * {@code "done": true}, OpenAI's {@code [DONE]}), of which only the end of the chunked body is left,
+ * a few bytes already on their way. Engines close right after the final line, mostly before the JDK
+ * has seen that end; cancelling then threw away a good kept-alive connection (about one answer in
+ * twenty), and a cancel racing with the JDK's own return of the connection to its pool could close
+ * a pooled connection under the next request. So the stream readers, which know the protocol, say
+ * when the final line has been read ({@link #answerComplete()}), and {@link #close()} then reads and
+ * drops the rest of the body on the closing thread, within the {@link EndDrain} bound (100 ms and
+ * 64 KiB by default), so that the JDK returns the connection to its pool; only past that bound does
+ * it cancel. Without that word (an abandoned answer) it cancels at once; a body whose end has
+ * already come is never cancelled. Waiting on every close instead would delay every cancellation
+ * by the bound and read up to its bytes of a generation nobody wants; draining on a thread of its
+ * own would leave a thread and a timer behind.
  *
  * <p>Failures are unchecked {@link LocalLlmException}s thrown from {@code read}; a read after
  * {@code close()} throws {@link CancellationException}. One thread reads; any thread may close.
@@ -40,28 +58,37 @@ final class StreamingBody extends InputStream implements HttpResponse.BodySubscr
     private static final Object END = new Object();
     private static final Object CLOSED = new Object();
 
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingBody.class);
+
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private final ErrorContext context;
     private final long firstByteDeadline;
     private final Duration firstByteTimeout;
     private final Duration idleTimeout;
+    private final EndDrain endDrain;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
+    private volatile boolean answerComplete;
     private Iterator<ByteBuffer> buffers = Collections.emptyIterator();
     private ByteBuffer current;
     private boolean requestMore;
-    private boolean ended;
+    /** Whether the end of the body (or its failure) was taken from the queue: the exchange is over. */
+    private volatile boolean ended;
     private long received;
     private LocalLlmException failure;
 
     /**
      * @param firstByteDeadline the {@link System#nanoTime()} by which the first byte must have come
+     * @param endDrain how far {@link #close()} reads on after the answer's final line
      */
-    StreamingBody(ErrorContext context, long firstByteDeadline, Duration firstByteTimeout, Duration idleTimeout) {
+    StreamingBody(ErrorContext context, long firstByteDeadline, Duration firstByteTimeout, Duration idleTimeout,
+            EndDrain endDrain) {
         this.context = context;
         this.firstByteDeadline = firstByteDeadline;
         this.firstByteTimeout = firstByteTimeout;
         this.idleTimeout = idleTimeout;
+        this.endDrain = endDrain;
     }
 
     @Override
@@ -247,17 +274,88 @@ final class StreamingBody extends InputStream implements HttpResponse.BodySubscr
         }
     }
 
+    /**
+     * Says that the answer's final line has been read, so that what is left is only the end of the
+     * body: {@link #close()} then waits for that end instead of cancelling the exchange. The stream
+     * readers call it when they reach the end value they were built with.
+     */
+    void answerComplete() {
+        answerComplete = true;
+    }
+
+    /**
+     * @return the bytes received but not read: the reader stopped at the final line (and published
+     *     its state by {@link #answerComplete()}), so the closing thread may look
+     */
+    private long unreadBytes() {
+        long n = current == null ? 0 : current.remaining();
+        while (buffers.hasNext()) {
+            n += buffers.next().remaining();
+        }
+        return n;
+    }
+
+    /**
+     * Ends the exchange: after {@link #answerComplete()}, by reading the rest of the body within the
+     * {@link EndDrain} bound, so that the connection is reused; otherwise, or past the bound, by
+     * cancelling it, which closes the connection. Only the first call does anything; a reader blocked
+     * in another thread wakes up with a {@link CancellationException}.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
-        if (!ended) {
+        if (!ended && !queue.contains(END) && !(answerComplete && drain())) {
             cancel();
         }
         // Wakes a reader blocked in another thread.
         queue.add(CLOSED);
+    }
+
+    /**
+     * Reads and drops what is left of a complete answer, on the closing thread: the readers read
+     * nothing after the final line, so the queue is this thread's alone.
+     *
+     * @return whether the body ended within the bound; {@code false} if it did not, failed, or the
+     *     thread was interrupted
+     */
+    private boolean drain() {
+        Flow.Subscription s = subscription.get();
+        if (s == null) {
+            return false;
+        }
+        long deadline = System.nanoTime() + endDrain.time().toNanos();
+        long left = endDrain.bytes() - unreadBytes();
+        try {
+            while (left >= 0) {
+                // The reader asks for more only when it needs it; after the final line it did not.
+                s.request(1);
+                Object item = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (item == END) {
+                    ended = true;
+                    return true;
+                }
+                if (!(item instanceof List<?> list)) {
+                    // Silence (null) or a failure, whose connection the JDK closes itself.
+                    if (item == null) {
+                        LOG.debug("{} did not end its body within {} of its final line; closing the connection",
+                                context.where(), millis(endDrain.time()));
+                    }
+                    return false;
+                }
+                for (Object buffer : list) {
+                    left -= ((ByteBuffer) buffer).remaining();
+                }
+            }
+            LOG.debug("{} sent more than {} bytes after its final line; closing the connection", context.where(),
+                    endDrain.bytes());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void cancel() {

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -289,13 +291,65 @@ class HttpTransportTest {
 
             assertThatThrownBy(() -> http.postJson("/api/chat", Map.of("model", "m")))
                     .isExactlyInstanceOf(BackendUnavailableException.class)
-                    .hasMessageContaining("the connection to Ollama at " + raw.uri() + "/api/chat broke before an answer came")
+                    .hasMessageContaining("Ollama at " + raw.uri() + "/api/chat reset the connection before a byte of its "
+                            + "answer")
                     .hasMessageContaining("ollama serve");
             assertThat(raw.connections()).isEqualTo(1);
 
             assertThatThrownBy(() -> http.getJson("/api/tags")).isExactlyInstanceOf(BackendUnavailableException.class);
             // Three attempts; the JDK's client may add one reconnection of its own to each for a GET.
             assertThat(raw.connections() - 1).isIn(3, 6);
+        }
+    }
+
+    @Test
+    void sendsAPostAgainWhenItsKeptAliveConnectionClosesBeforeAnsweringOnlyIfMarked() throws IOException {
+        Set<RawServer.Connection> answered = ConcurrentHashMap.newKeySet();
+        // Each connection answers its first request and closes cleanly on the second, as a server
+        // closing an idle kept-alive connection just as the next request goes out on it.
+        try (RawServer raw = RawServer.keepAlive(c -> {
+            if (answered.add(c)) {
+                c.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}");
+            } else {
+                c.socket.close();
+            }
+        })) {
+            HttpTransport http = transport(raw.uri()).build();
+            HttpCall chat = HttpCall.post("/api/chat", Map.of("model", "m"));
+
+            assertThat(http.json(chat).path("ok").asBoolean()).isTrue();
+            assertThatThrownBy(() -> http.json(chat)).as("not marked: not sent again")
+                    .isExactlyInstanceOf(BackendUnavailableException.class)
+                    .hasMessageContaining("closed the connection before a byte of its answer")
+                    .hasMessageContaining("sending the request again then works");
+            assertThat(raw.requests()).isEqualTo(2);
+
+            assertThat(http.json(chat.resendIfUnanswered()).path("ok").asBoolean()).isTrue();
+            assertThat(http.json(chat.resendIfUnanswered()).path("ok").asBoolean()).as("sent again on a new connection")
+                    .isTrue();
+
+            assertThat(raw.requests()).isEqualTo(5);
+            assertThat(raw.connections()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void sendsAMarkedPostOnlyTwiceWhenTheServerKeepsClosingWithoutAnswer() throws IOException {
+        try (RawServer raw = new RawServer(c -> c.socket.close())) {
+            HttpTransport http = transport(raw.uri()).build();
+            HttpCall chat = HttpCall.post("/api/chat", Map.of("model", "m")).resendIfUnanswered();
+
+            assertThatThrownBy(() -> http.json(chat))
+                    .isExactlyInstanceOf(BackendUnavailableException.class)
+                    .hasMessageStartingWith("Ollama at " + raw.uri() + "/api/chat closed the connection before a byte "
+                            + "of its answer (HTTP/1.1 header parser received no bytes")
+                    .hasMessageContaining("a proxy or container port in front of it has no server behind it")
+                    .hasMessageEndingWith("ollama serve`");
+            assertThat(raw.requests()).isEqualTo(2);
+
+            assertThatThrownBy(() -> HttpTransport.builder(raw.uri()).retryPolicy(RetryPolicy.none()).build().json(chat))
+                    .isExactlyInstanceOf(BackendUnavailableException.class);
+            assertThat(raw.requests()).as("RetryPolicy.none() sends nothing again").isEqualTo(3);
         }
     }
 

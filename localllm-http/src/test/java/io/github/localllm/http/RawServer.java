@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A server on a loopback socket that writes exactly the bytes a test tells it to: for answers no
  * real HTTP server library would send (garbage, stalls, resets, replayed captures). One request per
- * connection.
+ * connection, or with {@link #keepAlive} every request the client sends on it, as a server keeping
+ * connections alive does.
  */
 final class RawServer implements AutoCloseable {
     /** What the server does with one connection, after reading its request. */
@@ -34,16 +35,31 @@ final class RawServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Handler handler;
+    private final boolean keepAlive;
+    private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Connection> accepted = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     RawServer(Handler handler) throws IOException {
+        this(handler, false);
+    }
+
+    private RawServer(Handler handler, boolean keepAlive) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.handler = handler;
+        this.keepAlive = keepAlive;
         Thread acceptor = new Thread(this::acceptLoop, "raw-server-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * A server that serves request after request on each connection until the client closes it or
+     * the handler does; answers must then say where they end (chunked or with a length).
+     */
+    static RawServer keepAlive(Handler handler) throws IOException {
+        return new RawServer(handler, true);
     }
 
     URI uri() {
@@ -52,6 +68,11 @@ final class RawServer implements AutoCloseable {
 
     int connections() {
         return connections.get();
+    }
+
+    /** @return the requests read so far, on all connections */
+    int requests() {
+        return requests.get();
     }
 
     List<Connection> accepted() {
@@ -80,9 +101,14 @@ final class RawServer implements AutoCloseable {
         try (socket) {
             Connection connection = new Connection(socket);
             accepted.add(connection);
-            connection.readRequest();
-            handler.serve(connection);
-            connection.out.flush();
+            do {
+                if (!connection.readRequest()) {
+                    return;
+                }
+                requests.incrementAndGet();
+                handler.serve(connection);
+                connection.out.flush();
+            } while (keepAlive && !socket.isClosed());
         } catch (SocketException e) {
             // The client went away: the tests that care look at the connection itself.
         } catch (Throwable e) {
@@ -113,14 +139,16 @@ final class RawServer implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
-        void readRequest() throws IOException {
+        /** @return false if the client closed the connection instead of sending a request */
+        boolean readRequest() throws IOException {
+            headers.clear();
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int matched = 0;
             byte[] end = {'\r', '\n', '\r', '\n'};
             while (matched < 4) {
                 int b = in.read();
                 if (b < 0) {
-                    return;
+                    return false;
                 }
                 head.write(b);
                 matched = b == end[matched] ? matched + 1 : b == '\r' ? 1 : 0;
@@ -135,6 +163,7 @@ final class RawServer implements AutoCloseable {
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
             body = in.readNBytes(length);
+            return true;
         }
 
         void write(String text) throws IOException {
@@ -146,10 +175,15 @@ final class RawServer implements AutoCloseable {
             out.flush();
         }
 
-        /** Writes the status line and headers of a chunked answer. */
+        /** Writes the status line and headers of a chunked answer, after which the server closes. */
         void startChunked(String contentType) throws IOException {
             write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n"
                     + "Connection: close\r\n\r\n");
+        }
+
+        /** Writes the status line and headers of a chunked answer on a connection kept alive for more. */
+        void startChunkedKeepAlive(String contentType) throws IOException {
+            write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n");
         }
 
         void chunk(String data) throws IOException {

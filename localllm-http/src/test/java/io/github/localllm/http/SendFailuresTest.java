@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.localllm.BackendUnavailableException;
 import io.github.localllm.GenerationTimeoutException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -48,6 +50,38 @@ class SendFailuresTest {
         assertThat(answer.exception()).isExactlyInstanceOf(GenerationTimeoutException.class)
                 .hasMessageContaining("did not answer within 300000 ms");
         assertThat(answer.retry()).isEqualTo(SendFailures.Retry.IF_IDEMPOTENT);
+    }
+
+    /** As the JDK's HTTP/1.1 client fails a request whose connection ended before a byte of the answer. */
+    private static IOException noBytes(IOException cause) {
+        return new IOException("HTTP/1.1 header parser received no bytes",
+                new IOException("HTTP/1.1 header parser received no bytes", cause));
+    }
+
+    @Test
+    void aConnectionClosedBeforeAnyByteOfTheAnswerSaysToSendAgain() {
+        SendFailures.Failure failure = map(noBytes(new EOFException("EOF reached while reading")));
+
+        assertThat(failure.retry()).isEqualTo(SendFailures.Retry.ONCE);
+        assertThat(failure.exception()).isExactlyInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("Ollama at http://ollama.invalid:11434/api/tags closed the connection before a "
+                        + "byte of its answer (HTTP/1.1 header parser received no bytes: EOF reached while reading): "
+                        + "a server does so to an idle kept-alive connection just as a request goes out on it, and "
+                        + "sending the request again then works; if it persists, the server crashed or restarted")
+                .hasMessageContaining("a proxy or container port in front of it has no server behind it")
+                .hasMessageEndingWith("is Ollama running? start it with `ollama serve`");
+        assertThat(failure.exception().isRetryable()).isTrue();
+    }
+
+    @Test
+    void aConnectionResetBeforeAnyByteIsSentAgainOnlyWhenIdempotent() {
+        SendFailures.Failure failure = map(noBytes(new SocketException("Connection reset")));
+
+        assertThat(failure.retry()).isEqualTo(SendFailures.Retry.IF_IDEMPOTENT);
+        assertThat(failure.exception()).isExactlyInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("Ollama at http://ollama.invalid:11434/api/tags reset the connection before a "
+                        + "byte of its answer (HTTP/1.1 header parser received no bytes: Connection reset); the server "
+                        + "may have crashed or restarted while reading the request");
     }
 
     @Test

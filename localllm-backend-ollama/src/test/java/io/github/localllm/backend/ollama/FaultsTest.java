@@ -229,7 +229,7 @@ class FaultsTest {
             ollama.inject("/api/chat", Fault.resetConnection());
 
             assertThatThrownBy(() -> model.generate(ASK)).isInstanceOf(BackendUnavailableException.class)
-                    .hasMessageContaining("broke before an answer came");
+                    .hasMessageContaining("closed the connection before a byte of its answer");
         }
     }
 
