@@ -93,6 +93,10 @@ final class OllamaInstance implements ModelInstance {
         GenerationStream stream = feed.stream();
         pump.whenDone(() -> running.remove(stream));
         running.add(stream);
+        if (feed.isClosed()) {
+            // Its timer ended it (a tiny timeout) before it was stored: it holds nothing to cancel.
+            running.remove(stream);
+        }
         if (closed.get()) {
             // Closed while this request started: it must not outlive the model.
             stream.close();

@@ -82,7 +82,13 @@ final class OpenAiModel implements ModelInstance {
         // keep-alive; pooled, the next request would go out on the closed connection and fail at once.
         boolean pool = !streamed || dialect != ServerDialect.LLAMA_CPP;
         Exchange exchange = new Exchange(backend.transport(), call, reader, info.name(), info.loadTime(),
-                request.timeout(), pool, () -> running.remove(self[0]));
+                request.timeout(), pool, () -> {
+                    // The timer may cancel a tiny timeout before the exchange is stored.
+                    Exchange e = self[0];
+                    if (e != null) {
+                        running.remove(e);
+                    }
+                });
         self[0] = exchange;
         running.add(exchange);
         if (closed.get()) {
