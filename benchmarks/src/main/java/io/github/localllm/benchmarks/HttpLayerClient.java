@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * per server, {@link HttpStream#ndjson} bound to small classes of public fields (the cheapest
  * binding, see {@link StreamReaderBenchmark}) up to the {@code "done": true} line, or
  * {@link HttpStream#sse} with {@link SseReader#readData} up to {@code [DONE]}; the answer's text
- * joined. What an engine adds on top (the {@code ChunkFeed} hand-off to the caller's thread,
+ * joined. What an engine adds on top (its {@code ChunkFeed}, pulled on the caller's thread,
  * results, events) is measured by the engine sides.
  */
 final class HttpLayerClient implements StreamingClient {

@@ -42,7 +42,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What the OpenAI-compatible engine costs per streamed token on the client, the whole path: the
  * JDK's HTTP client on a loopback socket, the SSE reader, the chunks bound to the engine's field
- * classes, the {@code ChunkFeed} and its consumer on another thread, the joined result. A loopback
+ * classes, the {@code ChunkFeed} (pulled on the consumer's thread since the feed's pull mode), the joined result. A loopback
  * server answers every request at once with the same {@value #TOKENS}-token answer in llama-server's
  * event shape (capture 05c: role chunk, one {@code delta.content} per token, finish chunk, usage
  * chunk with timings, {@code [DONE]}), so the figures are the client's own. The issue's budget is

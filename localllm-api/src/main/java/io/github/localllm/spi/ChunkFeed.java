@@ -1,6 +1,7 @@
 package io.github.localllm.spi;
 
 import io.github.localllm.FinishReason;
+import io.github.localllm.GenerationException;
 import io.github.localllm.GenerationChunk;
 import io.github.localllm.GenerationMetrics;
 import io.github.localllm.GenerationResult;
@@ -17,7 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,9 +40,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>a bounded buffer: a reader faster than its consumer waits instead of filling memory.</li>
  * </ul>
  *
+ * <p><b>Pull mode.</b> An engine may instead give the feed a {@link Step} ({@link Builder#pull}): the
+ * consumer's own thread then runs it whenever it needs a chunk and none is buffered, and the step
+ * reads one or more lines of the answer and pushes them here. No reader thread, no hand-over between
+ * threads per token. The promises above still hold: {@code close()} from another thread runs the
+ * cancel action, which must unblock a step blocked in a read (closing the HTTP answer does); the
+ * request's timeout is run at its deadline by one shared daemon timer thread, which ends the feed
+ * with {@link GenerationTimeoutException} and runs the cancel action while the consumer may be
+ * blocked in the step; an exception thrown by a step fails the feed after the chunks before it.
+ * Only the consumer's thread runs steps, one at a time, so a step needs no locking of its own
+ * against itself; pushes never wait for room, as the consumer is the one pushing.
+ *
  * <pre>{@code
  * ChunkFeed feed = ChunkFeed.builder(model).timeout(request.timeout()).onCancel(http::close).build();
  * readerThread(() -> { for (line : lines) if (!feed.text(line.content())) return; feed.finish(STOP, usage); });
+ * return feed.stream();
+ * }</pre>
+ * Pulled:
+ * <pre>{@code
+ * ChunkFeed feed = ChunkFeed.builder(model).timeout(request.timeout()).onCancel(answer::close)
+ *         .pull(f -> { Line l = lines.next(); if (l.done) { f.finish(STOP, usage); return false; }
+ *                      return f.text(l.content()); })
+ *         .build();
  * return feed.stream();
  * }</pre>
  */
@@ -55,6 +75,9 @@ public final class ChunkFeed {
     private final long deadlineNanos;
     private final Duration timeout;
     private final long startNanos;
+    private final Step step;
+    /** The pending timeout of a pulled feed, cancelled when the answer ends first; {@code null} if none. */
+    private final ScheduledFuture<?> deadline;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -88,6 +111,28 @@ public final class ChunkFeed {
         this.timeout = b.timeout;
         this.startNanos = System.nanoTime();
         this.deadlineNanos = b.timeout == null ? 0 : startNanos + b.timeout.toNanos();
+        this.step = b.step;
+        // Last: the timer may run expire() at once, and must see every field above.
+        this.deadline = step != null && timeout != null ? Deadlines.at(deadlineNanos - System.nanoTime(), this::expire)
+                : null;
+    }
+
+    /**
+     * Reads the next part of a pulled answer on the consumer's thread; see {@link Builder#pull}.
+     */
+    @FunctionalInterface
+    public interface Step {
+        /**
+         * Reads at least one line of the answer (it may block) and pushes what it holds into
+         * {@code feed}: pieces, then {@link ChunkFeed#finish} or {@link ChunkFeed#fail} at the end.
+         * An exception thrown here fails the feed ({@link LocalLlmException}s as they are, others
+         * wrapped), unless it already ended, as it has when the consumer closed it or time ran out.
+         *
+         * @param feed the feed to push into
+         * @return {@code false} when there is nothing more to read: the answer ended, or a push
+         *         returned {@code false}; a feed not ended by then fails as an incomplete answer
+         */
+        boolean advance(ChunkFeed feed);
     }
 
     /** @param model the model answering, for the result @return a builder */
@@ -131,7 +176,7 @@ public final class ChunkFeed {
         }
         lock.lock();
         try {
-            while (!ended && queue.size() >= capacity) {
+            while (!ended && step == null && queue.size() >= capacity) {
                 producerWaiting = true;
                 changed.awaitUninterruptibly();
                 producerWaiting = false;
@@ -239,6 +284,9 @@ public final class ChunkFeed {
         ended = true;
         queue.add(END);
         changed.signalAll();
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
     }
 
     private GenerationResult build(FinishReason reason, Usage usage, GenerationMetrics metrics) {
@@ -284,7 +332,11 @@ public final class ChunkFeed {
         if (ready.isEmpty()) {
             lock.lock();
             try {
-                awaitQueued();
+                if (step != null) {
+                    pullQueued();
+                } else {
+                    awaitQueued();
+                }
                 ready.addAll(queue);
                 queue.clear();
                 if (producerWaiting) {
@@ -326,6 +378,57 @@ public final class ChunkFeed {
         }
     }
 
+    /** Runs the step until something is queued; the lock is held, and released while the step runs. */
+    private void pullQueued() {
+        while (queue.isEmpty()) {
+            if (timeout != null && deadlineNanos - System.nanoTime() <= 0) {
+                timeOut();
+            }
+            lock.unlock();
+            try {
+                runStep();
+            } finally {
+                lock.lock();
+            }
+        }
+    }
+
+    private void runStep() {
+        boolean more;
+        try {
+            more = step.advance(this);
+        } catch (LocalLlmException e) {
+            fail(e);
+            return;
+        } catch (RuntimeException e) {
+            fail(new GenerationException("reading the answer of " + model + " failed (" + e + "); retry the request",
+                    e));
+            return;
+        }
+        if (!more && !isClosed()) {
+            fail(new GenerationException(model + " stopped answering without ending its answer; the answer is"
+                    + " incomplete: retry the request"));
+        }
+    }
+
+    /** The timer's action at a pulled feed's deadline: ends it as timed out and stops the engine. */
+    private void expire() {
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            failure = timeoutException();
+            ended = true;
+            queue.clear();
+            queue.add(END);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        onCancel.run();
+    }
+
     /** @return the outcome once {@link #END} was reached: throws the failure, or gives the result */
     private GenerationResult outcome() {
         lock.lock();
@@ -352,6 +455,9 @@ public final class ChunkFeed {
         queue.clear();
         queue.add(END);
         changed.signalAll();
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         lock.unlock();
         try {
             onCancel.run();
@@ -440,6 +546,7 @@ public final class ChunkFeed {
         private Runnable onCancel = () -> { };
         private int capacity = 1024;
         private Duration timeout;
+        private Step step;
 
         private Builder(String model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -473,6 +580,20 @@ public final class ChunkFeed {
         /** @param v the whole request's time budget, or {@code null} for none @return this */
         public Builder timeout(Duration v) {
             timeout = v;
+            return this;
+        }
+
+        /**
+         * Makes the feed pulled: the consumer's thread runs {@code v} whenever it wants a chunk and
+         * none is buffered, instead of a reader thread pushing. The cancel action must then unblock a
+         * step blocked in a read or a send from another thread, as closing the HTTP answer does; the
+         * request's timeout runs it from a shared timer thread. The capacity does not apply.
+         *
+         * @param v reads the next part of the answer into the feed
+         * @return this
+         */
+        public Builder pull(Step v) {
+            step = Objects.requireNonNull(v, "step");
             return this;
         }
 

@@ -14,11 +14,11 @@ import io.github.localllm.http.NdjsonReader;
 import io.github.localllm.spi.ChunkFeed;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Moves one streamed answer from Ollama's NDJSON into a {@link ChunkFeed}, on a daemon thread of
- * its own: thinking, text and whole tool calls as they arrive, then the final line's counters as
+ * Moves one streamed answer from Ollama's NDJSON into a pulled {@link ChunkFeed}, a line a step on
+ * the consumer's thread (no reader thread, no hand-over per token): thinking, text and whole tool
+ * calls as they arrive, then the final line's counters as
  * the result's usage and metrics. It stops as soon as the consumer closes the stream (the feed then
  * closes the HTTP answer, which ends the read) and on any failure, which the feed throws to the
  * consumer after the pieces that came before it.
@@ -47,19 +47,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *     and counts fewer tokens); {@link OllamaBackend} warns once when it meets such a server.</li>
  * </ol>
  */
-final class AnswerPump implements Runnable {
-    private static final AtomicLong THREADS = new AtomicLong();
-
+final class AnswerPump implements ChunkFeed.Step {
     private final HttpTransport transport;
     private final HttpCall call;
     private final OllamaInstance model;
-    private ChunkFeed feed;
-    private Runnable done;
+    private volatile Runnable done = () -> { };
     private int position;
-    /** Guarded by this: the answer once it arrived, whether the consumer gave up, the reading thread. */
+    /** The consumer's thread only: the answer's lines once it is open. */
+    private NdjsonReader<StreamLine> lines;
+    /** Guarded by this: the answer once it arrived, whether the consumer gave up, the thread sending. */
     private HttpStream http;
     private boolean cancelled;
-    private Thread thread;
+    private Thread sending;
+    private boolean interrupted;
 
     AnswerPump(HttpTransport transport, HttpCall call, OllamaInstance model) {
         this.transport = transport;
@@ -67,93 +67,143 @@ final class AnswerPump implements Runnable {
         this.model = model;
     }
 
-    /**
-     * Sends the request and reads its answer on a daemon thread of its own, so that the request's
-     * timeout and a close of the stream count from the call, also while the server is still loading
-     * the model or reading the prompt.
-     *
-     * @param target where the answer goes
-     * @param whenDone run on the reading thread when it ends, however it ends
-     */
-    void start(ChunkFeed target, Runnable whenDone) {
-        this.feed = target;
+    /** @param whenDone run once the answer ended, failed or was cancelled; may run more than once */
+    void whenDone(Runnable whenDone) {
         this.done = whenDone;
-        Thread t = new Thread(this, "localllm-ollama-answer-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        synchronized (this) {
-            thread = t;
-        }
-        t.start();
     }
 
-    /** The feed's cancel action: closes the answer, or interrupts the wait for it. */
+    /**
+     * The feed's cancel action, from any thread: closes the answer, which ends a read blocked on the
+     * consumer's thread, or interrupts the consumer's thread while it sends the request (the JDK
+     * client's send() gives up on an interrupt and aborts the exchange).
+     */
     void cancel() {
         HttpStream open;
         synchronized (this) {
             cancelled = true;
             open = http;
-            if (open == null && thread != null) {
-                // The client's send() gives up on an interrupt and aborts the exchange.
-                thread.interrupt();
+            if (open == null && sending != null && !interrupted) {
+                interrupted = true;
+                sending.interrupt();
             }
         }
         if (open != null) {
             open.close();
         }
+        done.run();
     }
 
+    /**
+     * One step on the consumer's thread: the first sends the request, so the request's timeout
+     * (the feed's timer) and a close of the stream apply while the server loads the model or reads
+     * the prompt; every step reads one line.
+     */
     @Override
-    public void run() {
-        try {
-            read();
-        } finally {
-            done.run();
+    public boolean advance(ChunkFeed feed) {
+        if (lines == null && !open(feed)) {
+            return false;
         }
-    }
-
-    private void read() {
-        HttpStream answer;
+        boolean more;
         try {
-            answer = transport.stream(call);
+            more = read(feed);
         } catch (LocalLlmException e) {
             feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
-            return;
-        }
-        synchronized (this) {
-            if (cancelled) {
-                answer.close();
-                return;
-            }
-            http = answer;
-        }
-        try (answer; NdjsonReader<StreamLine> lines = answer.ndjson(StreamLine.class, b -> b.until(l -> l.done))) {
-            for (StreamLine line = lines.next(); line != null; line = lines.next()) {
-                if (line.error != null && !line.error.isBlank()) {
-                    feed.fail(OllamaErrors.inStream(line.error, answer.errorContext(), model.where(),
-                            model.contextSize()));
-                    return;
-                }
-                if (!push(line)) {
-                    return;
-                }
-                if (line.done) {
-                    finish(line);
-                    return;
-                }
-            }
-            // The reader ends only at the done line or with an exception; an end without either is a cut answer.
-            feed.fail(new GenerationException(model.where() + " ended its answer without the final line; the answer"
-                    + " is incomplete: retry the request"));
-        } catch (LocalLlmException e) {
-            feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
+            more = false;
         } catch (RuntimeException e) {
             feed.fail(new GenerationException("reading the answer of " + model.where() + " failed (" + e
                     + "); retry the request", e));
+            more = false;
         }
+        if (!more) {
+            end();
+        }
+        return more;
+    }
+
+    /** Sends the request; @return whether its answer is open */
+    private boolean open(ChunkFeed feed) {
+        synchronized (this) {
+            if (cancelled) {
+                return false;
+            }
+            sending = Thread.currentThread();
+        }
+        HttpStream answer = null;
+        LocalLlmException failure = null;
+        try {
+            answer = transport.stream(call);
+        } catch (LocalLlmException e) {
+            failure = e;
+        }
+        boolean abandoned;
+        synchronized (this) {
+            sending = null;
+            if (interrupted) {
+                // Only this pump's own interrupt is cleared: it must not outlive the request on the caller's thread.
+                Thread.interrupted();
+            }
+            abandoned = cancelled;
+            if (!abandoned) {
+                http = answer;
+            }
+        }
+        if (failure != null) {
+            feed.fail(OllamaErrors.forRequest(failure, model.where(), model.contextSize()));
+            done.run();
+            return false;
+        }
+        if (abandoned) {
+            answer.close();
+            done.run();
+            return false;
+        }
+        lines = answer.ndjson(StreamLine.class, b -> b.until(l -> l.done));
+        return true;
+    }
+
+    private void end() {
+        try {
+            lines.close();
+        } catch (RuntimeException e) {
+            // The answer is closed below in any case; a failure to close its parser changes nothing.
+        }
+        HttpStream open;
+        synchronized (this) {
+            open = http;
+        }
+        open.close();
+        done.run();
+    }
+
+    /** Reads one line; @return whether to read on */
+    private boolean read(ChunkFeed feed) {
+        StreamLine line = lines.next();
+        if (line == null) {
+            // The reader ends only at the done line or with an exception; an end without either is a cut answer.
+            feed.fail(new GenerationException(model.where() + " ended its answer without the final line; the answer"
+                    + " is incomplete: retry the request"));
+            return false;
+        }
+        if (line.error != null && !line.error.isBlank()) {
+            HttpStream open;
+            synchronized (this) {
+                open = http;
+            }
+            feed.fail(OllamaErrors.inStream(line.error, open.errorContext(), model.where(), model.contextSize()));
+            return false;
+        }
+        if (!push(feed, line)) {
+            return false;
+        }
+        if (line.done) {
+            finish(feed, line);
+            return false;
+        }
+        return true;
     }
 
     /** @return {@code false} once the consumer has closed the stream */
-    private boolean push(StreamLine line) {
+    private boolean push(ChunkFeed feed, StreamLine line) {
         StreamLine.Message m = line.message;
         String thinking = m != null ? m.thinking : line.thinking;
         if (thinking != null && !thinking.isEmpty() && !feed.thinking(thinking)) {
@@ -189,7 +239,7 @@ final class AnswerPump implements Runnable {
         return new ToolCallPiece(at, id, name, args);
     }
 
-    private void finish(StreamLine last) {
+    private void finish(ChunkFeed feed, StreamLine last) {
         int context = model.contextSize();
         if (context > 0 && last.promptEvalCount >= context) {
             feed.fail(new ContextOverflowException(model.where() + " evaluated " + last.promptEvalCount

@@ -89,10 +89,14 @@ final class OllamaInstance implements ModelInstance {
         HttpCall call = HttpCall.post(path, bodies.generation(request)).forModel(name, OllamaErrors.pullHint(name));
         AnswerPump pump = new AnswerPump(backend.transport(), call, this);
         ChunkFeed feed = ChunkFeed.builder(name).loadTime(info.loadTime()).timeout(request.timeout())
-                .onCancel(pump::cancel).build();
+                .onCancel(pump::cancel).pull(pump).build();
         GenerationStream stream = feed.stream();
+        pump.whenDone(() -> running.remove(stream));
         running.add(stream);
-        pump.start(feed, () -> running.remove(stream));
+        if (feed.isClosed()) {
+            // Its timer ended it (a tiny timeout) before it was stored: it holds nothing to cancel.
+            running.remove(stream);
+        }
         if (closed.get()) {
             // Closed while this request started: it must not outlive the model.
             stream.close();

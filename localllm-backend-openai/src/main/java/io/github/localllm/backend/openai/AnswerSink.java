@@ -10,21 +10,31 @@ import java.time.Duration;
 /**
  * Where an answer's readers put what they read: the pieces go on to the {@link ChunkFeed}, the
  * rest (finish reason, usage, the server's timings) is kept for the end. Remembers when the first
- * piece came, for the time to the first token. One reader thread.
+ * piece came, for the time to the first token. The consumer's thread only, a step at a time.
  */
 final class AnswerSink {
-    private final ChunkFeed feed;
+    private ChunkFeed feed;
     private final Duration loadTime;
     private final long startNanos;
     private long firstNanos;
     private String finishReason;
     private Usage usage;
     private Timings timings;
+    private boolean finished;
 
-    AnswerSink(ChunkFeed feed, Duration loadTime) {
-        this.feed = feed;
+    AnswerSink(Duration loadTime) {
         this.loadTime = loadTime;
         this.startNanos = System.nanoTime();
+    }
+
+    /** @param target the feed the pieces go to; set once, before the first piece */
+    void feed(ChunkFeed target) {
+        feed = target;
+    }
+
+    /** @return whether the answer was finished normally, so its end can be read for the connection's sake */
+    boolean finished() {
+        return finished;
     }
 
     /** @return {@code false} once the consumer closed the stream: stop reading */
@@ -87,6 +97,7 @@ final class AnswerSink {
             m = timings.metrics(loadTime, Duration.ofNanos(first - startNanos), Duration.ofNanos(end - startNanos));
         }
         FinishReason reason = FinishReasons.of(finishReason);
+        finished = true;
         feed.finish(reason, usage, m);
     }
 }

@@ -10,141 +10,165 @@ import io.github.localllm.http.HttpTransport;
 import io.github.localllm.spi.ChunkFeed;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One generation request on its own daemon thread: the thread sends it and reads the answer into a
- * {@link ChunkFeed}, while the caller waits only for the answer's status. So an error the server
- * answers at once (a prompt too long, a model it does not have, a refused key) is thrown from
- * {@code stream()} itself, and the request's timeout bounds the wait for it too.
+ * One generation request, sent and read on the caller's thread: {@link #start} sends it and waits
+ * for the answer's status, so an error the server answers at once (a prompt too long, a model it
+ * does not have, a refused key) is thrown from {@code stream()} itself; then the exchange is the
+ * pulled {@link ChunkFeed}'s {@link ChunkFeed.Step}, reading an event a step when the consumer
+ * wants a chunk. No thread of its own and no hand-over between threads per token. The feed's timer
+ * runs the request's timeout, also while the request is sent.
  *
  * <p>Cancelling (the consumer closing the stream, the timeout, the model closing) closes the
- * answer, which aborts the exchange and ends the thread; before the answer has come, it interrupts
- * the thread, which makes the JDK's client cancel the request.
+ * answer, which ends a read blocked on the consumer's thread; before the answer has come, it
+ * interrupts the sending thread, which makes the JDK's client cancel the request.
  */
-final class Exchange implements Runnable {
+final class Exchange implements ChunkFeed.Step {
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
     /** Bytes read after {@code [DONE]} so that the connection goes back to the pool; a server sends none. */
     private static final int DRAIN_BYTES = 4096;
 
-    /** Reads one answer into a sink, on the exchange's thread. */
+    /** Reads one answer into a sink, a part at a time, on the consumer's thread. */
     interface Reader {
         /**
+         * Reads the next part of the answer (one event, or all of a whole answer) into {@code sink}.
+         *
+         * @return whether there is more to read: {@code false} once the sink was finished, or it
+         *         returned {@code false} because the consumer closed the stream
          * @throws LocalLlmException for anything that ends the answer in failure; it reaches the consumer
          */
-        void read(HttpStream http, AnswerSink sink);
+        boolean read(HttpStream http, AnswerSink sink);
     }
 
     private final HttpTransport transport;
     private final HttpCall call;
     private final Reader reader;
     private final String model;
+    private final Duration timeout;
     private final Runnable onEnd;
-    private final CountDownLatch opened = new CountDownLatch(1);
+    private final boolean pool;
     private final ChunkFeed feed;
     private final AnswerSink sink;
-    private volatile HttpStream http;
-    private volatile LocalLlmException openFailure;
+    /** Guarded by this: the answer once it came, whether cancelled, the thread sending, whether it was interrupted. */
+    private HttpStream http;
     private volatile boolean cancelled;
-    private volatile Thread thread;
+    private Thread sending;
+    private boolean interrupted;
 
     /**
-     * @param onEnd runs on the exchange's thread once it is done, whatever happened
+     * @param pool whether the connection of an answer read to its end goes back to the client's pool;
+     *        {@code false} for servers that close it after the answer without saying so
+     * @param onEnd runs once the exchange is done, whatever happened; may run more than once
      */
     Exchange(HttpTransport transport, HttpCall call, Reader reader, String model, Duration loadTime, Duration timeout,
-             Runnable onEnd) {
+             boolean pool, Runnable onEnd) {
         this.transport = transport;
         this.call = call;
         this.reader = reader;
         this.model = model;
+        this.timeout = timeout;
         this.onEnd = onEnd;
-        this.feed = ChunkFeed.builder(model).loadTime(loadTime).timeout(timeout).onCancel(this::cancel).build();
-        this.sink = new AnswerSink(feed, loadTime);
+        this.pool = pool;
+        this.sink = new AnswerSink(loadTime);
+        // The feed's clock, and its timer, start here: the timeout counts from the call.
+        this.feed = ChunkFeed.builder(model).loadTime(loadTime).timeout(timeout).onCancel(this::cancel).pull(this)
+                .build();
+        sink.feed(feed);
     }
 
     /**
-     * Sends the request and waits for the answer's status.
+     * Sends the request and waits for the answer's status, on the caller's thread.
      *
-     * @param timeout the request's whole time budget, or {@code null}
      * @return the answer as it comes
      * @throws LocalLlmException if the server refused the request, could not be reached, or did not answer in time
      */
-    GenerationStream start(Duration timeout) {
-        Thread t = new Thread(this, "localllm-openai-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-        boolean answered;
-        try {
-            if (timeout == null) {
-                opened.await();
-                answered = true;
-            } else {
-                answered = opened.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    GenerationStream start() {
+        boolean send;
+        synchronized (this) {
+            send = !cancelled;
+            if (send) {
+                sending = Thread.currentThread();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new LocalLlmException("interrupted while waiting for " + model + " to answer; the request was"
-                    + " cancelled", e);
         }
-        if (!answered) {
-            cancel();
-            throw new GenerationTimeoutException(model + " did not begin its answer within " + Durations.text(timeout) + "; the request"
-                    + " was cancelled. The server may be loading the model or reading a long prompt: raise the request's"
-                    + " timeout, or retry");
+        HttpStream answer = null;
+        LocalLlmException failure = null;
+        if (send) {
+            try {
+                answer = transport.stream(call);
+            } catch (LocalLlmException e) {
+                failure = e;
+            }
         }
-        if (openFailure != null) {
-            throw openFailure;
+        boolean abandoned;
+        synchronized (this) {
+            sending = null;
+            if (interrupted) {
+                // Only this exchange's own interrupt is cleared: it must not outlive the request on the caller's thread.
+                Thread.interrupted();
+            }
+            abandoned = cancelled;
+            if (!abandoned) {
+                http = answer;
+            }
+        }
+        if (abandoned) {
+            if (answer != null) {
+                answer.close();
+            }
+            onEnd.run();
+            throw abandoned(failure);
+        }
+        if (failure != null) {
+            feed.fail(failure);
+            onEnd.run();
+            throw failure;
         }
         return feed.stream();
     }
 
-    @Override
-    public void run() {
+    /** @return what to throw for a request cancelled before its answer came */
+    private LocalLlmException abandoned(LocalLlmException failure) {
         try {
-            HttpStream answer;
-            try {
-                answer = transport.stream(call);
-            } catch (LocalLlmException e) {
-                openFailure = e;
-                return;
-            } finally {
-                opened.countDown();
-            }
-            http = answer;
-            if (cancelled) {
-                answer.close();
-                return;
-            }
-            read(answer);
-        } catch (RuntimeException | Error e) {
-            LOG.error("reading the answer of {} failed unexpectedly", model, e);
-            feed.fail(new GenerationException("reading the answer of " + model + " failed unexpectedly (" + e
-                    + "); retry, and report it if it persists", e));
-        } finally {
-            onEnd.run();
+            feed.stream().result();
+        } catch (GenerationTimeoutException e) {
+            return new GenerationTimeoutException(model + " did not begin its answer within " + Durations.text(timeout)
+                    + "; the request was cancelled. The server may be loading the model or reading a long prompt:"
+                    + " raise the request's timeout, or retry", e);
+        } catch (LocalLlmException e) {
+            return e;
         }
+        return new LocalLlmException("the request to " + model + " was cancelled before its answer came (the model"
+                + " was closed)", failure);
     }
 
-    private void read(HttpStream answer) {
+    /** One step on the consumer's thread: reads the next event of the answer into the feed. */
+    @Override
+    public boolean advance(ChunkFeed target) {
+        HttpStream answer;
+        synchronized (this) {
+            answer = http;
+        }
+        boolean more;
         try {
-            reader.read(answer, sink);
-            drain(answer);
+            more = reader.read(answer, sink);
         } catch (RuntimeException e) {
             // A cancel closes the answer under the reader, which then fails in any way: the feed already ended.
             if (!cancelled) {
                 feed.fail(e instanceof LocalLlmException l ? l : new GenerationException("reading the answer of "
                         + model + " failed (" + e + "); retry the request", e));
             }
-        } finally {
-            answer.close();
+            more = false;
         }
+        if (!more) {
+            if (pool && sink.finished()) {
+                drain(answer);
+            }
+            answer.close();
+            onEnd.run();
+        }
+        return more;
     }
 
     /** Reads the end of a finished answer so that its connection can serve the next request. */
@@ -165,18 +189,24 @@ final class Exchange implements Runnable {
         }
     }
 
-    /** Stops the exchange: closes the answer, or interrupts the request still waiting for one. Idempotent. */
+    /**
+     * Stops the exchange, from any thread: closes the answer, or interrupts the thread still sending
+     * the request. Idempotent.
+     */
     void cancel() {
-        cancelled = true;
-        HttpStream answer = http;
+        HttpStream answer;
+        synchronized (this) {
+            cancelled = true;
+            answer = http;
+            if (answer == null && sending != null && !interrupted) {
+                interrupted = true;
+                sending.interrupt();
+            }
+        }
         if (answer != null) {
             answer.close();
-            return;
         }
-        Thread t = thread;
-        if (t != null && opened.getCount() > 0) {
-            t.interrupt();
-        }
+        onEnd.run();
     }
 
     /** @return the feed, for ending it when the model closes */

@@ -78,15 +78,24 @@ final class OpenAiModel implements ModelInstance {
         Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper())
                 : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics());
         Exchange[] self = new Exchange[1];
+        // llama-server (b10470) closes the connection after a streamed answer although its headers offer
+        // keep-alive; pooled, the next request would go out on the closed connection and fail at once.
+        boolean pool = !streamed || dialect != ServerDialect.LLAMA_CPP;
         Exchange exchange = new Exchange(backend.transport(), call, reader, info.name(), info.loadTime(),
-                request.timeout(), () -> running.remove(self[0]));
+                request.timeout(), pool, () -> {
+                    // The timer may cancel a tiny timeout before the exchange is stored.
+                    Exchange e = self[0];
+                    if (e != null) {
+                        running.remove(e);
+                    }
+                });
         self[0] = exchange;
         running.add(exchange);
         if (closed.get()) {
             running.remove(exchange);
             checkOpen();
         }
-        return exchange.start(request.timeout());
+        return exchange.start();
     }
 
     @Override

@@ -25,28 +25,31 @@ final class StreamedAnswer implements Exchange.Reader {
     /** The call a fragment without an index belongs to: the last one that had an id, or the first. */
     private int lastPosition;
     private int positions;
+    /** The answer's events, from the first read on. */
+    private SseReader events;
 
     StreamedAnswer(ObjectMapper mapper) {
         this.chunks = mapper.readerFor(StreamChunk.class);
     }
 
     @Override
-    public void read(HttpStream http, AnswerSink sink) {
-        SseReader events = http.sse(b -> b.untilData(SseEvent.DONE));
-        while (events.advance()) {
-            if (events.isEnd()) {
-                sink.finish();
-                return;
-            }
-            StreamChunk chunk = events.readData(chunks);
-            if (chunk.error != null || "error".equals(chunk.object)) {
-                throw HttpErrors.fromStreamError(error(events.readData(JsonNode.class)), http.errorContext());
-            }
-            if (!apply(chunk, sink)) {
-                return;
-            }
+    public boolean read(HttpStream http, AnswerSink sink) {
+        if (events == null) {
+            events = http.sse(b -> b.untilData(SseEvent.DONE));
         }
-        // advance() reports a stream cut before [DONE] by throwing; a false here means it was closed.
+        if (!events.advance()) {
+            // advance() reports a stream cut before [DONE] by throwing; a false here means it was closed.
+            return false;
+        }
+        if (events.isEnd()) {
+            sink.finish();
+            return false;
+        }
+        StreamChunk chunk = events.readData(chunks);
+        if (chunk.error != null || "error".equals(chunk.object)) {
+            throw HttpErrors.fromStreamError(error(events.readData(JsonNode.class)), http.errorContext());
+        }
+        return apply(chunk, sink);
     }
 
     private static ServerError error(JsonNode event) {

@@ -34,7 +34,7 @@ final class WholeAnswer implements Exchange.Reader {
     }
 
     @Override
-    public void read(HttpStream http, AnswerSink sink) {
+    public boolean read(HttpStream http, AnswerSink sink) {
         JsonNode answer = parse(http);
         Optional<ServerError> error = HttpErrors.errorIn(answer);
         if (error.isPresent()) {
@@ -50,7 +50,7 @@ final class WholeAnswer implements Exchange.Reader {
         if (!sink.thinking(text(message, "reasoning_content")) || !sink.thinking(text(message, "reasoning"))
                 || !sink.text(text(choice, "text")) || !sink.text(text(message, "content"))
                 || !sink.text(text(message, "refusal"))) {
-            return;
+            return false;
         }
         int position = 0;
         for (JsonNode call : message.path("tool_calls")) {
@@ -59,13 +59,14 @@ final class WholeAnswer implements Exchange.Reader {
             // Some servers write the arguments as an object rather than a JSON text.
             String args = arguments.isString() ? arguments.stringValue() : arguments.isMissingNode() ? "" : arguments.toString();
             if (!sink.toolCall(new ToolCallPiece(position++, text(call, "id"), text(f, "name"), args))) {
-                return;
+                return false;
             }
         }
         Duration elapsed = sink.elapsed();
         GenerationMetrics m = metrics.read(answer, sink.loadTime(), elapsed);
         // Pieces handed on at once would make rates measured here absurd: without the server's timings there are none.
         sink.finish(m != null ? m : new GenerationMetrics(sink.loadTime(), elapsed, elapsed, 0, 0));
+        return false;
     }
 
     private JsonNode parse(HttpStream http) {
