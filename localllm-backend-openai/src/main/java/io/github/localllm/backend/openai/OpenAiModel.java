@@ -75,6 +75,13 @@ final class OpenAiModel implements ModelInstance {
         String path = !streamed && !completion ? backend.completeChatPath()
                 : backend.endpoints().api(completion ? "/completions" : "/chat/completions");
         HttpCall call = HttpCall.post(path, body).forModel(info.name(), backend.modelHint());
+        if (dialect == ServerDialect.LLAMA_CPP) {
+            // llama-server closes a connection after a streamed answer although its headers offer
+            // keep-alive, and the JDK may have pooled it by then: a request that goes out on it gets no
+            // byte back. A local llama-server keeps no state between requests and bills nothing, so
+            // sending the request again on a new connection is safe there, unlike on a cloud API.
+            call = call.resendIfUnanswered();
+        }
         Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper())
                 : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics());
         Exchange[] self = new Exchange[1];
