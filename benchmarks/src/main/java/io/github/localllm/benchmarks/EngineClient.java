@@ -58,7 +58,7 @@ final class EngineClient implements StreamingClient {
     @Override
     public int stream(Api api, Consumer<String> sink) {
         if ((api == Api.OPENAI_CHAT) != id.equals("openai")) {
-            throw new UnsupportedOperationException("engine '" + id + "' does not serve " + api);
+            throw new IllegalArgumentException("engine '" + id + "' does not serve " + api);
         }
         int tokens = 0;
         try (GenerationStream stream = llm.stream(api == Api.GENERATE ? prompt : chat)) {

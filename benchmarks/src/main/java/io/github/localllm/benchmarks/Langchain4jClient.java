@@ -73,7 +73,7 @@ final class Langchain4jClient implements StreamingClient {
                     done.completeExceptionally(error);
                 }
             });
-            case OPENAI_CHAT -> throw new UnsupportedOperationException("langchain4j-ollama speaks Ollama's own API");
+            case OPENAI_CHAT -> throw new IllegalArgumentException("langchain4j-ollama speaks Ollama's own API");
         }
         try {
             return done.get();

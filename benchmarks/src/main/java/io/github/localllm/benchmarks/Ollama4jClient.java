@@ -44,7 +44,7 @@ final class Ollama4jClient implements StreamingClient {
                             .withPrompt(QUESTION).withThink(ThinkMode.DISABLED).build();
                     ollama.generate(request, new OllamaGenerateStreamObserver(null, counted::accept));
                 }
-                case OPENAI_CHAT -> throw new UnsupportedOperationException("ollama4j speaks only Ollama's own API");
+                case OPENAI_CHAT -> throw new IllegalArgumentException("ollama4j speaks only Ollama's own API");
             }
         } catch (OllamaException e) {
             throw new IllegalStateException("ollama4j failed: " + e.getMessage(), e);

@@ -17,7 +17,7 @@ interface StreamingClient extends AutoCloseable {
      * @param api which endpoint to ask
      * @param sink receives the text of every token, in order
      * @return how many tokens arrived
-     * @throws UnsupportedOperationException if this client does not speak that endpoint
+     * @throws IllegalArgumentException if this client does not speak that endpoint
      */
     int stream(Api api, Consumer<String> sink);
 
