@@ -7,6 +7,7 @@ import io.github.localllm.GenerationMetrics;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.Usage;
+import io.github.localllm.http.CancellableStream;
 import io.github.localllm.http.HttpCall;
 import io.github.localllm.http.HttpStream;
 import io.github.localllm.http.HttpTransport;
@@ -48,22 +49,15 @@ import java.util.List;
  * </ol>
  */
 final class AnswerPump implements ChunkFeed.Step {
-    private final HttpTransport transport;
-    private final HttpCall call;
+    private final CancellableStream exchange;
     private final OllamaInstance model;
     private volatile Runnable done = () -> { };
     private int position;
     /** The consumer's thread only: the answer's lines once it is open. */
     private NdjsonReader<StreamLine> lines;
-    /** Guarded by this: the answer once it arrived, whether the consumer gave up, the thread sending. */
-    private HttpStream http;
-    private boolean cancelled;
-    private Thread sending;
-    private boolean interrupted;
 
     AnswerPump(HttpTransport transport, HttpCall call, OllamaInstance model) {
-        this.transport = transport;
-        this.call = call;
+        this.exchange = new CancellableStream(transport, call);
         this.model = model;
     }
 
@@ -78,18 +72,7 @@ final class AnswerPump implements ChunkFeed.Step {
      * client's send() gives up on an interrupt and aborts the exchange).
      */
     void cancel() {
-        HttpStream open;
-        synchronized (this) {
-            cancelled = true;
-            open = http;
-            if (open == null && sending != null && !interrupted) {
-                interrupted = true;
-                sending.interrupt();
-            }
-        }
-        if (open != null) {
-            open.close();
-        }
+        exchange.cancel();
         done.run();
     }
 
@@ -122,38 +105,15 @@ final class AnswerPump implements ChunkFeed.Step {
 
     /** Sends the request; @return whether its answer is open */
     private boolean open(ChunkFeed feed) {
-        synchronized (this) {
-            if (cancelled) {
-                return false;
-            }
-            sending = Thread.currentThread();
-        }
-        HttpStream answer = null;
-        LocalLlmException failure = null;
+        HttpStream answer;
         try {
-            answer = transport.stream(call);
+            answer = exchange.open();
         } catch (LocalLlmException e) {
-            failure = e;
-        }
-        boolean abandoned;
-        synchronized (this) {
-            sending = null;
-            if (interrupted) {
-                // Only this pump's own interrupt is cleared: it must not outlive the request on the caller's thread.
-                Thread.interrupted();
-            }
-            abandoned = cancelled;
-            if (!abandoned) {
-                http = answer;
-            }
-        }
-        if (failure != null) {
-            feed.fail(OllamaErrors.forRequest(failure, model.where(), model.contextSize()));
+            feed.fail(OllamaErrors.forRequest(e, model.where(), model.contextSize()));
             done.run();
             return false;
         }
-        if (abandoned) {
-            answer.close();
+        if (answer == null) {
             done.run();
             return false;
         }
@@ -167,11 +127,7 @@ final class AnswerPump implements ChunkFeed.Step {
         } catch (RuntimeException e) {
             // The answer is closed below in any case; a failure to close its parser changes nothing.
         }
-        HttpStream open;
-        synchronized (this) {
-            open = http;
-        }
-        open.close();
+        exchange.answer().close();
         done.run();
     }
 
@@ -185,11 +141,8 @@ final class AnswerPump implements ChunkFeed.Step {
             return false;
         }
         if (line.error != null && !line.error.isBlank()) {
-            HttpStream open;
-            synchronized (this) {
-                open = http;
-            }
-            feed.fail(OllamaErrors.inStream(line.error, open.errorContext(), model.where(), model.contextSize()));
+            feed.fail(OllamaErrors.inStream(line.error, exchange.answer().errorContext(), model.where(),
+                    model.contextSize()));
             return false;
         }
         if (!push(feed, line)) {

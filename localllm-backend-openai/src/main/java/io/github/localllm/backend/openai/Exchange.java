@@ -4,6 +4,7 @@ import io.github.localllm.GenerationException;
 import io.github.localllm.GenerationStream;
 import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.LocalLlmException;
+import io.github.localllm.http.CancellableStream;
 import io.github.localllm.http.HttpCall;
 import io.github.localllm.http.HttpStream;
 import io.github.localllm.http.HttpTransport;
@@ -42,8 +43,7 @@ final class Exchange implements ChunkFeed.Step {
         boolean read(HttpStream http, AnswerSink sink);
     }
 
-    private final HttpTransport transport;
-    private final HttpCall call;
+    private final CancellableStream exchange;
     private final Reader reader;
     private final String model;
     private final Duration timeout;
@@ -51,11 +51,6 @@ final class Exchange implements ChunkFeed.Step {
     private final boolean pool;
     private final ChunkFeed feed;
     private final AnswerSink sink;
-    /** Guarded by this: the answer once it came, whether cancelled, the thread sending, whether it was interrupted. */
-    private HttpStream http;
-    private volatile boolean cancelled;
-    private Thread sending;
-    private boolean interrupted;
 
     /**
      * @param pool whether the connection of an answer read to its end goes back to the client's pool;
@@ -64,8 +59,7 @@ final class Exchange implements ChunkFeed.Step {
      */
     Exchange(HttpTransport transport, HttpCall call, Reader reader, String model, Duration loadTime, Duration timeout,
              boolean pool, Runnable onEnd) {
-        this.transport = transport;
-        this.call = call;
+        this.exchange = new CancellableStream(transport, call);
         this.reader = reader;
         this.model = model;
         this.timeout = timeout;
@@ -85,45 +79,17 @@ final class Exchange implements ChunkFeed.Step {
      * @throws LocalLlmException if the server refused the request, could not be reached, or did not answer in time
      */
     GenerationStream start() {
-        boolean send;
-        synchronized (this) {
-            send = !cancelled;
-            if (send) {
-                sending = Thread.currentThread();
-            }
-        }
-        HttpStream answer = null;
-        LocalLlmException failure = null;
-        if (send) {
-            try {
-                answer = transport.stream(call);
-            } catch (LocalLlmException e) {
-                failure = e;
-            }
-        }
-        boolean abandoned;
-        synchronized (this) {
-            sending = null;
-            if (interrupted) {
-                // Only this exchange's own interrupt is cleared: it must not outlive the request on the caller's thread.
-                Thread.interrupted();
-            }
-            abandoned = cancelled;
-            if (!abandoned) {
-                http = answer;
-            }
-        }
-        if (abandoned) {
-            if (answer != null) {
-                answer.close();
-            }
+        HttpStream answer;
+        try {
+            answer = exchange.open();
+        } catch (LocalLlmException e) {
+            feed.fail(e);
             onEnd.run();
-            throw abandoned(failure);
+            throw e;
         }
-        if (failure != null) {
-            feed.fail(failure);
+        if (answer == null) {
             onEnd.run();
-            throw failure;
+            throw abandoned(exchange.failureAfterCancel());
         }
         return feed.stream();
     }
@@ -146,16 +112,13 @@ final class Exchange implements ChunkFeed.Step {
     /** One step on the consumer's thread: reads the next event of the answer into the feed. */
     @Override
     public boolean advance(ChunkFeed target) {
-        HttpStream answer;
-        synchronized (this) {
-            answer = http;
-        }
+        HttpStream answer = exchange.answer();
         boolean more;
         try {
             more = reader.read(answer, sink);
         } catch (RuntimeException e) {
             // A cancel closes the answer under the reader, which then fails in any way: the feed already ended.
-            if (!cancelled) {
+            if (!exchange.isCancelled()) {
                 feed.fail(e instanceof LocalLlmException l ? l : new GenerationException("reading the answer of "
                         + model + " failed (" + e + "); retry the request", e));
             }
@@ -173,7 +136,7 @@ final class Exchange implements ChunkFeed.Step {
 
     /** Reads the end of a finished answer so that its connection can serve the next request. */
     private void drain(HttpStream answer) {
-        if (cancelled) {
+        if (exchange.isCancelled()) {
             return;
         }
         try {
@@ -194,18 +157,7 @@ final class Exchange implements ChunkFeed.Step {
      * the request. Idempotent.
      */
     void cancel() {
-        HttpStream answer;
-        synchronized (this) {
-            cancelled = true;
-            answer = http;
-            if (answer == null && sending != null && !interrupted) {
-                interrupted = true;
-                sending.interrupt();
-            }
-        }
-        if (answer != null) {
-            answer.close();
-        }
+        exchange.cancel();
         onEnd.run();
     }
 
