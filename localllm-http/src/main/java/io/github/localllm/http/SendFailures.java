@@ -107,7 +107,7 @@ final class SendFailures {
     private static Failure unanswered(IOException e, ErrorContext context) {
         String where = context.where();
         String detail = Text.describe(e) + ": " + Text.describe(root(e));
-        if (causedBy(e, EOFException.class)) {
+        if (causedBy(e, EOFException.class) || closedByThePool(e)) {
             return new Failure(new BackendUnavailableException(where + " closed the connection before a byte of its "
                     + "answer (" + detail + "): a server does so to an idle kept-alive connection just as a request goes "
                     + "out on it, and sending the request again then works; if it persists, the server crashed or "
@@ -118,6 +118,17 @@ final class SendFailures {
                 + detail + "); the server may have crashed or restarted while reading the request, or a proxy in front "
                 + "of it dropped it" + context.unavailableAdvice("check that it is running, then retry"), e),
                 Retry.IF_IDEMPOTENT);
+    }
+
+    /**
+     * The JDK's connection pool watches idle connections and closes one, on this side, when the server's close of it
+     * arrives; a request that took that connection from the pool a moment before fails with "connection closed
+     * locally". The server had closed the connection before reading anything on it, so this is the idle-close race
+     * again, seen from the pool's side.
+     */
+    private static boolean closedByThePool(Throwable e) {
+        String message = root(e).getMessage();
+        return message != null && message.contains("connection closed locally");
     }
 
     private static Throwable root(Throwable t) {

@@ -73,6 +73,17 @@ class SendFailuresTest {
         assertThat(failure.exception().isRetryable()).isTrue();
     }
 
+    /** The JDK's pool closes, on this side, a pooled connection the server closed while idle; a request on it fails so. */
+    @Test
+    void aPooledConnectionClosedUnderTheRequestSaysToSendAgain() {
+        SendFailures.Failure failure = map(noBytes(new IOException("connection closed locally")));
+
+        assertThat(failure.retry()).isEqualTo(SendFailures.Retry.ONCE);
+        assertThat(failure.exception()).hasMessageStartingWith("Ollama at http://ollama.invalid:11434/api/tags closed "
+                + "the connection before a byte of its answer (HTTP/1.1 header parser received no bytes: connection "
+                + "closed locally)");
+    }
+
     @Test
     void aConnectionResetBeforeAnyByteIsSentAgainOnlyWhenIdempotent() {
         SendFailures.Failure failure = map(noBytes(new SocketException("Connection reset")));
