@@ -29,14 +29,20 @@ import java.util.Set;
  *        ({@code false}), or do what the model does by default ({@code null})
  * @param timeout the most time the whole generation may take, or {@code null} for no limit; when it
  *        passes, the engine stops and {@link GenerationTimeoutException} is thrown
+ * @param logprobs how many likeliest alternatives to report with each generated token's log
+ *        probability, 0 to {@value #MAX_LOGPROB_ALTERNATIVES} (0: the chosen tokens only), or {@code null}
+ *        for no log probabilities; see {@link GenerationResult#logprobs()}
  */
 public record GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw,
                                 SamplingParameters sampling, List<String> stop, Integer maxTokens,
                                 ResponseFormat responseFormat, int outputRetries, List<ToolDefinition> tools,
-                                Boolean think, Duration timeout) {
+                                Boolean think, Duration timeout, Integer logprobs) {
 
     /** The most retries a request may ask for: each one generates a whole answer again. */
     public static final int MAX_OUTPUT_RETRIES = 5;
+
+    /** The most alternatives per token a request may ask for: the limit of OpenAI's and Ollama's APIs. */
+    public static final int MAX_LOGPROB_ALTERNATIVES = 20;
 
     /** Checks the request is complete and consistent. */
     public GenerationRequest {
@@ -91,6 +97,10 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
             throw new InvalidRequestException("timeout must be positive, was " + timeout
                     + "; leave it unset for no limit");
         }
+        if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROB_ALTERNATIVES)) {
+            throw new InvalidRequestException("logprobs asks for " + logprobs + " alternatives per token; ask for 0"
+                    + " (the chosen tokens only) to " + MAX_LOGPROB_ALTERNATIVES + ", the most servers report");
+        }
     }
 
     /** Servers refuse a tool result whose call they never saw; say so before sending. */
@@ -104,6 +114,28 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
                         + " before it");
             }
         }
+    }
+
+    /**
+     * A request without log probabilities; kept so that code written before they existed still compiles.
+     *
+     * @param prompt the prompt, or {@code null} for a conversation
+     * @param messages the conversation, empty for a prompt
+     * @param raw send the prompt without a chat template
+     * @param sampling how tokens are chosen
+     * @param stop sequences that end generation
+     * @param maxTokens the most tokens to generate, or {@code null}
+     * @param responseFormat the shape of the answer
+     * @param outputRetries retries for JSON answers that miss their schema
+     * @param tools functions the model may call
+     * @param think whether a thinking model should reason first, or {@code null}
+     * @param timeout the most time the whole generation may take, or {@code null}
+     */
+    public GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw, SamplingParameters sampling,
+                             List<String> stop, Integer maxTokens, ResponseFormat responseFormat, int outputRetries,
+                             List<ToolDefinition> tools, Boolean think, Duration timeout) {
+        this(prompt, messages, raw, sampling, stop, maxTokens, responseFormat, outputRetries, tools, think, timeout,
+                null);
     }
 
     /**
@@ -121,7 +153,8 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
      */
     public GenerationRequest(String prompt, List<ChatMessage> messages, boolean raw, SamplingParameters sampling,
                              List<String> stop, Integer maxTokens, ResponseFormat responseFormat, int outputRetries) {
-        this(prompt, messages, raw, sampling, stop, maxTokens, responseFormat, outputRetries, List.of(), null, null);
+        this(prompt, messages, raw, sampling, stop, maxTokens, responseFormat, outputRetries, List.of(), null, null,
+                null);
     }
 
     /**
@@ -170,6 +203,7 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         b.tools.addAll(tools);
         b.think = think;
         b.timeout = timeout;
+        b.logprobs = logprobs;
         return b;
     }
 
@@ -186,6 +220,7 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
         private final List<ToolDefinition> tools = new ArrayList<>();
         private Boolean think;
         private Duration timeout;
+        private Integer logprobs;
 
         private Builder() {
         }
@@ -311,10 +346,22 @@ public record GenerationRequest(String prompt, List<ChatMessage> messages, boole
             return this;
         }
 
+        /**
+         * Asks for the log probability of each generated token, with its likeliest alternatives.
+         *
+         * @param alternatives how many alternatives per token, 0 (the chosen tokens only) to
+         *        {@value GenerationRequest#MAX_LOGPROB_ALTERNATIVES}
+         * @return this
+         */
+        public Builder logprobs(int alternatives) {
+            this.logprobs = alternatives;
+            return this;
+        }
+
         /** @return the request @throws InvalidRequestException if it is empty or inconsistent */
         public GenerationRequest build() {
             return new GenerationRequest(prompt, messages, raw, sampling, stop, maxTokens, responseFormat,
-                    outputRetries, tools, think, timeout);
+                    outputRetries, tools, think, timeout, logprobs);
         }
     }
 }

@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param model the model that answered
  * @param thinking the reasoning a thinking model showed before its answer; empty otherwise
  * @param toolCalls tools the model asked to call; empty otherwise
+ * @param logprobs the log probabilities of the answer's tokens, in order, when the request asked for
+ *        them ({@link GenerationRequest#logprobs()}); empty otherwise
  */
 public record GenerationResult(String text, FinishReason finishReason, Usage usage,
                                GenerationMetrics metrics, String model, String thinking,
-                               List<ToolCall> toolCalls) {
+                               List<ToolCall> toolCalls, List<TokenLogprob> logprobs) {
 
     /** Checks no part is missing. */
     public GenerationResult {
@@ -28,6 +30,23 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
         Objects.requireNonNull(model, "model");
         thinking = thinking == null ? "" : thinking;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        logprobs = logprobs == null ? List.of() : List.copyOf(logprobs);
+    }
+
+    /**
+     * A result without log probabilities; kept so that code written before they existed still compiles.
+     *
+     * @param text the generated text
+     * @param finishReason why generation ended
+     * @param usage tokens consumed
+     * @param metrics how fast it ran
+     * @param model the model that answered
+     * @param thinking the reasoning shown
+     * @param toolCalls tools the model asked to call
+     */
+    public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
+                            String model, String thinking, List<ToolCall> toolCalls) {
+        this(text, finishReason, usage, metrics, model, thinking, toolCalls, List.of());
     }
 
     /**
@@ -41,7 +60,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
      */
     public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
                             String model) {
-        this(text, finishReason, usage, metrics, model, "", List.of());
+        this(text, finishReason, usage, metrics, model, "", List.of(), List.of());
     }
 
     /** @return an empty builder */
@@ -52,7 +71,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
     /** @return a builder holding this result's values */
     public Builder toBuilder() {
         return new Builder().text(text).finishReason(finishReason).usage(usage).metrics(metrics).model(model)
-                .thinking(thinking).toolCalls(toolCalls);
+                .thinking(thinking).toolCalls(toolCalls).logprobs(logprobs);
     }
 
     /** Builds a {@link GenerationResult}; text, thinking and tool calls default to empty. */
@@ -64,6 +83,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
         private String model;
         private String thinking = "";
         private List<ToolCall> toolCalls = List.of();
+        private List<TokenLogprob> logprobs = List.of();
 
         private Builder() {
         }
@@ -110,9 +130,15 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
             return this;
         }
 
+        /** @param v the log probabilities of the answer's tokens @return this */
+        public Builder logprobs(List<TokenLogprob> v) {
+            logprobs = v;
+            return this;
+        }
+
         /** @return the result @throws NullPointerException if the finish reason, usage, metrics or model is missing */
         public GenerationResult build() {
-            return new GenerationResult(text, finishReason, usage, metrics, model, thinking, toolCalls);
+            return new GenerationResult(text, finishReason, usage, metrics, model, thinking, toolCalls, logprobs);
         }
     }
 }

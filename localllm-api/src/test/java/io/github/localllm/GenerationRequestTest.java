@@ -196,4 +196,28 @@ class GenerationRequestTest {
         // callers catch the root type; every request error must be one
         assertThatThrownBy(() -> GenerationRequest.of("")).isInstanceOf(LocalLlmException.class);
     }
+
+    @Test
+    void logprobsAskForZeroToTwentyAlternativesAndSurviveToBuilder() {
+        GenerationRequest request = GenerationRequest.builder().prompt("p").logprobs(3).build();
+
+        assertThat(request.logprobs()).isEqualTo(3);
+        assertThat(request.toBuilder().build().logprobs()).isEqualTo(3);
+        assertThat(GenerationRequest.of("p").logprobs()).isNull();
+        assertThat(GenerationRequest.builder().prompt("p").logprobs(0).build().logprobs()).isZero();
+        for (int wrong : new int[] {-1, 21}) {
+            assertThatThrownBy(() -> GenerationRequest.builder().prompt("p").logprobs(wrong).build())
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("logprobs asks for " + wrong + " alternatives per token")
+                    .hasMessageContaining("ask for 0 (the chosen tokens only) to 20");
+        }
+    }
+
+    @Test
+    void anEngineWithoutLogprobsNamesThemAsMissing() {
+        GenerationRequest request = GenerationRequest.builder().prompt("p").logprobs(1).build();
+
+        assertThat(io.github.localllm.spi.EngineCapabilities.unknown().missingFor(request)).isEqualTo("log probabilities");
+        assertThat(io.github.localllm.spi.EngineCapabilities.builder().logprobs(true).build().missingFor(request)).isEmpty();
+    }
 }

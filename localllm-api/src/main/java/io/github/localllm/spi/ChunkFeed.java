@@ -10,6 +10,7 @@ import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ToolCall;
 import io.github.localllm.ToolCallPiece;
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.Usage;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -92,6 +93,7 @@ public final class ChunkFeed {
     private boolean consumerWaiting;
     private boolean producerWaiting;
     private final StringBuilder text = new StringBuilder();
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
     private final StringBuilder thinking = new StringBuilder();
     private final List<ToolCallBuilder> calls = new ArrayList<>();
     private int index;
@@ -147,17 +149,26 @@ public final class ChunkFeed {
 
     /** @param piece answer text @return {@code false} once the consumer closed the stream: stop reading */
     public boolean text(String piece) {
-        return push(piece, null, null);
+        return push(piece, null, null, List.of());
+    }
+
+    /**
+     * @param piece answer text, possibly empty when its tokens do not yet make a whole character
+     * @param logprobs the log probabilities of the tokens of {@code piece}
+     * @return {@code false} once the consumer closed the stream: stop reading
+     */
+    public boolean text(String piece, List<TokenLogprob> logprobs) {
+        return push(piece, null, null, logprobs);
     }
 
     /** @param piece reasoning text @return {@code false} once the consumer closed the stream: stop reading */
     public boolean thinking(String piece) {
-        return push(null, piece, null);
+        return push(null, piece, null, List.of());
     }
 
     /** @param piece part of a tool call @return {@code false} once the consumer closed the stream: stop reading */
     public boolean toolCall(ToolCallPiece piece) {
-        return push(null, null, Objects.requireNonNull(piece, "piece"));
+        return push(null, null, Objects.requireNonNull(piece, "piece"), List.of());
     }
 
     /** @return whether the consumer closed the stream, or it ended */
@@ -170,8 +181,8 @@ public final class ChunkFeed {
         }
     }
 
-    private boolean push(String t, String th, ToolCallPiece call) {
-        if ((t == null || t.isEmpty()) && (th == null || th.isEmpty()) && call == null) {
+    private boolean push(String t, String th, ToolCallPiece call, List<TokenLogprob> lp) {
+        if ((t == null || t.isEmpty()) && (th == null || th.isEmpty()) && call == null && lp.isEmpty()) {
             return !isClosed();
         }
         lock.lock();
@@ -194,10 +205,15 @@ public final class ChunkFeed {
             } else if (th != null) {
                 thinking.append(th);
                 chunk = GenerationChunk.thinking(th, index++);
-            } else {
+            } else if (lp.isEmpty()) {
                 text.append(t);
                 pieces++;
                 chunk = new GenerationChunk(t, index++);
+            } else {
+                text.append(t);
+                pieces++;
+                logprobs.addAll(lp);
+                chunk = new GenerationChunk(t, index++, lp);
             }
             queue.add(chunk);
             if (consumerWaiting) {
@@ -301,6 +317,7 @@ public final class ChunkFeed {
         GenerationMetrics m = metrics != null ? metrics
                 : GenerationMetrics.measure(loadTime, startNanos, firstNanos, System.nanoTime(), u);
         return GenerationResult.builder().text(text.toString()).thinking(thinking.toString()).toolCalls(joined)
+                .logprobs(logprobs)
                 .finishReason(reason).usage(u).metrics(m).model(model).build();
     }
 

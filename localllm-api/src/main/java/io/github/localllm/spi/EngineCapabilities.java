@@ -29,11 +29,12 @@ import java.util.Set;
  *        ({@code avx2}); empty for none
  * @param windowedAttentionCache whether it sizes a sliding-window layer's cache to the window
  *        (rather than to the whole context), which changes how much memory a model needs
+ * @param logprobs whether it reports the log probabilities of generated tokens and their alternatives
  */
 public record EngineCapabilities(Set<ResponseFormat.Kind> responseFormats, String grammarDialect, boolean embeddings,
                                  boolean tools, boolean images, boolean thinking, Set<LoadOptions.Field> loadOptions,
                                  Set<String> architectures, Set<String> gpuBackends, Set<String> requiredCpuFeatures,
-                                 boolean windowedAttentionCache) {
+                                 boolean windowedAttentionCache, boolean logprobs) {
 
     private static final EngineCapabilities UNKNOWN = builder().build();
 
@@ -89,6 +90,9 @@ public record EngineCapabilities(Set<ResponseFormat.Kind> responseFormats, Strin
         if (Boolean.TRUE.equals(request.think()) && !thinking) {
             return "thinking";
         }
+        if (request.logprobs() != null && !logprobs) {
+            return "log probabilities";
+        }
         return "";
     }
 
@@ -106,6 +110,7 @@ public record EngineCapabilities(Set<ResponseFormat.Kind> responseFormats, Strin
         b.gpuBackends = gpuBackends;
         b.requiredCpuFeatures = requiredCpuFeatures;
         b.windowedAttentionCache = windowedAttentionCache;
+        b.logprobs = logprobs;
         return b;
     }
 
@@ -122,6 +127,7 @@ public record EngineCapabilities(Set<ResponseFormat.Kind> responseFormats, Strin
         private Set<String> gpuBackends = Set.of();
         private Set<String> requiredCpuFeatures = Set.of();
         private boolean windowedAttentionCache;
+        private boolean logprobs;
 
         private Builder() {
         }
@@ -193,13 +199,19 @@ public record EngineCapabilities(Set<ResponseFormat.Kind> responseFormats, Strin
             return this;
         }
 
+        /** @param v reports log probabilities @return this */
+        public Builder logprobs(boolean v) {
+            logprobs = v;
+            return this;
+        }
+
         /** @return the capabilities */
         public EngineCapabilities build() {
             if (!grammarDialect.isEmpty()) {
                 responseFormats.add(ResponseFormat.Kind.GRAMMAR);
             }
             return new EngineCapabilities(responseFormats, grammarDialect, embeddings, tools, images, thinking,
-                    loadOptions, architectures, gpuBackends, requiredCpuFeatures, windowedAttentionCache);
+                    loadOptions, architectures, gpuBackends, requiredCpuFeatures, windowedAttentionCache, logprobs);
         }
     }
 }

@@ -70,8 +70,7 @@ final class Attempts {
             // A raw prompt has no turns to add feedback to; a new seed at least gives a new sample.
             SamplingParameters s = original.sampling();
             long seed = (s.seed() != null ? s.seed() : 1L) + attempts;
-            return new GenerationRequest(original.prompt(), List.of(), true, s.toBuilder().seed(seed).build(),
-                    original.stop(), original.maxTokens(), original.responseFormat(), original.outputRetries());
+            return original.toBuilder().sampling(s.toBuilder().seed(seed).build()).build();
         }
         // Only the last answer goes back, not all of them, so the prompt stays within the context.
         List<ChatMessage> messages = new ArrayList<>(original.prompt() != null
@@ -79,7 +78,8 @@ final class Attempts {
         messages.add(ChatMessage.assistant(failure.text()));
         messages.add(ChatMessage.user(feedback(failure.violations(), failure.finishReason())));
         return new GenerationRequest(null, messages, false, original.sampling(), original.stop(),
-                original.maxTokens(), original.responseFormat(), original.outputRetries());
+                original.maxTokens(), original.responseFormat(), original.outputRetries(), original.tools(),
+                original.think(), original.timeout(), original.logprobs());
     }
 
     /**
@@ -119,8 +119,7 @@ final class Attempts {
     }
 
     private GenerationResult totalled(GenerationResult result) {
-        return attempts == 1 ? result : new GenerationResult(result.text(), result.finishReason(), usage(),
-                result.metrics(), result.model());
+        return attempts == 1 ? result : result.toBuilder().usage(usage()).build();
     }
 
     private Usage usage() {

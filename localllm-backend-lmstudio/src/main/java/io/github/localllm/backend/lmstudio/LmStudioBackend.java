@@ -64,9 +64,9 @@ public final class LmStudioBackend implements InferenceBackend {
     private static final String MODELS = "/api/v0/models";
     private static final int LISTED_IN_MESSAGES = 20;
 
-    /** What LM Studio's models can be asked for; each model says more (images for vision models, tools). */
+    /** What LM Studio's models can be asked for (no log probabilities: it ignores the fields); each model says more (images for vision models, tools). */
     static final EngineCapabilities CAPABILITIES = OpenAiBackend.CAPABILITIES.toBuilder()
-            .loadOptions(LoadOptions.Field.CONTEXT_SIZE).build();
+            .loadOptions(LoadOptions.Field.CONTEXT_SIZE).logprobs(false).build();
 
     private final String id;
     private final URI root;

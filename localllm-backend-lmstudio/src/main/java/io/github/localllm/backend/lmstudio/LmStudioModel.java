@@ -56,6 +56,7 @@ record LmStudioModel(String id, String type, String arch, String quantization, b
                 .tools(traits == null || traits.contains("tool_use"))
                 .embeddings("embeddings".equals(type))
                 .loadOptions(LoadOptions.Field.CONTEXT_SIZE)
+                .logprobs(false)
                 .build();
     }
 

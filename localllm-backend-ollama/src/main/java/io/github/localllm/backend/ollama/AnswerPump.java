@@ -5,6 +5,7 @@ import io.github.localllm.FinishReason;
 import io.github.localllm.GenerationException;
 import io.github.localllm.GenerationMetrics;
 import io.github.localllm.LocalLlmException;
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.Usage;
 import io.github.localllm.http.CancellableStream;
@@ -14,6 +15,7 @@ import io.github.localllm.http.HttpTransport;
 import io.github.localllm.http.NdjsonReader;
 import io.github.localllm.spi.ChunkFeed;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -155,6 +157,21 @@ final class AnswerPump implements ChunkFeed.Step {
         return true;
     }
 
+    private static List<TokenLogprob> logprobs(List<StreamLine.Logprob> wire) {
+        List<TokenLogprob> out = new ArrayList<>(wire.size());
+        for (StreamLine.Logprob lp : wire) {
+            List<TokenLogprob> alternatives = new ArrayList<>();
+            if (lp.topLogprobs != null) {
+                for (StreamLine.Logprob alternative : lp.topLogprobs) {
+                    alternatives.add(new TokenLogprob(alternative.token == null ? "" : alternative.token,
+                            alternative.logprob));
+                }
+            }
+            out.add(new TokenLogprob(lp.token == null ? "" : lp.token, lp.logprob, alternatives));
+        }
+        return out;
+    }
+
     /** @return {@code false} once the consumer has closed the stream */
     private boolean push(ChunkFeed feed, StreamLine line) {
         StreamLine.Message m = line.message;
@@ -163,7 +180,11 @@ final class AnswerPump implements ChunkFeed.Step {
             return false;
         }
         String text = m != null ? m.content : line.response;
-        if (text != null && !text.isEmpty() && !feed.text(text)) {
+        if (line.logprobs != null && !line.logprobs.isEmpty()) {
+            if (!feed.text(text == null ? "" : text, logprobs(line.logprobs))) {
+                return false;
+            }
+        } else if (text != null && !text.isEmpty() && !feed.text(text)) {
             return false;
         }
         List<StreamLine.WireToolCall> calls = m != null ? m.toolCalls : line.toolCalls;

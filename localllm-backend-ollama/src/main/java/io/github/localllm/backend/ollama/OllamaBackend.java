@@ -175,7 +175,10 @@ public final class OllamaBackend implements InferenceBackend {
         ModelInfo info = ModelInfo.builder(name, OllamaBackendProvider.ID).architecture(show.architecture())
                 .parameterCount(show.parameterCount()).quantization(show.quantization())
                 .trainedContextLength(show.contextLength()).embeddingLength(show.embeddingLength())
-                .options(effective).loadTime(loadTime).capabilities(show.engineCapabilities()).build();
+                .options(effective).loadTime(loadTime)
+                .capabilities(show.engineCapabilities().toBuilder()
+                        .logprobs(!server.isBefore(ServerVersion.REPORTS_LOGPROBS)).build())
+                .build();
         OllamaOptions.UnloadOnClose policy = options.unloadOnClose() == null
                 ? OllamaOptions.UnloadOnClose.IF_LOADED_HERE : options.unloadOnClose();
         OllamaInstance instance = new OllamaInstance(this, name, info, show, bodies, context, server, policy);

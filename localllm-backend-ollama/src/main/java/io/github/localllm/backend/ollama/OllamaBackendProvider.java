@@ -29,7 +29,7 @@ public final class OllamaBackendProvider implements InferenceBackendProvider {
     /** What the engine can do; each model says what it has of tools, images and thinking. */
     static final EngineCapabilities CAPABILITIES = EngineCapabilities.builder()
             .responseFormats(ResponseFormat.Kind.JSON, ResponseFormat.Kind.JSON_SCHEMA)
-            .embeddings(true).tools(true).images(true).thinking(true).loadOptions(LOAD_OPTIONS).build();
+            .embeddings(true).tools(true).images(true).thinking(true).logprobs(true).loadOptions(LOAD_OPTIONS).build();
 
     private final UnaryOperator<String> env;
 

@@ -79,6 +79,11 @@ final class OllamaInstance implements ModelInstance {
                     + " with; call embed(...) on it, or load a chat model");
         }
         String missing = info.capabilities().missingFor(request);
+        if (missing.equals("log probabilities")) {
+            throw new InvalidRequestException(where() + " is version " + version.text() + ", which reports no log"
+                    + " probabilities; they came in Ollama " + ServerVersion.REPORTS_LOGPROBS.text() + ": update"
+                    + " Ollama, or remove logprobs from the request");
+        }
         if (!missing.isEmpty()) {
             throw new InvalidRequestException(name + " on " + where() + " cannot serve " + missing
                     + " (the model's capabilities are " + show.capabilities() + "); remove it from the request"

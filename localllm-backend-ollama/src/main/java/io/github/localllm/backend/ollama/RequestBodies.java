@@ -102,6 +102,10 @@ final class RequestBodies {
         body.put("options", options(request));
         putIf(body, "keep_alive", keepAlive);
         putIf(body, "think", request.think());
+        if (request.logprobs() != null) {
+            body.put("logprobs", true);
+            body.put("top_logprobs", request.logprobs());
+        }
         body.put("truncate", false);
         return body;
     }

@@ -13,6 +13,9 @@ record ServerVersion(int major, int minor, int patch, String text) {
     /** The first release whose {@code truncate: false} refuses a prompt longer than the context (2025-10). */
     static final ServerVersion REFUSES_OVERLONG_PROMPTS = new ServerVersion(0, 12, 6, "0.12.6");
 
+    /** The first release that reports log probabilities ({@code logprobs}, {@code top_logprobs}; 2025-11). */
+    static final ServerVersion REPORTS_LOGPROBS = new ServerVersion(0, 12, 11, "0.12.11");
+
     /** @param text a reported version @return it, or a current version if it is not {@code x.y.z...} */
     static ServerVersion parse(String text) {
         String t = text == null ? "" : text.strip();

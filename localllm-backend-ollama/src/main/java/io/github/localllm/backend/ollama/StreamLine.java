@@ -25,6 +25,8 @@ final class StreamLine {
     public boolean done;
     /** {@code stop}, {@code length}, or {@code load}/{@code unload} for requests without input. */
     public String doneReason;
+    /** The log probabilities of this line's tokens, when asked for ({@code api.Logprob}). */
+    public List<Logprob> logprobs;
     /** An error after the answer began: the server keeps HTTP 200 and ends with this line. */
     public String error;
     /** Integer nanoseconds, like every duration Ollama reports. */
@@ -41,6 +43,14 @@ final class StreamLine {
         public String content;
         public String thinking;
         public List<WireToolCall> toolCalls;
+    }
+
+    /** {@code api.Logprob}: a generated token, its log probability and the likeliest alternatives. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    static final class Logprob {
+        public String token;
+        public double logprob;
+        public List<Logprob> topLogprobs;
     }
 
     /** {@code api.ToolCall}: whole, never in fragments; {@code id} only from current servers. */

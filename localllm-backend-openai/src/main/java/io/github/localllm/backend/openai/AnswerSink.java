@@ -2,10 +2,12 @@ package io.github.localllm.backend.openai;
 
 import io.github.localllm.FinishReason;
 import io.github.localllm.GenerationMetrics;
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.Usage;
 import io.github.localllm.spi.ChunkFeed;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where an answer's readers put what they read: the pieces go on to the {@link ChunkFeed}, the
@@ -40,6 +42,18 @@ final class AnswerSink {
     /** @return {@code false} once the consumer closed the stream: stop reading */
     boolean text(String piece) {
         return piece == null || piece.isEmpty() ? !feed.isClosed() : first() && feed.text(piece);
+    }
+
+    /**
+     * @param piece answer text, or {@code null}
+     * @param logprobs the log probabilities of its tokens, handed on even with no text (a character not yet whole)
+     * @return {@code false} once the consumer closed the stream: stop reading
+     */
+    boolean text(String piece, List<TokenLogprob> logprobs) {
+        if (logprobs.isEmpty()) {
+            return text(piece);
+        }
+        return first() && feed.text(piece == null ? "" : piece, logprobs);
     }
 
     /** @return {@code false} once the consumer closed the stream: stop reading */

@@ -72,7 +72,7 @@ public final class OpenAiBackend implements InferenceBackend {
      */
     public static final EngineCapabilities CAPABILITIES = EngineCapabilities.builder()
             .responseFormats(ResponseFormat.Kind.JSON, ResponseFormat.Kind.JSON_SCHEMA)
-            .embeddings(true).tools(true).images(true).thinking(true)
+            .embeddings(true).tools(true).images(true).thinking(true).logprobs(true)
             .build();
 
     private final String id;
@@ -126,8 +126,9 @@ public final class OpenAiBackend implements InferenceBackend {
      * llama-server reads; the rest is the same everywhere.
      */
     private static EngineCapabilities capabilities(ServerDialect dialect) {
-        return dialect != ServerDialect.LLAMA_CPP ? CAPABILITIES
-                : CAPABILITIES.toBuilder().grammarDialect(RequestBodies.GRAMMAR_DIALECT).build();
+        EngineCapabilities.Builder caps = CAPABILITIES.toBuilder().logprobs(dialect.reportsLogprobs());
+        return dialect != ServerDialect.LLAMA_CPP ? caps.build()
+                : caps.grammarDialect(RequestBodies.GRAMMAR_DIALECT).build();
     }
 
     /**

@@ -82,8 +82,9 @@ final class OpenAiModel implements ModelInstance {
             // sending the request again on a new connection is safe there, unlike on a cloud API.
             call = call.resendIfUnanswered();
         }
-        Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper())
-                : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics());
+        int alternatives = request.logprobs() == null ? -1 : request.logprobs();
+        Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper(), alternatives)
+                : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics(), alternatives);
         Exchange[] self = new Exchange[1];
         // llama-server (b10470) closes the connection after a streamed answer although its headers offer
         // keep-alive; pooled, the next request would go out on the closed connection and fail at once.

@@ -26,6 +26,8 @@ final class RequestBodies {
     /** The name the OpenAI API requires for a {@code json_schema} response format. */
     private static final String SCHEMA_NAME = "response";
     private static final String ANY_OBJECT = "{\"type\":\"object\"}";
+    /** The legacy {@code /v1/completions} of the OpenAI API reports at most this many alternatives per token. */
+    private static final int LEGACY_MAX_ALTERNATIVES = 5;
     /** The llama.cpp build whose grammar parser {@link GbnfValidator} follows. */
     static final String GRAMMAR_DIALECT = "llama.cpp b4916";
 
@@ -79,6 +81,9 @@ final class RequestBodies {
             body.put(completion ? "max_tokens" : dialect.maxTokensField(), request.maxTokens());
         }
         format(request.responseFormat(), completion, body);
+        if (request.logprobs() != null) {
+            logprobs(request.logprobs(), completion, body);
+        }
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             request.tools().forEach(t -> tools.add(tool(t)));
@@ -88,6 +93,26 @@ final class RequestBodies {
             body.putObject("chat_template_kwargs").put("enable_thinking", false);
         }
         return body;
+    }
+
+    /**
+     * Chat takes {@code logprobs: true} and {@code top_logprobs}; completions the legacy {@code logprobs:
+     * N}, at most 5 on the OpenAI API. llama.cpp reports nothing for 0 alternatives, so it is asked for one
+     * and the reader drops it.
+     */
+    private void logprobs(int alternatives, boolean completion, ObjectNode body) {
+        int asked = dialect == ServerDialect.LLAMA_CPP ? Math.max(1, alternatives) : alternatives;
+        if (!completion) {
+            body.put("logprobs", true);
+            body.put("top_logprobs", asked);
+            return;
+        }
+        if (dialect == ServerDialect.OPENAI && alternatives > LEGACY_MAX_ALTERNATIVES) {
+            throw new InvalidRequestException("the OpenAI API gives at most " + LEGACY_MAX_ALTERNATIVES
+                    + " alternatives per token for a raw prompt (/v1/completions), but " + alternatives
+                    + " were asked for; ask for fewer, or send the prompt as a chat message (raw(false)) for up to 20");
+        }
+        body.put("logprobs", asked);
     }
 
     private ObjectNode message(ChatMessage m) {

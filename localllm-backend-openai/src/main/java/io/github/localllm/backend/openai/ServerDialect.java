@@ -87,6 +87,14 @@ public enum ServerDialect {
         return this == LLAMA_CPP;
     }
 
+    /**
+     * @return whether the server reports log probabilities: LM Studio ignores the fields, and Ollama's
+     *     own API (its engine) is the way to them there
+     */
+    boolean reportsLogprobs() {
+        return this != LM_STUDIO && this != OLLAMA;
+    }
+
     /** @return whether {@code chat_template_kwargs.enable_thinking} reaches the chat template */
     boolean takesTemplateArguments() {
         return this == LLAMA_CPP || this == VLLM;

@@ -30,6 +30,8 @@ final class StreamChunk {
         public String text;
         /** Why the answer ended, on its last chunk; {@code null} before. */
         public String finish_reason;
+        /** The log probabilities of this chunk's tokens, when asked for; read by {@link Logprobs}. */
+        public JsonNode logprobs;
     }
 
     /** What a chat chunk adds to the message. */

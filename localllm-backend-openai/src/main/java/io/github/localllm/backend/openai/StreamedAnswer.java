@@ -1,11 +1,13 @@
 package io.github.localllm.backend.openai;
 
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.http.HttpErrors;
 import io.github.localllm.http.HttpStream;
 import io.github.localllm.http.SseEvent;
 import io.github.localllm.http.SseReader;
 import io.github.localllm.http.ServerError;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -22,14 +24,17 @@ import tools.jackson.databind.ObjectReader;
  */
 final class StreamedAnswer implements Exchange.Reader {
     private final ObjectReader chunks;
+    /** Alternatives per token asked for, or -1 when no log probabilities were. */
+    private final int alternatives;
     /** The call a fragment without an index belongs to: the last one that had an id, or the first. */
     private int lastPosition;
     private int positions;
     /** The answer's events, from the first read on. */
     private SseReader events;
 
-    StreamedAnswer(ObjectMapper mapper) {
+    StreamedAnswer(ObjectMapper mapper, int alternatives) {
         this.chunks = mapper.readerFor(StreamChunk.class);
+        this.alternatives = alternatives;
     }
 
     @Override
@@ -74,15 +79,17 @@ final class StreamedAnswer implements Exchange.Reader {
                 continue;
             }
             sink.finishReason(choice.finish_reason);
-            if (!sink.text(choice.text)) {
-                return false;
-            }
+            List<TokenLogprob> logprobs = alternatives < 0 ? List.of() : Logprobs.read(choice.logprobs, alternatives);
             StreamChunk.Delta delta = choice.delta;
             if (delta == null) {
+                // A completions chunk: its text is what the log probabilities describe.
+                if (!sink.text(choice.text, logprobs)) {
+                    return false;
+                }
                 continue;
             }
             if (!sink.thinking(delta.reasoning_content) || !sink.thinking(delta.reasoning)
-                    || !sink.text(delta.content) || !sink.text(delta.refusal)) {
+                    || !sink.text(delta.content, logprobs) || !sink.text(delta.refusal)) {
                 return false;
             }
             if (delta.tool_calls != null) {

@@ -2,6 +2,7 @@ package io.github.localllm.backend.openai;
 
 import io.github.localllm.GenerationException;
 import io.github.localllm.GenerationMetrics;
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.ToolCallPiece;
 import io.github.localllm.http.HttpErrors;
 import io.github.localllm.http.HttpStream;
@@ -10,6 +11,7 @@ import io.github.localllm.http.ServerError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -27,10 +29,13 @@ final class WholeAnswer implements Exchange.Reader {
 
     private final ObjectMapper mapper;
     private final AnswerMetrics metrics;
+    /** Alternatives per token asked for, or -1 when no log probabilities were. */
+    private final int alternatives;
 
-    WholeAnswer(ObjectMapper mapper, AnswerMetrics metrics) {
+    WholeAnswer(ObjectMapper mapper, AnswerMetrics metrics, int alternatives) {
         this.mapper = mapper;
         this.metrics = metrics;
+        this.alternatives = alternatives;
     }
 
     @Override
@@ -48,7 +53,8 @@ final class WholeAnswer implements Exchange.Reader {
         }
         sink.finishReason(text(choice, "finish_reason"));
         if (!sink.thinking(text(message, "reasoning_content")) || !sink.thinking(text(message, "reasoning"))
-                || !sink.text(text(choice, "text")) || !sink.text(text(message, "content"))
+                || !sink.text(text(choice, "text"), message.isMissingNode() ? logprobs(choice) : List.of())
+                || !sink.text(text(message, "content"), message.isMissingNode() ? List.of() : logprobs(choice))
                 || !sink.text(text(message, "refusal"))) {
             return false;
         }
@@ -93,6 +99,10 @@ final class WholeAnswer implements Exchange.Reader {
                     + e.getOriginalMessage() + "); the answer is incomplete or the address points at another kind of"
                     + " server", 1, e);
         }
+    }
+
+    private List<TokenLogprob> logprobs(JsonNode choice) {
+        return alternatives < 0 ? List.of() : Logprobs.read(choice.get("logprobs"), alternatives);
     }
 
     private static String text(JsonNode node, String field) {

@@ -16,6 +16,7 @@ import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelRef;
 import io.github.localllm.ResponseFormat;
+import io.github.localllm.TokenLogprob;
 import io.github.localllm.spi.EngineHealth;
 import io.github.localllm.spi.ModelLoadRequest;
 import java.nio.file.Path;
@@ -208,6 +209,21 @@ class LlamaServerTest {
         assertThat(r.text()).isNotBlank();
         assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(r.usage().completionTokens()).isEqualTo(10);
+    }
+
+    /** llama.cpp reports completions' log probabilities in the chat shape, and none at all when asked for 0 alternatives. */
+    @Test
+    void aRawPromptsLogprobsDescribeItsTokensGreedilyChosen() {
+        requireServer();
+        GenerationResult r = instance.generate(GenerationRequest.builder().prompt("Once upon a time").raw(true)
+                .temperature(0).maxTokens(6).logprobs(0).build());
+
+        assertThat(r.logprobs()).hasSize(6);
+        assertThat(String.join("", r.logprobs().stream().map(TokenLogprob::token).toList())).isEqualTo(r.text());
+        assertThat(r.logprobs()).allSatisfy(t -> {
+            assertThat(t.logprob()).isNegative();
+            assertThat(t.alternatives()).isEmpty();
+        });
     }
 
     @Test

@@ -254,6 +254,15 @@ public abstract class EngineContract {
         new GenerationChecks(this).chunksAddUp();
     }
 
+    /**
+     * Log probabilities, where the engine reports them: one per token of the answer, each at most 0,
+     * with at most the alternatives asked for; the same from {@code stream} (on the chunks) and {@code generate}.
+     */
+    @Test
+    public void logprobsDescribeTheAnswersTokens() {
+        new GenerationChecks(this).logprobs();
+    }
+
     /** The same deterministic request gets the same answer: the premise of every other check. */
     @Test
     public void theSameRequestGetsTheSameAnswer() {
@@ -384,6 +393,12 @@ public abstract class EngineContract {
     @Test
     public void thinkingIsRefusedWithoutTheCapability() {
         new RefusalChecks(this).thinking();
+    }
+
+    /** Log probabilities on an engine without them are an {@code InvalidRequestException} naming them, before anything is sent. */
+    @Test
+    public void logprobsAreRefusedWithoutTheCapability() {
+        new RefusalChecks(this).logprobs();
     }
 
     /** A response format the engine does not enforce is an {@code InvalidRequestException} naming it, before anything is sent. */

@@ -1,12 +1,17 @@
 package io.github.localllm.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.localllm.FinishReason;
 import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.ModelInstance;
+import io.github.localllm.TokenLogprob;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Generating and streaming: agreement, chunks, result fields, token limits, stop sequences. */
 final class GenerationChecks {
@@ -41,6 +46,39 @@ final class GenerationChecks {
             assertThat(streamed.result().usage().completionTokens()).as("completion tokens of stream() against generate()")
                     .isEqualTo(generated.usage().completionTokens());
         }
+    }
+
+    void logprobs() {
+        assumeTrue(contract.capabilities().logprobs(), "the model does not report log probabilities");
+        GenerationRequest request = ordinary(PROMPT).logprobs(2).build();
+        GenerationResult generated = model.generate(request);
+        Answers.Streamed streamed = Answers.stream(model, request);
+
+        assertThat(generated.logprobs()).as("log probabilities of an answer that asked for them").isNotEmpty();
+        if (contract.reportsUsage()) {
+            assertThat(generated.logprobs()).as("one log probability per generated token")
+                    .hasSize(generated.usage().completionTokens());
+        }
+        for (TokenLogprob token : generated.logprobs()) {
+            assertThat(token.logprob()).as("the log probability of " + token).isLessThanOrEqualTo(0);
+            assertThat(token.alternatives()).as("alternatives of " + token).hasSizeLessThanOrEqualTo(2)
+                    .allSatisfy(a -> assertThat(a.logprob()).isLessThanOrEqualTo(0));
+        }
+        // A prompt evaluated afresh or taken from the cache gives logits that differ in their last bits.
+        assertThat(streamed.result().logprobs()).as("log probabilities of stream() against generate()")
+                .hasSameSizeAs(generated.logprobs());
+        for (int i = 0; i < generated.logprobs().size(); i++) {
+            TokenLogprob a = streamed.result().logprobs().get(i);
+            TokenLogprob b = generated.logprobs().get(i);
+            assertThat(a.token()).as("token " + i + " of stream() against generate()").isEqualTo(b.token());
+            assertThat(a.logprob()).as("log probability of token " + i).isCloseTo(b.logprob(), within(1e-3));
+            assertThat(a.alternatives()).as("alternatives of token " + i).hasSameSizeAs(b.alternatives());
+        }
+        List<TokenLogprob> onChunks = new ArrayList<>();
+        streamed.chunks().forEach(c -> onChunks.addAll(c.logprobs()));
+        assertThat(onChunks).as("the chunks' log probabilities, joined, against the result's").isEqualTo(
+                streamed.result().logprobs());
+        assertThat(model.generate(ordinary(PROMPT).build()).logprobs()).as("log probabilities nobody asked for").isEmpty();
     }
 
     void chunksAddUp() {

@@ -73,6 +73,11 @@ final class RefusalChecks {
         assertRefused(small("Think before you answer: what is 2 + 2?").think(true).build(), "think");
     }
 
+    void logprobs() {
+        assumeFalse(contract.capabilities().logprobs(), "the model reports log probabilities; there is nothing to refuse");
+        assertRefused(small("Is the sky blue?").logprobs(2).build(), "log probabilities");
+    }
+
     void responseFormats() {
         Map<ResponseFormat.Kind, ResponseFormat> formats = new EnumMap<>(ResponseFormat.Kind.class);
         formats.put(ResponseFormat.Kind.JSON, ResponseFormat.json());

@@ -63,16 +63,19 @@ final class OllamaInference {
         ScriptedAnswer answer = fit.answer();
         List<String> thinking = thinks(request, model) ? answer.thinking() : List.of();
         String reason = OllamaJson.doneReason(answer.stopReason());
+        int alternatives = logprobsAsked(request);
         if (!request.bool("stream").orElse(true)) {
-            return json(200, OllamaJson.generateDone(requested, state.now(), answer.text(), String.join("", thinking),
-                    reason, answer));
+            return json(200, OllamaLogprobs.with(OllamaJson.generateDone(requested, state.now(), answer.text(),
+                    String.join("", thinking), reason, answer), answer.pieces(), 0, answer.pieces().size(), alternatives));
         }
         List<Chunk> chunks = new ArrayList<>();
         for (String piece : thinking) {
             chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), "", piece), answer.pieceInterval()));
         }
-        for (String piece : answer.pieces()) {
-            chunks.add(Chunk.json(() -> OllamaJson.generateChunk(requested, state.now(), piece, ""), answer.pieceInterval()));
+        for (int i = 0; i < answer.pieces().size(); i++) {
+            int at = i;
+            chunks.add(Chunk.json(() -> OllamaLogprobs.with(OllamaJson.generateChunk(requested, state.now(),
+                    answer.pieces().get(at), ""), answer.pieces(), at, at + 1, alternatives), answer.pieceInterval()));
         }
         chunks.add(Chunk.json(() -> OllamaJson.generateDone(requested, state.now(), "", "", reason, answer)));
         return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
@@ -115,17 +118,21 @@ final class OllamaInference {
         for (FakeToolCall c : calls) {
             ids.add(c.id().orElseGet(() -> "call_" + state.ids().lowerAlnum(8)));
         }
+        int alternatives = logprobsAsked(request);
         if (!request.bool("stream").orElse(true)) {
-            return json(200, OllamaJson.chatDone(requested, state.now(), answer.text(), String.join("", thinking), calls,
-                    ids, reason, answer));
+            return json(200, OllamaLogprobs.with(OllamaJson.chatDone(requested, state.now(), answer.text(),
+                    String.join("", thinking), calls, ids, reason, answer), answer.pieces(), 0, answer.pieces().size(),
+                    alternatives));
         }
         List<Chunk> chunks = new ArrayList<>();
         for (String piece : thinking) {
             chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), "", piece, List.of(), List.of()),
                     answer.pieceInterval()));
         }
-        for (String piece : answer.pieces()) {
-            chunks.add(Chunk.json(() -> OllamaJson.chatChunk(requested, state.now(), piece, "", List.of(), List.of()),
+        for (int i = 0; i < answer.pieces().size(); i++) {
+            int at = i;
+            chunks.add(Chunk.json(() -> OllamaLogprobs.with(OllamaJson.chatChunk(requested, state.now(),
+                    answer.pieces().get(at), "", List.of(), List.of()), answer.pieces(), at, at + 1, alternatives),
                     answer.pieceInterval()));
         }
         if (!calls.isEmpty()) {
@@ -135,6 +142,19 @@ final class OllamaInference {
         chunks.add(Chunk.json(() -> OllamaJson.chatDone(requested, state.now(), "", "", List.of(), List.of(), reason,
                 answer)));
         return Reply.stream(NDJSON, Framing.NDJSON, chunks, JsonStyle.GO);
+    }
+
+    /**
+     * Alternatives per token asked for with {@code logprobs: true} and {@code top_logprobs}, or -1: not
+     * asked, or a server before 0.12.11, which ignores both fields.
+     */
+    private int logprobsAsked(JsonObject request) {
+        int[] v = PromptFit.parse(version);
+        boolean reports = v[0] > 0 || v[1] > 12 || v[1] == 12 && v[2] >= 11;
+        if (!reports || !request.bool("logprobs").orElse(false)) {
+            return -1;
+        }
+        return request.number("top_logprobs").map(Double::intValue).orElse(0);
     }
 
     /** server/routes.go: {@code think: true} to a model without the thinking capability is refused. */

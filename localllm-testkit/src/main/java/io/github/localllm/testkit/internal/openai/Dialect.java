@@ -3,6 +3,7 @@ package io.github.localllm.testkit.internal.openai;
 import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.internal.Call;
 import io.github.localllm.testkit.internal.Chunk;
+import io.github.localllm.testkit.internal.FakeLogprobs;
 import io.github.localllm.testkit.internal.Ids;
 import io.github.localllm.testkit.internal.Reply;
 import io.github.localllm.testkit.internal.json.JsonObject;
@@ -108,13 +109,105 @@ public abstract class Dialect {
         return false;
     }
 
-    /** One chunk per piece of the answer's text, spaced as the answer asks, each made by {@code chunkOf}. */
-    static List<Chunk> textChunks(Turn t, Function<JsonObject, JsonObject> chunkOf) {
+    /**
+     * One chunk per piece of the answer's text, spaced as the answer asks, each made by {@code chunkOf},
+     * with the log probability of its token when they were asked for.
+     */
+    List<Chunk> textChunks(Turn t, Function<JsonObject, JsonObject> chunkOf) {
         List<Chunk> chunks = new ArrayList<>();
-        for (String piece : t.answer().pieces()) {
-            chunks.add(Chunk.json(() -> chunkOf.apply(new JsonObject().put("content", piece)), t.answer().pieceInterval()));
+        List<String> pieces = t.answer().pieces();
+        for (int i = 0; i < pieces.size(); i++) {
+            int at = i;
+            chunks.add(Chunk.json(() -> {
+                JsonObject chunk = chunkOf.apply(new JsonObject().put("content", pieces.get(at)));
+                return t.logprobs() < 0 ? chunk : withLogprobs(chunk, chatLogprobs(t, at, at + 1));
+            }, t.answer().pieceInterval()));
         }
         return chunks;
+    }
+
+    /**
+     * How many alternatives per token a request asks for, or -1 for no log probabilities: chat's
+     * {@code logprobs: true} with {@code top_logprobs}, completions' legacy {@code logprobs: N}.
+     * Servers that report none answer -1.
+     */
+    int logprobsAsked(JsonObject request, boolean chat) {
+        if (!reportsLogprobs()) {
+            return -1;
+        }
+        if (chat) {
+            return request.bool("logprobs").orElse(false)
+                    ? request.number("top_logprobs").map(Double::intValue).orElse(defaultTopLogprobs()) : -1;
+        }
+        return request.number("logprobs").map(Double::intValue).orElse(-1);
+    }
+
+    /** Whether the server reports log probabilities at all. */
+    boolean reportsLogprobs() {
+        return true;
+    }
+
+    /** The alternatives per token when a chat request says {@code logprobs: true} without {@code top_logprobs}. */
+    int defaultTopLogprobs() {
+        return 0;
+    }
+
+    /** The chat shape's {@code logprobs} of the answer's tokens {@code from} to {@code to}: {@code {"content": [...]}}. */
+    Object chatLogprobs(Turn t, int from, int to) {
+        List<Object> content = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String piece = t.answer().pieces().get(i);
+            List<Object> top = new ArrayList<>();
+            for (int k = 0; k < t.logprobs(); k++) {
+                top.add(tokenLogprob(FakeLogprobs.token(piece, k), FakeLogprobs.logprob(i, k), FakeLogprobs.id(i, k), null));
+            }
+            content.add(tokenLogprob(piece, FakeLogprobs.logprob(i, 0), FakeLogprobs.id(i, 0), top));
+        }
+        return new JsonObject().put("content", content);
+    }
+
+    /** One token of the chat shape, in the OpenAI API's order; {@code top} is {@code null} for an alternative. */
+    JsonObject tokenLogprob(String token, double logprob, int id, List<Object> top) {
+        JsonObject o = new JsonObject().put("token", token).put("logprob", logprob).put("bytes", FakeLogprobs.bytes(token));
+        return top == null ? o : o.put("top_logprobs", top);
+    }
+
+    /**
+     * The {@code logprobs} of a completions answer's tokens {@code from} to {@code to}, in the legacy
+     * columns of the OpenAI API and vLLM.
+     */
+    Object completionLogprobs(Turn t, int from, int to) {
+        List<Object> tokens = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        List<Object> tops = new ArrayList<>();
+        List<Object> offsets = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < from; i++) {
+            offset += t.answer().pieces().get(i).length();
+        }
+        for (int i = from; i < to; i++) {
+            String piece = t.answer().pieces().get(i);
+            tokens.add(piece);
+            values.add(FakeLogprobs.logprob(i, 0));
+            JsonObject top = new JsonObject();
+            for (int k = 0; k < t.logprobs(); k++) {
+                top.put(FakeLogprobs.token(piece, k), FakeLogprobs.logprob(i, k));
+            }
+            tops.add(top);
+            offsets.add(offset);
+            offset += piece.length();
+        }
+        return new JsonObject().put("text_offset", offsets).put("token_logprobs", values).put("tokens", tokens)
+                .put("top_logprobs", tops);
+    }
+
+    /** Sets the first choice's {@code logprobs}, in place when the member is there already. */
+    static JsonObject withLogprobs(JsonObject answer, Object logprobs) {
+        if (answer.get("choices") instanceof List<?> choices && !choices.isEmpty()
+                && choices.get(0) instanceof JsonObject choice) {
+            choice.put("logprobs", logprobs);
+        }
+        return answer;
     }
 
     /**
@@ -165,8 +258,12 @@ public abstract class Dialect {
      */
     List<Chunk> textCompletionStream(Turn t) {
         List<Chunk> chunks = new ArrayList<>();
-        for (String piece : t.answer().pieces()) {
-            chunks.add(Chunk.json(() -> textChunk(t, piece, null), t.answer().pieceInterval()));
+        List<String> pieces = t.answer().pieces();
+        for (int i = 0; i < pieces.size(); i++) {
+            int at = i;
+            chunks.add(Chunk.json(() -> t.logprobs() < 0 ? textChunk(t, pieces.get(at), null)
+                    : withLogprobs(textChunk(t, pieces.get(at), null), completionLogprobs(t, at, at + 1)),
+                    t.answer().pieceInterval()));
         }
         chunks.add(Chunk.json(() -> textChunk(t, "", t.finishReason())));
         if (t.includeUsage()) {

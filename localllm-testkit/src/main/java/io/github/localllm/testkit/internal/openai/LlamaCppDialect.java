@@ -4,6 +4,7 @@ import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.FakeToolCall;
 import io.github.localllm.testkit.internal.Call;
 import io.github.localllm.testkit.internal.Chunk;
+import io.github.localllm.testkit.internal.FakeLogprobs;
 import io.github.localllm.testkit.internal.Ids;
 import io.github.localllm.testkit.internal.ParameterCounts;
 import io.github.localllm.testkit.internal.Reply;
@@ -157,6 +158,31 @@ final class LlamaCppDialect extends Dialect {
                 .put("predicted_per_second", 1e3 / predictedMs * generated);
     }
 
+    /**
+     * fixtures/llama-server/31-logprobs-*.http: {@code logprobs: true} without {@code top_logprobs}
+     * reports 20 alternatives, and asking for 0 reports nothing at all.
+     */
+    @Override
+    int logprobsAsked(JsonObject request, boolean chat) {
+        int asked = chat && request.bool("logprobs").orElse(false) && request.number("top_logprobs").isEmpty()
+                ? 20 : super.logprobsAsked(request, chat);
+        return asked == 0 ? -1 : asked;
+    }
+
+    /** The token id first, then the members in the server's order. */
+    @Override
+    JsonObject tokenLogprob(String token, double logprob, int id, List<Object> top) {
+        JsonObject o = new JsonObject().put("id", id).put("token", token).put("bytes", FakeLogprobs.bytes(token))
+                .put("logprob", logprob);
+        return top == null ? o : o.put("top_logprobs", top);
+    }
+
+    /** Completions report the chat shape too. */
+    @Override
+    Object completionLogprobs(Turn t, int from, int to) {
+        return chatLogprobs(t, from, to);
+    }
+
     /** 06-POST-v1-completions.http: the id is a {@code chatcmpl-} one here too. */
     @Override
     String textCompletionId(Ids ids) {
@@ -176,8 +202,12 @@ final class LlamaCppDialect extends Dialect {
     @Override
     List<Chunk> textCompletionStream(Turn t) {
         List<Chunk> chunks = new ArrayList<>();
-        for (String piece : t.answer().pieces()) {
-            chunks.add(Chunk.json(() -> textChunk(t, piece, null), t.answer().pieceInterval()));
+        List<String> pieces = t.answer().pieces();
+        for (int i = 0; i < pieces.size(); i++) {
+            int at = i;
+            chunks.add(Chunk.json(() -> t.logprobs() < 0 ? textChunk(t, pieces.get(at), null)
+                    : withLogprobs(textChunk(t, pieces.get(at), null), completionLogprobs(t, at, at + 1)),
+                    t.answer().pieceInterval()));
         }
         chunks.add(Chunk.json(() -> {
             JsonObject last = textChunk(t, "", t.finishReason());

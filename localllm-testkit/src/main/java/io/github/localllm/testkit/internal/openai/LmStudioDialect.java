@@ -92,6 +92,12 @@ public final class LmStudioDialect extends Dialect {
         return chunks;
     }
 
+    /** LM Studio ignores the log probability fields and answers {@code "logprobs": null}. */
+    @Override
+    boolean reportsLogprobs() {
+        return false;
+    }
+
     private static JsonObject chunk(Turn t, JsonObject delta, String finishReason) {
         return new JsonObject().put("id", t.id()).put("object", "chat.completion.chunk").put("created", t.created())
                 .put("model", t.model()).put("system_fingerprint", t.model())

@@ -116,6 +116,12 @@ final class OllamaDialect extends Dialect {
         return calls;
     }
 
+    /** Its {@code /v1} is not where this fake reports log probabilities; its own API is. */
+    @Override
+    boolean reportsLogprobs() {
+        return false;
+    }
+
     private static JsonObject chunk(Turn t, JsonObject delta, String finishReason) {
         return new JsonObject().put("id", t.id()).put("object", "chat.completion.chunk").put("created", t.created())
                 .put("model", t.model()).put("system_fingerprint", "fp_ollama")

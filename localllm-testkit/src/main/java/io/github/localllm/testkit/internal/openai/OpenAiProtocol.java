@@ -116,9 +116,12 @@ public final class OpenAiProtocol implements Protocol {
         }
         String reported = request.string("model").filter(s -> !s.isEmpty()).orElse(model.get());
         Turn turn = new Turn(answer.id().orElseGet(() -> dialect.completionId(state.ids())), reported, answer, calls,
-                callIds, dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond());
+                callIds, dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond(),
+                dialect.logprobsAsked(request, true));
         if (!request.bool("stream").orElse(false)) {
-            return json(completion.apply(turn));
+            JsonObject whole = completion.apply(turn);
+            return json(turn.logprobs() < 0 ? whole : Dialect.withLogprobs(whole,
+                    dialect.chatLogprobs(turn, 0, answer.pieces().size())));
         }
         List<Chunk> chunks = new ArrayList<>(dialect.stream(turn));
         chunks.add(Chunk.raw("[DONE]"));
@@ -144,9 +147,12 @@ public final class OpenAiProtocol implements Protocol {
         ScriptedAnswer answer = state.nextAnswer(AnswerLimits.openAi(request));
         String reported = request.string("model").filter(s -> !s.isEmpty()).orElse(model.get());
         Turn turn = new Turn(answer.id().orElseGet(() -> dialect.textCompletionId(state.ids())), reported, answer, List.of(),
-                List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond());
+                List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond(),
+                dialect.logprobsAsked(request, false));
         if (!request.bool("stream").orElse(false)) {
-            return json(dialect.textCompletion(turn));
+            JsonObject whole = dialect.textCompletion(turn);
+            return json(turn.logprobs() < 0 ? whole : Dialect.withLogprobs(whole,
+                    dialect.completionLogprobs(turn, 0, answer.pieces().size())));
         }
         List<Chunk> chunks = new ArrayList<>(dialect.textCompletionStream(turn));
         chunks.add(Chunk.raw("[DONE]"));

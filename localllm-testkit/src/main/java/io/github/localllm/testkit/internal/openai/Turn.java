@@ -17,9 +17,10 @@ import java.util.function.LongSupplier;
  * @param includeUsage whether the stream ends with a usage chunk
  * @param created the request's time in Unix seconds (servers that pin {@code created})
  * @param clockSeconds the current time in Unix seconds (llama.cpp stamps each chunk)
+ * @param logprobs alternatives per token the request asked for, or -1 for no log probabilities
  */
 public record Turn(String id, String model, ScriptedAnswer answer, List<FakeToolCall> calls, List<String> callIds,
-        boolean includeUsage, long created, LongSupplier clockSeconds) {
+        boolean includeUsage, long created, LongSupplier clockSeconds, int logprobs) {
 
     /** {@code tool_calls} when the answer calls tools, else {@code stop} or {@code length}. */
     public String finishReason() {
