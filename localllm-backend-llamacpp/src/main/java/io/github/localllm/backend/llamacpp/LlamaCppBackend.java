@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * the GGUF reader before llama.cpp sees it, and architectures newer than the bundled
  * llama.cpp are refused before loading.
  *
- * <p>The binding keeps a native thread alive after a model is closed, which keeps the JVM
- * from exiting on its own at the end of {@code main}; programs that use this engine should
- * end with {@link System#exit(int)}.
+ * <p>Programs that use this engine exit by themselves like any other: the native threads the
+ * binding leaves behind do not keep the JVM alive once {@code main} and the program's own threads
+ * have ended.
  */
 public final class LlamaCppBackend implements InferenceBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaCppBackend.class);

@@ -36,7 +36,7 @@ final class NativeModels {
                 return idle.pop();
             }
         }
-        return new LlamaModel(params);
+        return JvmExitWatcher.track(() -> new LlamaModel(params));
     }
 
     /** Parks a model no longer in use, for {@link #acquire} to hand out again. */
