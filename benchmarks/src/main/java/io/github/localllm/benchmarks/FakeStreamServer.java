@@ -140,7 +140,6 @@ public final class FakeStreamServer {
             }
             System.err.println("fake server: " + ollamaPort + "; " + openAiPort);
         }
-        System.exit(0);
     }
 
     private static ScriptedAnswer answer() {

@@ -35,9 +35,8 @@ public final class RetentionProbe {
     /** @param args client, endpoint, tokens in all, tokens per answer */
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: RetentionProbe <" + StreamingClients.NAMES.replace(", ", "|")
+            throw new IllegalArgumentException("usage: RetentionProbe <" + StreamingClients.NAMES.replace(", ", "|")
                     + "> <chat|generate|openai_chat> [tokens, default 10000000] [tokens per answer, default 1000]");
-            System.exit(2);
         }
         String name = args[0];
         Api api = Api.valueOf(args[1].toUpperCase(Locale.ROOT));

@@ -59,9 +59,11 @@ public final class QuickStart {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        int code = run(args, System.getenv(), System.out, System.err);
-        // The llama.cpp binding leaves a non-daemon native thread running after close.
-        System.exit(code);
+        if (run(args, System.getenv(), System.out, System.err) != 0) {
+            // The error is printed above. Thrown out of main, this ends the JVM with status 1, as any
+            // failing Java program does; the SDK needs no System.exit.
+            throw new IllegalStateException("the quick start failed; see the error above");
+        }
     }
 
     /**
@@ -71,7 +73,7 @@ public final class QuickStart {
      * @param env environment variables ({@code LOCALLLM_MODEL} is read)
      * @param out where the results go
      * @param err where errors go
-     * @return the process exit code: 0 on success, 1 on a localllm error, 2 on bad arguments
+     * @return 0 on success, 1 on a localllm error, 2 on bad arguments; {@link #main} fails on anything but 0
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Path model;

@@ -39,7 +39,12 @@ public final class WillItRun {
 
     /** @param args a .gguf path or an http(s) address, and optionally a context size */
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), HardwareDetector.create(), System.out, System.err));
+        int code = run(args, System.getenv(), HardwareDetector.create(), System.out, System.err);
+        if (code != 0) {
+            // Thrown out of main, this ends the JVM with status 1, as any failing Java program does.
+            throw new IllegalStateException("WillItRun ended with code " + code + " (1: the model does not run here,"
+                    + " 2: bad input); see the report above");
+        }
     }
 
     /**

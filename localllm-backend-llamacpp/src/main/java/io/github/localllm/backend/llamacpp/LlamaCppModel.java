@@ -3,7 +3,6 @@ package io.github.localllm.backend.llamacpp;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
-import de.kherud.llama.ModelParameters;
 import io.github.localllm.ChatMessage;
 import io.github.localllm.ContextOverflowException;
 import io.github.localllm.Embedding;
@@ -49,17 +48,17 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
 
     private final ModelFacts facts;
     private final ModelInfo info;
-    private final ModelParameters engineParams;
+    private final NativeModels.NativeModel handle;
     private final LlamaModel engine;
     private final int slotContext;
     private final Set<LlamaCppStream> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LlamaCppModel(ModelFacts facts, ModelInfo info, ModelParameters engineParams, LlamaModel engine) {
+    LlamaCppModel(ModelFacts facts, ModelInfo info, NativeModels.NativeModel handle) {
         this.facts = facts;
         this.info = info;
-        this.engineParams = engineParams;
-        this.engine = engine;
+        this.handle = handle;
+        this.engine = handle.engine();
         this.slotContext = info.options().contextSize();
     }
 
@@ -316,9 +315,10 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
             // leaking one context is the lesser harm.
             LOG.warn("{}: a generation did not stop within {} ms of close(); its native memory stays allocated",
                     info.name(), CLOSE_WAIT_MILLIS);
+            NativeModels.abandon(handle);
             return;
         }
-        NativeModels.release(engineParams, engine);
+        NativeModels.release(handle);
         LOG.debug("closed {}", info.name());
     }
 }

@@ -2,6 +2,7 @@ package io.github.localllm.backend.llamacpp;
 
 import io.github.localllm.InvalidModelFileException;
 import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.MemoryModel;
 import io.github.localllm.gguf.ModelMetadata;
 import java.nio.file.Path;
 
@@ -33,7 +34,17 @@ final class ModelFiles {
                 meta.chatTemplate().filter(t -> !t.isBlank()).isPresent(),
                 meta.addBosToken().orElse(defaultAddBos(meta)),
                 gguf.metadata().contains(architecture + ".pooling_type"),
-                (int) Math.max(meta.keyLength().orElse(-1), meta.valueLength().orElse(-1)));
+                (int) Math.max(meta.keyLength().orElse(-1), meta.valueLength().orElse(-1)),
+                memoryModel(gguf), gguf.fileSize());
+    }
+
+    /** @return the file's memory model, or {@code null}: llama.cpp may load files the estimate cannot read */
+    private static MemoryModel memoryModel(GgufFile gguf) {
+        try {
+            return MemoryModel.of(gguf);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -62,8 +62,6 @@ public final class MemoryAccuracyProbe {
             Files.delete(file);
         }
         System.out.flush();
-        // The binding's native threads outlive close(); exit explicitly.
-        System.exit(0);
     }
 
     private static LoadOptions options(int context) {
