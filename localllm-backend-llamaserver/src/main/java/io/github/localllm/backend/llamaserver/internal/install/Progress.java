@@ -8,12 +8,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports one installation's steps as {@link EngineInstallProgress} events: each step, and download
- * progress at most every percent or 8 MiB, whichever comes later, so that a listener is not called
+ * progress at most every percent or MiB, whichever comes later, so that a listener is not called
  * for every buffer. A listener that throws is logged and otherwise ignored.
  */
 final class Progress {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
-    private static final long STEP_BYTES = 8L << 20;
+    private static final long STEP_BYTES = 1L << 20;
 
     private final LocalLlmEventListener listener;
     private final String version;
