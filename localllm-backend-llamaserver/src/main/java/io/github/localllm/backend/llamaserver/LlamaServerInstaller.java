@@ -52,7 +52,10 @@ public final class LlamaServerInstaller {
     public static final String DOWNLOADS_KEY = "llamaserver.release.url";
     /** Where GitHub's release API answers for llama.cpp's releases: {@code <this>/tags/<tag>}. */
     public static final String API_KEY = "llamaserver.release.api.url";
-    /** The time limit of each HTTP answer, as an ISO-8601 duration or seconds. */
+    /**
+     * The time limit of each HTTP answer, as an ISO-8601 duration or seconds; archives come in ranged
+     * requests of up to 16 MiB, each of which must arrive within twice this (60 s: at 140 kB/s at least).
+     */
     public static final String TIMEOUT_KEY = "llamaserver.download.timeout";
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);

@@ -39,11 +39,6 @@ public record ReleaseAsset(String name, URI uri, OptionalLong size, Optional<Str
         }
     }
 
-    /** @return whether the asset is a zip archive (Windows builds) rather than a {@code .tar.gz} (Linux, macOS) */
-    public boolean isZip() {
-        return name.toLowerCase(Locale.ROOT).endsWith(".zip");
-    }
-
     @Override
     public String toString() {
         return name + " (" + (size.isPresent() ? size.getAsLong() + " bytes" : "size from GitHub's release API")

@@ -130,6 +130,7 @@ public final class EngineInstallation {
         }
         try (InstallLock lock = InstallLock.acquire(staging.resolve(plan.variant() + ".lock"),
                 () -> progress.step("waiting for another installation of " + plan.variant(), -1, -1))) {
+            // Planned again under the lock: another installation may have finished meanwhile.
             return installLocked(plan(build, platform, accelerator), staging, progress);
         } catch (IOException e) {
             throw storage("cannot lock " + staging.resolve(plan.variant() + ".lock"), plan, e);

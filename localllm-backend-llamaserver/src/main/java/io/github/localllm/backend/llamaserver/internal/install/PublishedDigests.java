@@ -26,7 +26,8 @@ final class PublishedDigests {
     private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-fA-F]{64})");
 
     private final URI api;
-    private final HttpTransport transport;
+    private final Duration timeout;
+    private HttpTransport transport;
 
     /**
      * @param api the releases' address in the API (or a mirror's), {@code <api>/tags/<tag>} giving one release
@@ -34,15 +35,23 @@ final class PublishedDigests {
      */
     PublishedDigests(URI api, Duration timeout) {
         this.api = api;
-        this.transport = HttpTransport.builder(api)
-                .server("GitHub's release API")
-                .unavailableHint("check the network and any proxy, or set llamaserver.release.api.url to a mirror")
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                // No credentials are sent, and GitHub redirects renamed repositories.
-                .redirects(HttpClient.Redirect.NORMAL)
-                .firstByteTimeout(timeout)
-                .build();
+        this.timeout = timeout;
+    }
+
+    /** Made on first use: most installations never ask the API, and a client starts a thread. */
+    private synchronized HttpTransport transport() {
+        if (transport == null) {
+            transport = HttpTransport.builder(api)
+                    .server("GitHub's release API")
+                    .unavailableHint("check the network and any proxy, or set llamaserver.release.api.url to a mirror")
+                    .header("Accept", "application/vnd.github+json")
+                    .header("X-GitHub-Api-Version", "2022-11-28")
+                    // No credentials are sent, and GitHub redirects renamed repositories.
+                    .redirects(HttpClient.Redirect.NORMAL)
+                    .firstByteTimeout(timeout)
+                    .build();
+        }
+        return transport;
     }
 
     /**
@@ -63,7 +72,7 @@ final class PublishedDigests {
     Map<String, Published> of(String tag, String asset) {
         JsonNode release;
         try {
-            release = transport.getJson("/tags/" + tag);
+            release = transport().getJson("/tags/" + tag);
         } catch (LocalLlmException e) {
             throw new EngineInstallException(Reason.DIGEST_UNAVAILABLE, "the SDK installs only archives it can verify, "
                     + "and it has no SHA-256 of " + asset + " of its own: reading the one llama.cpp publishes from "
