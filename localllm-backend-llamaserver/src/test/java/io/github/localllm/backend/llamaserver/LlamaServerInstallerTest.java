@@ -143,16 +143,21 @@ class LlamaServerInstallerTest {
     }
 
     @Test
-    void anArchiveThatEscapesItsDirectoryIsRefusedAndNothingRemains() throws IOException {
-        byte[] slip = new ZipBuilder().file("llama-server.exe", new byte[10]).file("../../escaped.dll", new byte[10]).build();
-        // Listed in the API with its real digest: only the unpacking can catch it.
-        try (FakeRelease release = FakeRelease.builder().asset(CPU, slip).start()) {
+    void anArchiveOfAnotherFormatThanItsNameSaysIsRefused() throws IOException {
+        byte[] zip = new ZipBuilder().file("llama-server", new byte[10]).build();
+        try (FakeRelease release = FakeRelease.builder().asset(CPU, zip).start()) {
             assertThatThrownBy(() -> installer(release).install(Platform.LINUX_X64, Accelerator.CPU))
                     .isInstanceOfSatisfying(EngineInstallException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.MALFORMED_ARCHIVE);
                         assertThat(e.getMessage()).contains(CPU, "not a complete gzip-compressed tar");
                     });
+            assertNothingInstalled("linux-x64-cpu");
         }
+    }
+
+    @Test
+    void anArchiveThatEscapesItsDirectoryIsRefusedAndNothingRemains() throws IOException {
+        // Listed in the API with its real digest: only the unpacking can catch it.
         byte[] tarSlip = new io.github.localllm.backend.llamaserver.internal.install.TarBuilder()
                 .file("llama-b10470/llama-server", TestEngines.SCRIPT_SERVER, 0755)
                 .file("llama-b10470/../../escaped", new byte[10], 0644).gzip();
