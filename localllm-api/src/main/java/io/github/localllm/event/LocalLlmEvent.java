@@ -8,7 +8,7 @@ import java.time.Instant;
  * permitted records to handle each kind.
  */
 public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, GenerationCompleted,
-        GenerationFailed {
+        GenerationFailed, EngineInstallProgress {
 
     /** @return when it happened */
     Instant time();
