@@ -142,9 +142,19 @@ public final class LlamaCppBackend implements InferenceBackend {
                 .options(effective).loadTime(loadTime).capabilities(EngineLimits.CAPABILITIES).build();
         LOG.debug("loaded {} ({}, {}) in {} ms with {}", facts.name(), facts.architecture(), facts.quantization(),
                 loadTime.toMillis(), effective);
+        LlamaCppModel model = new LlamaCppModel(facts, info, engine);
+        // b4916 silently prompts in ChatML when it cannot use the model's template: find out, so that
+        // such requests are refused instead.
+        try {
+            model.templateSupport(facts.hasChatTemplate() ? TemplateProbe.check(file, facts.name(), engine.engine())
+                    : new TemplateSupport(TemplateSupport.Kind.MISSING));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         // Grammars cannot enforce every keyword (uniqueItems, formats, ...) nor finish an answer the
         // token limit cuts off; the check makes sure no such answer comes back as a success.
-        return StructuredOutput.enforce(new LlamaCppModel(facts, info, engine));
+        return StructuredOutput.enforce(model);
     }
 
     /**
