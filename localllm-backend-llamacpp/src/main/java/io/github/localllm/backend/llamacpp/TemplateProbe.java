@@ -32,11 +32,15 @@ import org.slf4j.LoggerFactory;
  * cannot fail, and usually tells enough. When it does not (a ChatML-like rendering, or a merged system
  * message), the template is rewritten to report, through its output, whether it was rendered and how
  * many messages reached it, and loaded into a tiny generated model ({@link ProbeTemplates}): loading
- * is where b4916 catches template failures. Results are kept per template for the life of the JVM.
+ * is where b4916 catches template failures. Results are kept per template and per file for the life of
+ * the JVM.
  */
 final class TemplateProbe {
     private static final Logger LOG = LoggerFactory.getLogger(TemplateProbe.class);
-    private static final Map<String, TemplateSupport> CHECKED = new ConcurrentHashMap<>();
+    /** By template text: another file with the same template needs no probe. */
+    private static final Map<String, TemplateSupport> BY_TEMPLATE = new ConcurrentHashMap<>();
+    /** By file, size and time: a reload reads nothing again (applications reload models often). */
+    private static final Map<String, TemplateSupport> BY_FILE = new ConcurrentHashMap<>();
     /** Longest leading BOS text b4916 may have stripped from its ChatML rendering. */
     private static final int MAX_BOS_TEXT = 32;
 
@@ -50,12 +54,15 @@ final class TemplateProbe {
      * @return how b4916 treats the file's chat template
      */
     static TemplateSupport check(Path file, String name, LlamaModel engine) {
-        String template = GgufFile.read(file).model().chatTemplate().filter(t -> !t.isBlank()).orElse(null);
-        if (template == null) {
-            return new TemplateSupport(Kind.MISSING);
+        TemplateSupport known = BY_FILE.get(fileKey(file));
+        if (known != null) {
+            return known;
         }
-        TemplateSupport support = CHECKED.computeIfAbsent(sha256(template),
-                k -> classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+        String template = GgufFile.read(file).model().chatTemplate().filter(t -> !t.isBlank()).orElse(null);
+        TemplateSupport support = template == null ? new TemplateSupport(Kind.MISSING)
+                : BY_TEMPLATE.computeIfAbsent(sha256(template),
+                        k -> classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+        BY_FILE.put(fileKey(file), support);
         switch (support.kind()) {
             case CHATML_FALLBACK -> LOG.warn("{}: llama.cpp b4916 cannot parse or render this model's chat template"
                     + " and would prompt it in ChatML; chat requests are refused (raw prompts work), run it on the"
@@ -177,6 +184,15 @@ final class TemplateProbe {
      */
     private static LlamaModel load(ModelParameters params) {
         return JvmExitWatcher.track(() -> new LlamaModel(params));
+    }
+
+    private static String fileKey(Path file) {
+        try {
+            return file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            // The file was just loaded; if it cannot be read now, it is not worth a cache entry.
+            return file.toAbsolutePath() + "|" + System.nanoTime();
+        }
     }
 
     private static String sha256(String text) {
