@@ -128,6 +128,11 @@ public final class LlamaCppBackend implements InferenceBackend {
             // llama.cpp quantizes the V cache only with flash attention on.
             params.setCacheTypeK(type).setCacheTypeV(type).enableFlashAttn();
         }
+        if (own.chatTemplate() != null) {
+            // b4916 ends the process on a command-line template it cannot render: check it first.
+            TemplateProbe.checkReplacement(own.chatTemplate());
+            params.setChatTemplate(own.chatTemplate());
+        }
         long start = System.nanoTime();
         NativeModels.NativeModel engine;
         try {
@@ -146,8 +151,7 @@ public final class LlamaCppBackend implements InferenceBackend {
         // b4916 silently prompts in ChatML when it cannot use the model's template: find out, so that
         // such requests are refused instead.
         try {
-            model.templateSupport(facts.hasChatTemplate() ? TemplateProbe.check(file, facts.name(), engine.engine())
-                    : new TemplateSupport(TemplateSupport.Kind.MISSING));
+            model.templateSupport(TemplateProbe.check(file, facts.name(), own.chatTemplate(), engine.engine()));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -215,7 +219,7 @@ public final class LlamaCppBackend implements InferenceBackend {
                 asked.parallel() != null ? asked.parallel() : 1,
                 asked.mmap() != null ? asked.mmap() : Boolean.TRUE,
                 asked.mlock() != null ? asked.mlock() : Boolean.FALSE,
-                cacheType);
+                cacheType, asked.chatTemplate());
         return requested.toBuilder().contextSize(context)
                 .threads(requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads())
                 .gpuLayers(requested.gpuLayers() != null ? requested.gpuLayers() : 0)

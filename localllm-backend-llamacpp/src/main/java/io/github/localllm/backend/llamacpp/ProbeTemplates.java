@@ -71,6 +71,19 @@ final class ProbeTemplates {
     }
 
     /**
+     * The template, counted, that renders the conversation b4916 checks a command-line template with
+     * (one user message "test") when it renders the load conversation: a template given on the command
+     * line that fails on it ends the process, one in a file falls back to ChatML.
+     *
+     * @param template a chat template
+     * @return the rewritten template
+     */
+    static String commandLineChecked(String template) {
+        return "{% if messages and messages[messages|length - 1].content == 'How are you?' %}"
+                + "{% set messages = [{'role': 'user', 'content': 'test'}] %}{% endif %}\n" + counted(template);
+    }
+
+    /**
      * @param rendered what the engine rendered from a {@link #counted} template
      * @return the number of messages the template was given, or empty when the marker is missing:
      *         the engine did not render the template

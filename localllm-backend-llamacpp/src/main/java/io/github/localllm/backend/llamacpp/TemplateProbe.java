@@ -2,6 +2,7 @@ package io.github.localllm.backend.llamacpp;
 
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import io.github.localllm.InvalidRequestException;
 import io.github.localllm.ModelLoadException;
 import io.github.localllm.backend.llamacpp.TemplateSupport.Kind;
 import io.github.localllm.gguf.GgufFile;
@@ -16,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ final class TemplateProbe {
     private static final Map<String, TemplateSupport> BY_TEMPLATE = new ConcurrentHashMap<>();
     /** By file, size and time: a reload reads nothing again (applications reload models often). */
     private static final Map<String, TemplateSupport> BY_FILE = new ConcurrentHashMap<>();
+    /** Replacement templates known to pass b4916's command-line check. */
+    private static final Set<String> REPLACEMENTS = ConcurrentHashMap.newKeySet();
     /** Longest leading BOS text b4916 may have stripped from its ChatML rendering. */
     private static final int MAX_BOS_TEXT = 32;
 
@@ -50,19 +54,26 @@ final class TemplateProbe {
     /**
      * @param file the model's file, already validated
      * @param name the model's name, for the log
+     * @param replacement the template the model was loaded with instead of the file's, or {@code null}
      * @param engine the model loaded from that file
-     * @return how b4916 treats the file's chat template
+     * @return how b4916 treats the model's chat template
      */
-    static TemplateSupport check(Path file, String name, LlamaModel engine) {
-        TemplateSupport known = BY_FILE.get(fileKey(file));
-        if (known != null) {
-            return known;
+    static TemplateSupport check(Path file, String name, String replacement, LlamaModel engine) {
+        TemplateSupport support;
+        if (replacement != null) {
+            support = BY_TEMPLATE.computeIfAbsent(sha256(replacement),
+                    k -> classify(replacement, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+        } else {
+            support = BY_FILE.get(fileKey(file));
+            if (support != null) {
+                return support;
+            }
+            String template = GgufFile.read(file).model().chatTemplate().filter(t -> !t.isBlank()).orElse(null);
+            support = template == null ? new TemplateSupport(Kind.MISSING)
+                    : BY_TEMPLATE.computeIfAbsent(sha256(template),
+                            k -> classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+            BY_FILE.put(fileKey(file), support);
         }
-        String template = GgufFile.read(file).model().chatTemplate().filter(t -> !t.isBlank()).orElse(null);
-        TemplateSupport support = template == null ? new TemplateSupport(Kind.MISSING)
-                : BY_TEMPLATE.computeIfAbsent(sha256(template),
-                        k -> classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe));
-        BY_FILE.put(fileKey(file), support);
         switch (support.kind()) {
             case CHATML_FALLBACK -> LOG.warn("{}: llama.cpp b4916 cannot parse or render this model's chat template"
                     + " and would prompt it in ChatML; chat requests are refused (raw prompts work), run it on the"
@@ -72,6 +83,27 @@ final class TemplateProbe {
             default -> LOG.debug("{}: chat template {}", name, support.kind());
         }
         return support;
+    }
+
+    /**
+     * Checks a template meant to replace a model's own, before b4916 sees it on its command line, where
+     * one that fails to render its check conversation ends the process.
+     *
+     * @param template the replacement
+     * @throws InvalidRequestException if b4916 cannot parse it, or render one user message with it
+     */
+    static void checkReplacement(String template) {
+        String key = sha256(template);
+        if (REPLACEMENTS.contains(key)) {
+            return;
+        }
+        if (ProbeTemplates.messageCount(renderInProbe(ProbeTemplates.commandLineChecked(template))).isEmpty()) {
+            throw new InvalidRequestException("the chat template given as LlamaCppOptions.chatTemplate is one llama.cpp"
+                    + " b4916 cannot parse, or cannot render one user message with; check its Jinja syntax and use"
+                    + " only what b4916's Jinja engine supports (it lacks some string methods, such as replace), or"
+                    + " run the model on the llama-server engine with its own template");
+        }
+        REPLACEMENTS.add(key);
     }
 
     /** Renders a template in a model that b4916 loaded, as it would render it for a request. */

@@ -54,20 +54,23 @@ record TemplateSupport(Kind kind) {
                             + " of it and would move the system text into the first user message instead, a prompt"
                             + " the model was not trained on; leave out the system message (put the instructions in"
                             + " the user message), run the model on the llama-server engine, which renders its"
-                            + " template with a current llama.cpp, or send a raw prompt in the model's format"
-                            + " (GenerationRequest.builder().prompt(...).raw(true))");
+                            + " template with a current llama.cpp, send a raw prompt in the model's format"
+                            + " (GenerationRequest.builder().prompt(...).raw(true)), or load it with a template this"
+                            + " engine can render (LlamaCppOptions.builder().chatTemplate(...))");
                 }
             }
             case CHATML_FALLBACK -> throw new UnsupportedModelException(model + "'s chat template is one the"
                     + " in-process engine's llama.cpp (" + EngineLimits.ENGINE_VERSION + ") cannot parse or render,"
                     + " so it would prompt the model in ChatML instead, a format the model was not trained on; run"
                     + " the model on the llama-server engine, which renders its template with a current llama.cpp,"
-                    + " or send raw prompts already in the model's format"
-                    + " (GenerationRequest.builder().prompt(...).raw(true))");
+                    + " send raw prompts already in the model's format"
+                    + " (GenerationRequest.builder().prompt(...).raw(true)), or load it with a template this engine"
+                    + " can render (LlamaCppOptions.builder().chatTemplate(...))");
             case MISSING -> throw new UnsupportedModelException(model + " has no chat template, so the in-process"
                     + " engine would prompt it in ChatML, a format the model may not have been trained on; send raw"
-                    + " prompts in the model's own format (GenerationRequest.builder().prompt(...).raw(true)), or"
-                    + " use a file of the model that carries its chat template");
+                    + " prompts in the model's own format (GenerationRequest.builder().prompt(...).raw(true)), use a"
+                    + " file of the model that carries its chat template, or load it with one"
+                    + " (LlamaCppOptions.builder().chatTemplate(...))");
             default -> throw new IllegalStateException("unknown template support " + kind);
         }
     }

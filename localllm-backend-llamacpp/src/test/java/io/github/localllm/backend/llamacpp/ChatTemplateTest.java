@@ -44,7 +44,7 @@ class ChatTemplateTest {
         String rendered = engine.applyTemplate(ProbeTemplates.LOAD_CONVERSATION_JSON);
         String reference = ChatTemplates.reference(name, "load");
 
-        assertThat(TemplateProbe.check(file, name, engine).kind()).isEqualTo(kind);
+        assertThat(TemplateProbe.check(file, name, null, engine).kind()).isEqualTo(kind);
         switch (kind) {
             // b4916 strips the BOS text (the tokenizer adds the token) and otherwise renders as the reference.
             case RENDERED -> assertThat(rendered).isEqualTo(ChatTemplates.withoutBos(reference));
