@@ -61,28 +61,37 @@ final class TemplateProbe {
     static TemplateSupport check(Path file, String name, String replacement, LlamaModel engine) {
         TemplateSupport support;
         if (replacement != null) {
-            support = BY_TEMPLATE.computeIfAbsent(sha256(replacement),
-                    k -> classify(replacement, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+            support = classified(replacement, engine);
         } else {
             support = BY_FILE.get(fileKey(file));
             if (support != null) {
                 return support;
             }
             String template = GgufFile.read(file).model().chatTemplate().filter(t -> !t.isBlank()).orElse(null);
-            support = template == null ? new TemplateSupport(Kind.MISSING)
-                    : BY_TEMPLATE.computeIfAbsent(sha256(template),
-                            k -> classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe));
+            support = template == null ? new TemplateSupport(Kind.MISSING) : classified(template, engine);
             BY_FILE.put(fileKey(file), support);
         }
         switch (support.kind()) {
             case CHATML_FALLBACK -> LOG.warn("{}: llama.cpp b4916 cannot parse or render this model's chat template"
-                    + " and would prompt it in ChatML; chat requests are refused (raw prompts work), run it on the"
-                    + " llama-server engine to chat with it", name);
+                    + " and would prompt it in ChatML; chat requests are refused (raw prompts work): run it on the"
+                    + " llama-server engine, or load it with LlamaCppOptions.chatTemplate, to chat with it", name);
             case SYSTEM_UNSUPPORTED -> LOG.warn("{}: llama.cpp b4916 fails on the system-message part of this"
                     + " model's chat template; requests with a system message are refused", name);
             default -> LOG.debug("{}: chat template {}", name, support.kind());
         }
         return support;
+    }
+
+    /** Classifies outside the map's lock: a probe loads a model, which takes a while. */
+    private static TemplateSupport classified(String template, LlamaModel engine) {
+        String key = sha256(template);
+        TemplateSupport known = BY_TEMPLATE.get(key);
+        if (known != null) {
+            return known;
+        }
+        TemplateSupport support = classify(template, renderLoadConversation(engine), TemplateProbe::renderInProbe);
+        TemplateSupport raced = BY_TEMPLATE.putIfAbsent(key, support);
+        return raced != null ? raced : support;
     }
 
     /**
