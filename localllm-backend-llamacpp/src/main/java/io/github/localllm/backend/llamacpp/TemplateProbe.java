@@ -8,7 +8,6 @@ import io.github.localllm.backend.llamacpp.TemplateSupport.Kind;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.gguf.SyntheticModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +190,9 @@ final class TemplateProbe {
         try {
             file = Files.createTempFile("localllm-template-probe", ".gguf");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write a template probe model to the temporary directory", e);
+            throw new ModelLoadException("could not write the tiny model that checks the chat template to "
+                    + System.getProperty("java.io.tmpdir") + ": " + e + "; check the temporary directory is writable"
+                    + " and has room", e);
         }
         try {
             // The name matters: b4916 special-cases vocabularies of models named like some families.
