@@ -128,6 +128,11 @@ public final class LlamaCppBackend implements InferenceBackend {
             // llama.cpp quantizes the V cache only with flash attention on.
             params.setCacheTypeK(type).setCacheTypeV(type).enableFlashAttn();
         }
+        if (own.chatTemplate() != null) {
+            // b4916 ends the process on a command-line template it cannot render: check it first.
+            TemplateProbe.checkReplacement(own.chatTemplate());
+            params.setChatTemplate(own.chatTemplate());
+        }
         long start = System.nanoTime();
         NativeModels.NativeModel engine;
         try {
@@ -142,9 +147,18 @@ public final class LlamaCppBackend implements InferenceBackend {
                 .options(effective).loadTime(loadTime).capabilities(EngineLimits.CAPABILITIES).build();
         LOG.debug("loaded {} ({}, {}) in {} ms with {}", facts.name(), facts.architecture(), facts.quantization(),
                 loadTime.toMillis(), effective);
+        LlamaCppModel model = new LlamaCppModel(facts, info, engine);
+        // b4916 silently prompts in ChatML when it cannot use the model's template: find out, so that
+        // such requests are refused instead.
+        try {
+            model.templateSupport(TemplateProbe.check(file, facts.name(), own.chatTemplate(), engine.engine()));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         // Grammars cannot enforce every keyword (uniqueItems, formats, ...) nor finish an answer the
         // token limit cuts off; the check makes sure no such answer comes back as a success.
-        return StructuredOutput.enforce(new LlamaCppModel(facts, info, engine));
+        return StructuredOutput.enforce(model);
     }
 
     /**
@@ -205,7 +219,7 @@ public final class LlamaCppBackend implements InferenceBackend {
                 asked.parallel() != null ? asked.parallel() : 1,
                 asked.mmap() != null ? asked.mmap() : Boolean.TRUE,
                 asked.mlock() != null ? asked.mlock() : Boolean.FALSE,
-                cacheType);
+                cacheType, asked.chatTemplate());
         return requested.toBuilder().contextSize(context)
                 .threads(requested.threads() != null ? requested.threads() : ThreadDefaults.generationThreads())
                 .gpuLayers(requested.gpuLayers() != null ? requested.gpuLayers() : 0)

@@ -53,6 +53,8 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     private final int slotContext;
     private final Set<LlamaCppStream> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** How b4916 treats this model's chat template; set once by the backend right after loading. */
+    private volatile TemplateSupport templateSupport = TemplateSupport.UNCHECKED;
 
     LlamaCppModel(ModelFacts facts, ModelInfo info, NativeModels.NativeModel handle) {
         this.facts = facts;
@@ -60,6 +62,10 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
         this.handle = handle;
         this.engine = handle.engine();
         this.slotContext = info.options().contextSize();
+    }
+
+    void templateSupport(TemplateSupport support) {
+        this.templateSupport = support;
     }
 
     @Override
@@ -147,6 +153,7 @@ final class LlamaCppModel implements ModelInstance, Tokenizer {
     }
 
     private String applyTemplate(List<ChatMessage> messages) {
+        templateSupport.checkConversation(messages, info.name());
         StringBuilder json = new StringBuilder("{\"messages\":[");
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage m = messages.get(i);

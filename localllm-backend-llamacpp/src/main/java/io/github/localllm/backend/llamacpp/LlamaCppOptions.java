@@ -19,14 +19,41 @@ import io.github.localllm.config.LocalLlmConfig;
  * @param mmap map the file instead of reading it into memory
  * @param mlock lock the weights in RAM so the OS cannot swap them out
  * @param kvCacheType the element type of the attention cache
+ * @param chatTemplate a Jinja chat template to render conversations with instead of the file's own, for
+ *        a model whose template llama.cpp b4916 cannot render (see the README); checked when the model
+ *        loads, and refused there if b4916 cannot render it either. {@code null}: the file's template
  */
 public record LlamaCppOptions(Integer batchSize, Integer parallel, Boolean mmap, Boolean mlock,
-                              KvCacheType kvCacheType) implements EngineOptions {
+                              KvCacheType kvCacheType, String chatTemplate) implements EngineOptions {
 
-    /** Rejects sizes that cannot work. */
+    /** Rejects sizes that cannot work, and a blank template. */
     public LlamaCppOptions {
         positive("batchSize", batchSize);
         positive("parallel", parallel);
+        if (chatTemplate != null && chatTemplate.isBlank()) {
+            throw new InvalidRequestException("chatTemplate is blank; leave it unset to use the model's own template");
+        }
+    }
+
+    /**
+     * Options that keep the file's chat template.
+     *
+     * @param batchSize tokens per prompt-processing batch
+     * @param parallel sequences decoded at once
+     * @param mmap map the file instead of reading it into memory
+     * @param mlock lock the weights in RAM
+     * @param kvCacheType the element type of the attention cache
+     */
+    public LlamaCppOptions(Integer batchSize, Integer parallel, Boolean mmap, Boolean mlock, KvCacheType kvCacheType) {
+        this(batchSize, parallel, mmap, mlock, kvCacheType, null);
+    }
+
+    /** Names the chat template by its length: a template is too long for a log line. */
+    @Override
+    public String toString() {
+        return "LlamaCppOptions[batchSize=" + batchSize + ", parallel=" + parallel + ", mmap=" + mmap + ", mlock="
+                + mlock + ", kvCacheType=" + kvCacheType + ", chatTemplate="
+                + (chatTemplate == null ? "the file's" : chatTemplate.length() + " characters") + "]";
     }
 
     private static void positive(String name, Integer value) {
@@ -68,7 +95,8 @@ public record LlamaCppOptions(Integer batchSize, Integer parallel, Boolean mmap,
                 parallel != null ? parallel : fallback.parallel,
                 mmap != null ? mmap : fallback.mmap,
                 mlock != null ? mlock : fallback.mlock,
-                kvCacheType != null ? kvCacheType : fallback.kvCacheType);
+                kvCacheType != null ? kvCacheType : fallback.kvCacheType,
+                chatTemplate != null ? chatTemplate : fallback.chatTemplate);
     }
 
     /** Builds {@link LlamaCppOptions}. */
@@ -78,6 +106,7 @@ public record LlamaCppOptions(Integer batchSize, Integer parallel, Boolean mmap,
         private Boolean mmap;
         private Boolean mlock;
         private KvCacheType kvCacheType;
+        private String chatTemplate;
 
         private Builder() {
         }
@@ -112,9 +141,15 @@ public record LlamaCppOptions(Integer batchSize, Integer parallel, Boolean mmap,
             return this;
         }
 
+        /** @param v a Jinja chat template to use instead of the file's own @return this */
+        public Builder chatTemplate(String v) {
+            chatTemplate = v;
+            return this;
+        }
+
         /** @return the options */
         public LlamaCppOptions build() {
-            return new LlamaCppOptions(batchSize, parallel, mmap, mlock, kvCacheType);
+            return new LlamaCppOptions(batchSize, parallel, mmap, mlock, kvCacheType, chatTemplate);
         }
     }
 }
