@@ -30,8 +30,15 @@ final class ServerArguments {
     static List<String> of(LoadOptions load, LlamaServerOptions options, int build) {
         List<String> args = new ArrayList<>();
         if (load.contextSize() != null) {
-            // Since the unified KV cache, --ctx-size is what each slot gets, as LoadOptions means it.
-            add(args, "--ctx-size", load.contextSize().toString());
+            // --ctx-size is the whole cache: with slots set, llama-server splits it among them (b10470:
+            // "n_slots = 2, n_ctx_slot = 256" for 512), while LoadOptions means the context of each.
+            // Without, the slots share one unified cache of that size, each able to fill it.
+            long total = (long) load.contextSize() * (options.parallel() != null ? options.parallel() : 1);
+            if (total > Integer.MAX_VALUE) {
+                throw new InvalidRequestException("a context of " + load.contextSize() + " tokens for each of "
+                        + options.parallel() + " slots is more than llama-server can hold; ask for less");
+            }
+            add(args, "--ctx-size", Long.toString(total));
         }
         if (load.gpuLayers() != null) {
             add(args, "--n-gpu-layers", load.gpuLayers() == -1 ? ALL_LAYERS : load.gpuLayers().toString());

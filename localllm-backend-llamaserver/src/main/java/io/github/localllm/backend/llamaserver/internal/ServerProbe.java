@@ -6,8 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks a starting server whether it is ready ({@code GET /health}: 503 while loading, 200 when ready)
@@ -33,9 +37,22 @@ final class ServerProbe {
                 .executor(executor).build();
     }
 
-    /** @return the status of {@code GET /health}, or {@link #NO_ANSWER} */
-    static int health(int port) throws InterruptedException {
-        return status(port, "/health", null);
+    /**
+     * @param exit completes when the server's process ends: the question is given up then, as an
+     *     answer may never come (another program may hold the port without answering)
+     * @return the status of {@code GET /health}, or {@link #NO_ANSWER}
+     */
+    static int health(int port, CompletableFuture<?> exit) throws InterruptedException {
+        CompletableFuture<HttpResponse<Void>> answer = CLIENT.sendAsync(request(port, "/health", null),
+                HttpResponse.BodyHandlers.discarding());
+        try {
+            CompletableFuture.anyOf(answer, exit).get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // no answer: reported below
+        } finally {
+            answer.cancel(true);
+        }
+        return answer.isDone() && !answer.isCompletedExceptionally() ? answer.join().statusCode() : NO_ANSWER;
     }
 
     /** @return whether the server on {@code port} takes {@code key}, and only it */
@@ -43,14 +60,18 @@ final class ServerProbe {
         return status(port, "/props", key) == 200 && status(port, "/props", null) == 401;
     }
 
-    private static int status(int port, String path, String key) throws InterruptedException {
+    private static HttpRequest request(int port, String path, String key) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(ASK_TIMEOUT).GET();
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
+        return request.build();
+    }
+
+    private static int status(int port, String path, String key) throws InterruptedException {
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(request(port, path, key), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return NO_ANSWER;
         }

@@ -150,7 +150,7 @@ public final class ServerProcess {
                 if (System.nanoTime() - deadline > 0) {
                     throw LoadFailures.timedOut(launch, tail, launch.loadTimeout());
                 }
-                if (ServerProbe.health(port) == 200) {
+                if (ServerProbe.health(port, process.onExit()) == 200) {
                     if (!ServerProbe.isOurs(port, apiKey)) {
                         // Another server took the port before ours, which will fail to bind it.
                         throw new PortTaken("another server answers there");
@@ -168,6 +168,11 @@ public final class ServerProcess {
             Thread.currentThread().interrupt();
             throw new ModelLoadException("interrupted while llama-server loaded " + launch.model() + "; it was stopped", e);
         }
+    }
+
+    /** @return the servers this JVM runs now, started and not yet stopped */
+    public static List<ServerProcess> running() {
+        return LiveServers.running();
     }
 
     /** @return the process id */
