@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LlamaServerBackend implements InferenceBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaServerBackend.class);
+    private static final RetryPolicy RETRIES = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20),
+            Duration.ZERO);
 
     private final ServerBinary binary;
     private final Settings settings;
@@ -123,8 +125,10 @@ final class LlamaServerBackend implements InferenceBackend {
                 .unavailableHint("this SDK started that llama-server (pid " + server.pid() + ") and restarts it"
                         + " if it crashes; retry the request")
                 .modelHint("load the file again")
-                // A local server that does not answer has crashed: retrying only delays saying so.
-                .retryPolicy(RetryPolicy.none())
+                // A second attempt, at once, for what a live server may cause: a connection it closed while
+                // idle just as a request went out on it. A server that does not answer has crashed: waiting
+                // longer only delays saying so.
+                .retryPolicy(RETRIES)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         return api.load(new ModelLoadRequest(ModelRef.name(server.launch().alias()), LoadOptions.defaults()));
