@@ -116,9 +116,8 @@ final class ManagedModel implements ModelInstance {
         if (closed || s.server().isStopping()) {
             return;
         }
-        // Its last words are more use once read to the end; the pipe ends with the process.
-        s.server().output().awaitEnd(Duration.ofMillis(500));
-        CompletableFuture<Serving> next;
+        // Requests from now on wait for what comes next: a restarted server, or the reason there is none.
+        CompletableFuture<Serving> next = new CompletableFuture<>();
         int restart;
         synchronized (lock) {
             if (closed || current != s) {
@@ -126,19 +125,20 @@ final class ManagedModel implements ModelInstance {
             }
             current = null;
             restart = countCrash();
-            if (restart > policy.maxRestarts()) {
-                String message = died(s) + " It crashed " + restart + " times within " + policy.window().toSeconds()
-                        + " s and is not restarted again; check the model, the memory and the server build, then load"
-                        + " the model again." + s.server().output().quote(QUOTED_LINES);
-                LOG.error(message);
-                serving = CompletableFuture.failedFuture(new BackendUnavailableException(message));
-                return;
-            }
-            next = new CompletableFuture<>();
             serving = next;
         }
+        // Its last words are more use once read to the end; the pipe ends with the process.
+        s.server().output().awaitEnd(Duration.ofMillis(500));
+        if (restart > policy.maxRestarts()) {
+            String message = died(s) + ". It crashed " + restart + " times within " + policy.window().toSeconds()
+                    + " s and is not restarted again; check the model, the memory and the server build, then load"
+                    + " the model again." + s.server().output().quote(QUOTED_LINES);
+            LOG.error(message);
+            next.completeExceptionally(new BackendUnavailableException(message));
+            return;
+        }
         Duration pause = policy.pauseBefore(restart);
-        LOG.warn("{} Restarting it in {} ms (restart {} of at most {} within {} s).{}", died(s), pause.toMillis(),
+        LOG.warn("{}. Restarting it in {} ms (restart {} of at most {} within {} s).{}", died(s), pause.toMillis(),
                 restart, policy.maxRestarts(), policy.window().toSeconds(), s.server().output().quote(QUOTED_LINES));
         Thread restarter = new Thread(() -> restart(next, pause), "llama-server-restart");
         restarter.setDaemon(true);
@@ -157,7 +157,7 @@ final class ManagedModel implements ModelInstance {
 
     private String died(Serving s) {
         return "llama-server pid " + s.server().pid() + " serving " + info.name() + " exited with "
-                + ExitCodes.describe(s.server().exitCode()) + ".";
+                + ExitCodes.describe(s.server().exitCode());
     }
 
     /** Starts the server again, on this daemon thread, after {@code pause}; again after each failure the policy allows. */
@@ -230,7 +230,11 @@ final class ManagedModel implements ModelInstance {
         checkOpen();
         CompletableFuture<Serving> f = serving;
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            return f.join();
+            Serving s = f.join();
+            if (s.server().isAlive() || !awaitReplaced(f)) {
+                return s;
+            }
+            f = serving;
         }
         try {
             return f.get(launch.loadTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
@@ -248,6 +252,22 @@ final class ManagedModel implements ModelInstance {
             throw new BackendUnavailableException("interrupted while waiting for llama-server of " + info.name()
                     + " to restart after a crash", e);
         }
+    }
+
+    /**
+     * Waits for the crash handler to replace {@code f}: the server has died, and the process's end is
+     * reported a moment later.
+     *
+     * @return whether it was replaced
+     */
+    private boolean awaitReplaced(CompletableFuture<Serving> f) {
+        long deadline = System.nanoTime() + CRASH_CONFIRMATION.toNanos();
+        while (serving == f && !closed && System.nanoTime() - deadline < 0) {
+            if (!sleep(Duration.ofMillis(2))) {
+                return false;
+            }
+        }
+        return serving != f;
     }
 
     /**

@@ -54,6 +54,8 @@ public final class ServerProcess {
         this.record = ServerRecords.write(launch.stateDir(), process.toHandle(), launch.binary().path(), launch.model(),
                 port);
         LiveServers.add(this);
+        // However it ends (stopped, crashed, killed from outside), an ended server is forgotten.
+        process.onExit().thenRun(this::forget);
     }
 
     /**
@@ -267,14 +269,12 @@ public final class ServerProcess {
 
     /** Waits for the process to end, killing it after {@code millis}; then forgets it. */
     void awaitOrKill(long millis) {
-        if (!awaitExit(Duration.ofMillis(millis))) {
-            LOG.debug("llama-server pid {} still runs {} ms after being asked to stop; killing it", process.pid(), millis);
-            process.destroyForcibly();
-            if (!awaitExit(Duration.ofSeconds(5))) {
-                LOG.warn("llama-server pid {} did not end within 5 s of being killed", process.pid());
-                return;
-            }
+        if (Stopper.awaitOrKill(process.toHandle(), millis)) {
+            forget();
         }
+    }
+
+    private void forget() {
         LiveServers.remove(this);
         record.ifPresent(ServerRecords::delete);
     }

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +136,10 @@ public final class ServerRecords {
             ProcessHandle h = server.get();
             LOG.warn("stopping llama-server pid {} (model {}, port {}): the JVM that started it (pid {}) ended"
                     + " without stopping it", serverPid, p.getProperty("model"), p.getProperty("port"), ownerPid);
-            stop(h, grace);
+            long start = System.nanoTime();
+            boolean ended = Stopper.stop(h, grace.toMillis());
+            LOG.debug("llama-server pid {} {} after {} ms", serverPid, ended ? "ended" : "still runs",
+                    (System.nanoTime() - start) / 1_000_000);
             reaped = true;
         }
         delete(file);
@@ -146,7 +148,7 @@ public final class ServerRecords {
 
     /** Whether a live process is the one recorded: same start time, or (without one) the same executable. */
     private static boolean isSame(ProcessHandle h, long recordedStart, String binary) {
-        if (!h.isAlive()) {
+        if (!Stopper.isRunning(h)) {
             return false;
         }
         Optional<Instant> start = h.info().startInstant();
@@ -158,30 +160,6 @@ public final class ServerRecords {
         }
         Optional<String> command = h.info().command();
         return command.isPresent() && Path.of(command.get()).getFileName().equals(Path.of(binary).getFileName());
-    }
-
-    /** Asks the process to stop, and kills it if it has not after {@code grace}. */
-    static void stop(ProcessHandle h, java.time.Duration grace) {
-        h.destroy();
-        if (awaitExit(h, grace.toMillis())) {
-            return;
-        }
-        h.destroyForcibly();
-        if (!awaitExit(h, 5000)) {
-            LOG.warn("llama-server pid {} did not end within 5 s of being killed", h.pid());
-        }
-    }
-
-    private static boolean awaitExit(ProcessHandle h, long millis) {
-        try {
-            h.onExit().get(Math.max(1, millis), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.isAlive();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return !h.isAlive();
-        }
     }
 
     private static long number(Properties p, String key) {
