@@ -127,9 +127,16 @@ final class ManagedModel implements ModelInstance {
             restart = countCrash();
             serving = next;
         }
+        boolean givenUp = restart > policy.maxRestarts();
+        Duration pause = policy.pauseBefore(restart);
+        if (!givenUp) {
+            Thread restarter = new Thread(() -> restart(next, pause), "llama-server-restart");
+            restarter.setDaemon(true);
+            restarter.start();
+        }
         // Its last words are more use once read to the end; the pipe ends with the process.
         s.server().output().awaitEnd(Duration.ofMillis(500));
-        if (restart > policy.maxRestarts()) {
+        if (givenUp) {
             String message = died(s) + ". It crashed " + restart + " times within " + policy.window().toSeconds()
                     + " s and is not restarted again; check the model, the memory and the server build, then load"
                     + " the model again." + s.server().output().quote(QUOTED_LINES);
@@ -137,12 +144,8 @@ final class ManagedModel implements ModelInstance {
             next.completeExceptionally(new BackendUnavailableException(message));
             return;
         }
-        Duration pause = policy.pauseBefore(restart);
         LOG.warn("{}. Restarting it in {} ms (restart {} of at most {} within {} s).{}", died(s), pause.toMillis(),
                 restart, policy.maxRestarts(), policy.window().toSeconds(), s.server().output().quote(QUOTED_LINES));
-        Thread restarter = new Thread(() -> restart(next, pause), "llama-server-restart");
-        restarter.setDaemon(true);
-        restarter.start();
     }
 
     /** @return the number of this crash within the window. Call holding {@link #lock}. */

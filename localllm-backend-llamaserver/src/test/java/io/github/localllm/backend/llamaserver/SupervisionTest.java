@@ -168,9 +168,8 @@ class SupervisionTest {
         ServerProcess server = model.server().orElseThrow();
         model.close();
         assertThat(server.isAlive()).isFalse();
-        // 143 would be a death by SIGTERM's default action, 137 a kill: llama-server handles SIGTERM and exits.
-        assertThat(server.exitCode()).as("exit code after SIGTERM").isNotEqualTo(137);
-        assertThat(server.output().last(5)).anyMatch(l -> l.contains("cleaning up before exit"));
+        // llama-server handles SIGTERM and exits with 0; 137 would mean it had to be killed.
+        assertThat(server.exitCode()).as("exit code after SIGTERM").isZero();
         model.close(); // twice is harmless
     }
 }

@@ -269,9 +269,18 @@ public final class ServerProcess {
 
     /** Waits for the process to end, killing it after {@code millis}; then forgets it. */
     void awaitOrKill(long millis) {
-        if (Stopper.awaitOrKill(process.toHandle(), millis)) {
-            forget();
+        // The Process's own onExit: it completes once the JDK has reaped the child, so isAlive() agrees.
+        if (!awaitExit(Duration.ofMillis(millis))) {
+            LOG.debug("llama-server pid {} still runs {} ms after being asked to stop; killing it", process.pid(), millis);
+            process.destroyForcibly();
+            if (!awaitExit(Duration.ofSeconds(5))) {
+                LOG.warn("llama-server pid {} did not end within 5 s of being killed", process.pid());
+                return;
+            }
         }
+        forget();
+        // Its last lines (how it stopped) reach the log and the tail before the stop returns.
+        tail.awaitEnd(Duration.ofMillis(500));
     }
 
     private void forget() {
