@@ -4,6 +4,9 @@ import io.github.localllm.BackendUnavailableException;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ModelLoadException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -144,7 +147,9 @@ public final class ServerProcess {
             while (true) {
                 if (!process.isAlive()) {
                     tail.awaitEnd(Duration.ofSeconds(1));
-                    if (BIND_FAILURES.stream().anyMatch(tail::contains)) {
+                    // b10470 may lose its last log lines when it exits at once: a port that another
+                    // process listens on, now that ours is gone, tells the same.
+                    if (BIND_FAILURES.stream().anyMatch(tail::contains) || isListenedOn(port)) {
                         throw new PortTaken("the server could not bind it");
                     }
                     throw LoadFailures.exited(launch, tail, process.exitValue());
@@ -175,6 +180,18 @@ public final class ServerProcess {
     /** @return the servers this JVM runs now, started and not yet stopped */
     public static List<ServerProcess> running() {
         return LiveServers.running();
+    }
+
+    /** @return whether some process listens on the loopback port */
+    private static boolean isListenedOn(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            // Connections of ours in TIME_WAIT must not count: only a listener does.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** @return the process id */
