@@ -173,22 +173,27 @@ final class ManagedModel implements ModelInstance {
             }
             try {
                 Serving s = start(launch, connector, this::starting);
+                boolean closedMeanwhile;
                 synchronized (lock) {
                     starting = null;
-                    if (closed) {
-                        s.server().stop(launch.stopGrace());
-                        next.completeExceptionally(closedError());
-                        return;
+                    closedMeanwhile = closed;
+                    if (!closedMeanwhile) {
+                        current = s;
+                        restarts++;
                     }
-                    current = s;
-                    restarts++;
+                }
+                if (closedMeanwhile) {
+                    s.server().stop(launch.stopGrace());
+                    next.completeExceptionally(closedError());
+                    return;
                 }
                 watch(s);
                 next.complete(s);
                 LOG.info("llama-server for {} runs again as pid {}, {} ms after the crash", info.name(), s.server().pid(),
                         Duration.ofNanos(System.nanoTime() - crashed).toMillis());
                 return;
-            } catch (LocalLlmException e) {
+            } catch (RuntimeException e) {
+                // Whatever failed, requests waiting for this restart must learn of it.
                 int restart;
                 synchronized (lock) {
                     starting = null;
