@@ -13,6 +13,7 @@ import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.Tokenizer;
 import io.github.localllm.backend.llamaserver.internal.ExitCodes;
+import io.github.localllm.backend.llamaserver.internal.OutputTail;
 import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
 import io.github.localllm.backend.llamaserver.internal.ServerLaunch;
 import io.github.localllm.backend.llamaserver.internal.ServerProcess;
@@ -135,7 +136,7 @@ final class ManagedModel implements ModelInstance {
             restarter.start();
         }
         // Its last words are more use once read to the end; the pipe ends with the process.
-        s.server().output().awaitEnd(Duration.ofMillis(500));
+        s.server().output().awaitEnd(OutputTail.AFTER_EXIT);
         if (givenUp) {
             String message = died(s) + ". It crashed " + restart + " times within " + policy.window().toSeconds()
                     + " s and is not restarted again; check the model, the memory and the server build, then load"
@@ -292,7 +293,7 @@ final class ManagedModel implements ModelInstance {
                 || s.server().isStopping()) {
             return e;
         }
-        s.server().output().awaitEnd(Duration.ofMillis(500));
+        s.server().output().awaitEnd(OutputTail.AFTER_EXIT);
         String next = serving.isCompletedExceptionally() ? " It is not restarted again: load the model again."
                 : " It is being restarted: retry the request.";
         return new BackendUnavailableException(died(s) + " during the request." + next

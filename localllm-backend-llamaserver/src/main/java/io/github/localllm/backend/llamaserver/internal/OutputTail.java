@@ -25,6 +25,12 @@ public final class OutputTail {
     static final int KEPT = 200;
     /** A longer line is cut: one line must not hold megabytes. */
     private static final int MAX_LINE = 2000;
+    /**
+     * How long to wait for the output of a process that has ended: its pipe is then at its end, but
+     * the reader may not have run yet on a loaded machine (seen: more than a second with 17 runnable
+     * threads on 2 cores).
+     */
+    public static final Duration AFTER_EXIT = Duration.ofSeconds(5);
     /** Colour codes, in case a build colours its log although its output is a pipe. */
     private static final Pattern ANSI = Pattern.compile("\\x1B\\[[0-9;]*[A-Za-z]");
 

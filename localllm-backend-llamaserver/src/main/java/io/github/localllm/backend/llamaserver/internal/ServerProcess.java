@@ -146,7 +146,7 @@ public final class ServerProcess {
         try {
             while (true) {
                 if (!process.isAlive()) {
-                    tail.awaitEnd(Duration.ofSeconds(1));
+                    tail.awaitEnd(OutputTail.AFTER_EXIT);
                     // b10470 may lose its last log lines when it exits at once: a port that another
                     // process listens on, now that ours is gone, tells the same.
                     if (BIND_FAILURES.stream().anyMatch(tail::contains) || isListenedOn(port)) {
@@ -297,7 +297,7 @@ public final class ServerProcess {
         }
         forget();
         // Its last lines (how it stopped) reach the log and the tail before the stop returns.
-        tail.awaitEnd(Duration.ofMillis(500));
+        tail.awaitEnd(OutputTail.AFTER_EXIT);
     }
 
     private void forget() {
