@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.backend.llamaserver.LlamaServerBinaryException.Reason;
 import io.github.localllm.backend.llamaserver.internal.BinaryLocator;
+import io.github.localllm.backend.llamaserver.internal.EnginesDirectory;
 import io.github.localllm.backend.llamaserver.internal.ServerBinary;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.spi.EngineHealth;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BinaryLocatorTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String PLATFORM = Platform.current().map(Platform::id).orElse("linux-x64");
     @TempDir
     Path dir;
 
@@ -46,6 +48,15 @@ class BinaryLocatorTest {
         return TestEngines.fakeServer(dir.resolve(where), build, "exit 0");
     }
 
+    /** A variant as the installer leaves it: the server at its top, and its marker, written last. */
+    private Path installed(int build, String accelerator, Instant at) throws Exception {
+        Path variant = dir.resolve("engines/b" + build + "/" + PLATFORM + "-" + accelerator);
+        Path server = fake(dir.relativize(variant.resolve("llama-server")).toString(), build);
+        Path marker = Files.writeString(variant.resolve(EnginesDirectory.MARKER), "{}");
+        Files.setLastModifiedTime(marker, FileTime.from(at));
+        return server;
+    }
+
     @Test
     void theRealBinaryReportsItsBuild() {
         Path real = TestEngines.binary();
@@ -57,10 +68,10 @@ class BinaryLocatorTest {
     }
 
     @Test
-    void theConfigurationWinsOverTheEnvironmentWhichWinsOverTheRest() {
+    void theConfigurationWinsOverTheEnvironmentWhichWinsOverTheRest() throws Exception {
         Path configured = fake("configured/llama-server", 10470);
         Path fromEnv = fake("env/llama-server", 10471);
-        fake("engines/b10472/cpu/llama-server", 10472);
+        installed(10472, "cpu", Instant.now());
         Path onPath = fake("bin/llama-server", 10473);
         Map<String, String> env = Map.of("LLAMA_SERVER", fromEnv.toString(), "PATH", onPath.getParent().toString());
 
@@ -74,20 +85,22 @@ class BinaryLocatorTest {
     }
 
     @Test
-    void theEnginesDirectoryGivesItsNewestBuildAndTheVariantAsked() throws Exception {
-        fake("engines/b9000/cpu/llama-server", 9000);
-        fake("engines/b10470/cpu/llama-server", 10470);
-        fake("engines/b10470/vulkan/build/bin/llama-server", 10470);
-        Files.setLastModifiedTime(dir.resolve("engines/b10470/cpu"), FileTime.from(Instant.now().minusSeconds(3600)));
-        Files.setLastModifiedTime(dir.resolve("engines/b10470/vulkan"), FileTime.from(Instant.now()));
+    void theEnginesDirectoryGivesItsNewestCompleteBuildAndTheVariantAsked() throws Exception {
+        Instant now = Instant.now();
+        installed(9000, "cpu", now);
+        Path cpu = installed(10470, "cpu", now.minusSeconds(3600));
+        Path vulkan = installed(10470, "vulkan", now);
+        // Newer, but without its marker: an install that did not finish is never used.
+        fake("engines/b10471/" + PLATFORM + "-cpu/llama-server", 10471);
+        fake("engines/b10470/.staging/llama-server", 10470);
+        fake("engines/b10480/other-os-cpu/llama-server", 10480);
+        Files.writeString(dir.resolve("engines/b10480/other-os-cpu").resolve(EnginesDirectory.MARKER), "{}");
         Files.createDirectories(dir.resolve("engines/b10470-partial/cpu")); // not a build folder
-        Files.createDirectories(dir.resolve("engines/state"));
 
         assertThat(locate(TestEngines.config(dir), Map.of()).path())
-                .as("the newest build, its variant installed last, its binary in a sub-folder")
-                .isEqualTo(dir.resolve("engines/b10470/vulkan/build/bin/llama-server"));
-        assertThat(locate(TestEngines.config(dir, "llamaserver.variant", "cpu"), Map.of()).path())
-                .isEqualTo(dir.resolve("engines/b10470/cpu/llama-server"));
+                .as("the newest complete build of this platform, its variant installed last").isEqualTo(vulkan);
+        assertThat(locate(TestEngines.config(dir, "llamaserver.variant", PLATFORM + "-cpu"), Map.of()).path())
+                .isEqualTo(cpu);
         assertThat(locate(TestEngines.config(dir), Map.of()).foundBy()).contains("engines directory");
     }
 
@@ -108,12 +121,13 @@ class BinaryLocatorTest {
                 })
                 .hasMessageContaining("llamaserver.path").hasMessageContaining("LLAMA_SERVER")
                 .hasMessageContaining(dir.resolve("engines").toString()).hasMessageContaining("PATH")
+                .hasMessageContaining("LlamaServerInstaller")
                 .hasMessageContaining("https://github.com/ggml-org/llama.cpp/releases");
     }
 
     @Test
-    void aMissingConfiguredBinaryIsNotFoundAndNotPassedOver() {
-        fake("engines/b10470/cpu/llama-server", 10470);
+    void aMissingConfiguredBinaryIsNotFoundAndNotPassedOver() throws Exception {
+        installed(10470, "cpu", Instant.now());
         Path missing = dir.resolve("nowhere/llama-server");
         assertThatThrownBy(() -> locate(TestEngines.config(dir, "llamaserver.path", missing.toString()), Map.of()))
                 .isInstanceOfSatisfying(LlamaServerBinaryException.class, e -> {
@@ -192,8 +206,8 @@ class BinaryLocatorTest {
     }
 
     @Test
-    void anOldBuildInTheEnginesDirectoryIsPassedOverForPath() {
-        fake("engines/b5000/cpu/llama-server", 5000);
+    void anOldBuildInTheEnginesDirectoryIsPassedOverForPath() throws Exception {
+        installed(5000, "cpu", Instant.now());
         Path onPath = fake("bin/llama-server", 10470);
         assertThat(locate(TestEngines.config(dir), Map.of("PATH", onPath.getParent().toString())).path()).isEqualTo(onPath);
         assertThatThrownBy(() -> locate(TestEngines.config(dir), Map.of()))

@@ -38,6 +38,8 @@ class StopperTest {
     void aProcessThatStopsWhenAskedIsNotKilled() throws Exception {
         Process p = start("exec sleep 60");
         assertThat(Stopper.stop(p.toHandle(), 5000)).isTrue();
+        // The handle sees the end first; the Process object once the JDK has collected its status.
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("ended by SIGTERM").isEqualTo(143);
     }
 
@@ -47,6 +49,7 @@ class StopperTest {
         long start = System.nanoTime();
         assertThat(Stopper.stop(p.toHandle(), 300)).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("ended by SIGKILL").isEqualTo(137);
     }
 

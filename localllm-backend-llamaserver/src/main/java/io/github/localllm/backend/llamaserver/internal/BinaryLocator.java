@@ -2,6 +2,7 @@ package io.github.localllm.backend.llamaserver.internal;
 
 import io.github.localllm.backend.llamaserver.LlamaServerBinaryException;
 import io.github.localllm.backend.llamaserver.LlamaServerBinaryException.Reason;
+import io.github.localllm.backend.llamaserver.Platform;
 import io.github.localllm.config.ConfigValue;
 import io.github.localllm.config.LocalLlmConfig;
 import java.io.File;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the {@code llama-server} to run, in this order: the configuration ({@code llamaserver.path},
  * a file or the folder holding it), the {@code LLAMA_SERVER} environment variable, the SDK's engines
- * directory (the newest build; among its variants the one {@code llamaserver.variant} names, else
- * the one installed last), then {@code PATH}. A binary that is named explicitly is used or refused,
+ * directory (the newest build the installer completed; among its variants the one
+ * {@code llamaserver.variant} names, else this platform's installed last), then {@code PATH}. A binary that is named explicitly is used or refused,
  * never passed over for another; each is asked for its {@code --version}, and one older than the
  * minimum build is refused with what to do.
  */
@@ -67,7 +68,7 @@ public final class BinaryLocator {
     /** @return the executable's file name here: {@code llama-server}, or {@code llama-server.exe} on Windows */
     public static String executableName() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
-                ? "llama-server.exe" : "llama-server";
+                ? Platform.WINDOWS_X64.serverFileName() : Platform.LINUX_X64.serverFileName();
     }
 
     /**
@@ -102,8 +103,9 @@ public final class BinaryLocator {
         }
         throw new LlamaServerBinaryException(Reason.NOT_FOUND, null, "no llama-server found: " + PATH_KEY + " and "
                 + ENV + " are not set, the engines directory " + engines.root() + " holds no build, and no directory"
-                + " on PATH has " + executableName() + ". Install one into the engines directory with the SDK's"
-                + " installer, or download llama.cpp's release for this machine from"
+                + " on PATH has " + executableName() + ". Install one into the engines directory with"
+                + " LlamaServerInstaller.builder().build().install(platform, accelerator), or download llama.cpp's"
+                + " release for this machine from"
                 + " https://github.com/ggml-org/llama.cpp/releases and set " + PATH_KEY + " (or " + ENV + ") to its "
                 + executableName());
     }
@@ -154,7 +156,7 @@ public final class BinaryLocator {
         if (binary.build() < minimumBuild) {
             throw new LlamaServerBinaryException(Reason.TOO_OLD, path, path + " (" + foundBy + ") is llama.cpp build "
                     + binary.version() + ", older than b" + minimumBuild + ", the oldest this SDK runs (it passes"
-                    + " arguments older builds do not take). Install a newer build with the SDK's installer, or"
+                    + " arguments older builds do not take). Install a newer build with LlamaServerInstaller, or"
                     + " download one from https://github.com/ggml-org/llama.cpp/releases and point " + PATH_KEY
                     + " at it");
         }
@@ -173,22 +175,30 @@ public final class BinaryLocator {
         }
     }
 
-    /** @return the binaries in the engines directory, newest build first */
+    /**
+     * @return the binaries the installer put in the engines directory, newest build first; within a
+     *     build the variant {@code llamaserver.variant} names, else this platform's, the one installed
+     *     last first. Only complete variants count (their marker written last, {@link EnginesDirectory#MARKER});
+     *     names starting with a dot are the installer's work in progress.
+     */
     List<Path> installed(EnginesDirectory engines) {
         Path root = engines.root();
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         String variant = config.get(VARIANT_KEY).map(String::strip).orElse(null);
+        String platform = Platform.current().map(p -> p.id() + "-").orElse("");
         List<Path> found = new ArrayList<>();
         for (Path build : children(root).stream().filter(p -> BUILD_DIR.matcher(p.getFileName().toString()).matches())
                 .sorted(Comparator.comparingLong(BinaryLocator::buildNumber).reversed()).toList()) {
-            List<Path> variants = children(build).stream().filter(Files::isDirectory)
-                    .filter(v -> variant == null || v.getFileName().toString().equals(variant))
-                    .sorted(Comparator.comparing(BinaryLocator::modified).reversed()).toList();
-            for (Path v : variants) {
-                find(v).ifPresent(found::add);
-            }
+            children(build).stream()
+                    .filter(v -> !v.getFileName().toString().startsWith(".") && EnginesDirectory.isComplete(v))
+                    .filter(v -> variant == null ? v.getFileName().toString().startsWith(platform)
+                            : v.getFileName().toString().equals(variant))
+                    .sorted(Comparator.comparing(BinaryLocator::installedAt).reversed())
+                    .map(v -> v.resolve(executableName()))
+                    .filter(Files::isRegularFile)
+                    .forEach(found::add);
         }
         return found;
     }
@@ -202,9 +212,10 @@ public final class BinaryLocator {
         }
     }
 
-    private static FileTime modified(Path p) {
+    /** @return when the variant was installed: its marker's time */
+    private static FileTime installedAt(Path variantDir) {
         try {
-            return Files.getLastModifiedTime(p);
+            return Files.getLastModifiedTime(variantDir.resolve(EnginesDirectory.MARKER));
         } catch (IOException e) {
             return FileTime.fromMillis(0);
         }
@@ -212,21 +223,10 @@ public final class BinaryLocator {
 
     private static List<Path> children(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
+            return s.filter(Files::isDirectory).toList();
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("cannot list {}: {}", dir, e.toString());
             return List.of();
-        }
-    }
-
-    /** Release archives put the binary at the top or in a folder or two ({@code build/bin}). */
-    private static Optional<Path> find(Path variantDir) {
-        try (Stream<Path> s = Files.walk(variantDir, 3)) {
-            return s.filter(p -> p.getFileName().toString().equals(executableName()) && Files.isRegularFile(p))
-                    .sorted(Comparator.comparingInt(Path::getNameCount)).findFirst();
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("cannot search {}: {}", variantDir, e.toString());
-            return Optional.empty();
         }
     }
 
