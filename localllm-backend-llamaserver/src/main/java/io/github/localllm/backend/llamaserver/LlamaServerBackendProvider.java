@@ -1,0 +1,164 @@
+package io.github.localllm.backend.llamaserver;
+
+import io.github.localllm.ConfigurationException;
+import io.github.localllm.LoadOptions;
+import io.github.localllm.LocalLlmException;
+import io.github.localllm.ModelRef;
+import io.github.localllm.backend.llamaserver.internal.BinaryLocator;
+import io.github.localllm.backend.llamaserver.internal.EnginesDirectory;
+import io.github.localllm.backend.llamaserver.internal.PortChooser;
+import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
+import io.github.localllm.backend.llamaserver.internal.ServerBinary;
+import io.github.localllm.backend.openai.OpenAiBackend;
+import io.github.localllm.config.ConfigValue;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.EngineHealth;
+import io.github.localllm.spi.InferenceBackend;
+import io.github.localllm.spi.InferenceBackendProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Provides the managed llama-server engine under the id {@code llamaserver}: it opens GGUF files
+ * ({@code ModelRef.file}) by starting llama.cpp's {@code llama-server} for each. Configuration:
+ *
+ * <ul>
+ *   <li>{@code llamaserver.path}: the binary (or the folder holding it); else the {@code LLAMA_SERVER}
+ *       environment variable; else the newest build in the engines directory
+ *       ({@code llamaserver.engines.dir}, {@code ~/.localllm/engines} by default, one folder per build
+ *       and variant such as {@code b10470/cpu}; {@code llamaserver.variant} picks the variant); else
+ *       {@code PATH}. A build older than {@link #MINIMUM_BUILD} is refused;</li>
+ *   <li>{@code llamaserver.load.timeout}: how long a model may take to load, 5 minutes by default;</li>
+ *   <li>{@code llamaserver.stop.grace}: how long a server gets to stop before it is killed, 5 s;</li>
+ *   <li>{@code llamaserver.state.dir}: where started servers are recorded so that the next start reaps
+ *       those of a JVM that was killed ({@code <engines dir>/state} by default);</li>
+ *   <li>the load options of {@link LlamaServerOptions#from}.</li>
+ * </ul>
+ */
+public final class LlamaServerBackendProvider implements InferenceBackendProvider {
+    /** The id users select this engine by. */
+    public static final String ID = "llamaserver";
+    /** The key of the binary's path. */
+    public static final String PATH_KEY = BinaryLocator.PATH_KEY;
+    /** The key of the engines directory. */
+    public static final String ENGINES_DIR_KEY = EnginesDirectory.KEY;
+    /** The key of the variant to prefer in the engines directory, such as {@code cpu} or {@code cuda}. */
+    public static final String VARIANT_KEY = BinaryLocator.VARIANT_KEY;
+    /** The key of the load time budget. */
+    public static final String LOAD_TIMEOUT_KEY = "llamaserver.load.timeout";
+    /** The key of the stop grace period. */
+    public static final String STOP_GRACE_KEY = "llamaserver.stop.grace";
+    /** The key of the directory of server records. */
+    public static final String STATE_DIR_KEY = "llamaserver.state.dir";
+    /** The environment variable of the binary. */
+    public static final String ENV = BinaryLocator.ENV;
+    /**
+     * The oldest build this engine runs: {@code --flash-attn on|off|auto}, which it passes, came in
+     * late August 2025 (about b6300); b6500 is the first build of mid-September 2025. The build it is
+     * tested with is b10470.
+     */
+    public static final int MINIMUM_BUILD = 6500;
+
+    static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    /** {@code --version} answers at once; a slow disk or a cold start may take a moment. */
+    static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What the engine does, known before it starts: the OpenAI-compatible engine's, with llama.cpp's grammars. */
+    static final EngineCapabilities CAPABILITIES = OpenAiBackend.CAPABILITIES.toBuilder()
+            .grammarDialect("llama.cpp b4916")
+            .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
+            .build();
+
+    private final UnaryOperator<String> env;
+
+    /** For {@link java.util.ServiceLoader}. */
+    public LlamaServerBackendProvider() {
+        this(System::getenv);
+    }
+
+    /** @param env the environment, for tests */
+    LlamaServerBackendProvider(UnaryOperator<String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "llama.cpp's llama-server, managed by the SDK";
+    }
+
+    /**
+     * @return 110: above the in-process engine (100) for files, when a llama-server is found: it runs
+     *     newer architectures and GPU builds, returns a closed model's memory, and is as fast or faster
+     */
+    @Override
+    public int priority() {
+        return 110;
+    }
+
+    /** @return only GGUF files */
+    @Override
+    public boolean accepts(ModelRef model) {
+        return model instanceof ModelRef.File;
+    }
+
+    @Override
+    public EngineCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Finds the binary and asks its version, within {@code timeout}; never throws. */
+    @Override
+    public EngineHealth probe(LocalLlmConfig config, Duration timeout) {
+        long start = System.nanoTime();
+        try {
+            Duration t = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
+            ServerBinary binary = new BinaryLocator(config, env, t, MINIMUM_BUILD).locate();
+            return EngineHealth.up(binary.version(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (LocalLlmException e) {
+            return EngineHealth.down(e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            return EngineHealth.down("llama-server could not be checked: " + e, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * @throws LlamaServerBinaryException if no usable llama-server is found
+     * @throws ConfigurationException if a value is malformed
+     */
+    @Override
+    public InferenceBackend create(LocalLlmConfig config) {
+        return create(config, RestartPolicy.DEFAULT, PortChooser.EPHEMERAL);
+    }
+
+    /** {@link #create(LocalLlmConfig)} with the restart policy and port chooser tests set. */
+    InferenceBackend create(LocalLlmConfig config, RestartPolicy restarts, PortChooser ports) {
+        ServerBinary binary = new BinaryLocator(config, env, VERSION_TIMEOUT, MINIMUM_BUILD).locate();
+        Duration loadTimeout = positive(config, LOAD_TIMEOUT_KEY, DEFAULT_LOAD_TIMEOUT);
+        Duration grace = config.getDuration(STOP_GRACE_KEY).orElse(DEFAULT_STOP_GRACE);
+        if (grace.isNegative()) {
+            throw new ConfigurationException(STOP_GRACE_KEY + " must not be negative, was " + grace);
+        }
+        Optional<ConfigValue> state = config.value(STATE_DIR_KEY);
+        Path stateDir = state.isPresent() ? Path.of(state.get().value().strip()).toAbsolutePath()
+                : EnginesDirectory.of(config).root().resolve("state");
+        return new LlamaServerBackend(binary, new LlamaServerBackend.Settings(loadTimeout, grace, stateDir, restarts, ports),
+                LlamaServerOptions.from(config));
+    }
+
+    private static Duration positive(LocalLlmConfig config, String key, Duration fallback) {
+        Duration d = config.getDuration(key).orElse(fallback);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigurationException(key + " must be a positive duration such as PT5M or 300, was " + d);
+        }
+        return d;
+    }
+}
