@@ -120,7 +120,7 @@ final class Route {
             if (slot != Slots.Outcome.ACQUIRED) {
                 t.breaker.onAbandoned(permit);
                 String why = slot == Slots.Outcome.QUEUE_FULL
-                        ? "busy: " + t.slots.max() + " requests running and " + t.slots.maxQueued()
+                        ? "busy: " + t.slots.max() + " running and " + t.slots.maxQueued()
                             + " waiting, its limits"
                         : "busy: no slot came free within " + settings.maxQueueWait();
                 if (settings.whenBusy() == WhenBusy.REJECT) {

@@ -13,6 +13,7 @@ import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.Tokenizer;
+import io.github.localllm.ToolCallPiece;
 import io.github.localllm.Usage;
 import io.github.localllm.spi.ChunkFeed;
 import io.github.localllm.spi.EngineCapabilities;
@@ -132,7 +133,12 @@ final class FakeTarget implements ModelInstance {
                     }
                     if (pieces.hasNext()) {
                         sent[0]++;
-                        return f.text(pieces.next());
+                        String piece = pieces.next();
+                        // "tool:x" is a piece of a tool call: its name first, then its arguments.
+                        return piece.startsWith("tool:")
+                                ? f.toolCall(new ToolCallPiece(0, sent[0] == 1 ? "call_1" : null,
+                                        sent[0] == 1 ? piece.substring(5) : null, sent[0] == 1 ? "" : piece.substring(5)))
+                                : f.text(piece);
                     }
                     leave.run();
                     f.finish(FinishReason.STOP, new Usage(3, sent[0]));
