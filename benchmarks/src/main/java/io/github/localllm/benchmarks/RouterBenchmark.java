@@ -60,7 +60,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+// Long warm-up: on a busy machine the compiler was still at work after 6 s.
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RouterBenchmark {
     private static final GenerationRequest REQUEST = GenerationRequest.builder().system("Be brief.").user("Hello")

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The request that continues a streamed answer on another target after the first broke off: the
  * text the caller already has becomes the start of the model's own answer, as a trailing assistant
- * message (which llama.cpp's server and Ollama continue mid-sentence), or, for a raw prompt, the end
+ * message (which Ollama and llama.cpp's server continue mid-sentence), or, for a raw prompt, the end
  * of the prompt. {@link StreamFailover#CONTINUE_WITH_PROMPT} adds a user message asking to go on
  * from there, for APIs that answer a trailing assistant message anew. The token limit shrinks by
  * the chunks already delivered (about one token each).

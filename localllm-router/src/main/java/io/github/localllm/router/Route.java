@@ -40,8 +40,8 @@ final class Route {
     private final long deadlineNanos;
     private final Duration requestTimeout;
     private final List<RoutingAttempt> attempts = new ArrayList<>(4);
-    /** Counted down when a stream's consumer closes it, to cut a retry's wait short. */
-    private final CountDownLatch cancelled = new CountDownLatch(1);
+    /** Counted down when a stream's consumer closes it, to cut a retry's wait short; streams only. */
+    private volatile CountDownLatch cancelled;
     private int pos;
     private int retriesHere;
     private int sends;
@@ -251,7 +251,9 @@ final class Route {
         }
         if (!wait.isZero() && !wait.isNegative()) {
             try {
-                if (cancelled.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (cancelled == null) {
+                    TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+                } else if (cancelled.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                     return false;
                 }
             } catch (InterruptedException e) {
@@ -272,6 +274,11 @@ final class Route {
             return e.contextSize() + 1;
         }
         return t.target.contextSize().isPresent() ? t.target.contextSize().getAsInt() + 1 : 0;
+    }
+
+    /** Lets {@link #cancel()} cut a retry's wait short; called by a stream before its first attempt. */
+    void cancellable() {
+        cancelled = new CountDownLatch(1);
     }
 
     /** Cuts a retry's wait short: the stream was closed. */

@@ -43,17 +43,18 @@ final class RoutedStream implements GenerationStream {
     private Iterator<GenerationChunk> chunks;
     private int attemptChunks;
     private long attemptFirstNanos;
-    private final StringBuilder attemptText = new StringBuilder();
-    private final StringBuilder attemptThinking = new StringBuilder();
-    private final List<TokenLogprob> attemptLogprobs = new ArrayList<>();
+    // Allocated when first needed: most answers have no thinking, no log probabilities, no failover.
+    private StringBuilder attemptText;
+    private StringBuilder attemptThinking;
+    private List<TokenLogprob> attemptLogprobs;
     /** 0 while the attempt's first chunk is awaited, 1 once it came, 2 once the watchdog ended the wait; null: no watchdog. */
     private AtomicInteger firstChunk;
     private ScheduledFuture<?> watchdog;
 
     // What earlier attempts of a continued answer delivered.
-    private final StringBuilder priorText = new StringBuilder();
-    private final StringBuilder priorThinking = new StringBuilder();
-    private final List<TokenLogprob> priorLogprobs = new ArrayList<>();
+    private final StringBuilder priorText = new StringBuilder(0);
+    private final StringBuilder priorThinking = new StringBuilder(0);
+    private List<TokenLogprob> priorLogprobs = List.of();
     private int priorChunks;
 
     private int delivered;
@@ -73,6 +74,7 @@ final class RoutedStream implements GenerationStream {
         this.router = route.router();
         this.settings = router.settings();
         this.request = request;
+        route.cancellable();
         open();
     }
 
@@ -98,9 +100,9 @@ final class RoutedStream implements GenerationStream {
             }
             chunks = null;
             attemptChunks = 0;
-            attemptText.setLength(0);
-            attemptThinking.setLength(0);
-            attemptLogprobs.clear();
+            attemptText = null;
+            attemptThinking = null;
+            attemptLogprobs = null;
             armWatchdog(opened);
             if (closed) {
                 // close() may have looked at the stream before this one.
@@ -193,12 +195,21 @@ final class RoutedStream implements GenerationStream {
         }
         attemptChunks++;
         if (!chunk.text().isEmpty()) {
+            if (attemptText == null) {
+                attemptText = new StringBuilder();
+            }
             attemptText.append(chunk.text());
         }
         if (!chunk.thinking().isEmpty()) {
+            if (attemptThinking == null) {
+                attemptThinking = new StringBuilder();
+            }
             attemptThinking.append(chunk.thinking());
         }
         if (!chunk.logprobs().isEmpty()) {
+            if (attemptLogprobs == null) {
+                attemptLogprobs = new ArrayList<>();
+            }
             attemptLogprobs.addAll(chunk.logprobs());
         }
         if (chunk.toolCall() != null) {
@@ -215,10 +226,20 @@ final class RoutedStream implements GenerationStream {
         current.close();
         int fromAttempt = attemptChunks;
         priorChunks += attemptChunks;
-        priorText.append(attemptText);
-        priorThinking.append(attemptThinking);
-        priorLogprobs.addAll(attemptLogprobs);
+        if (attemptText != null) {
+            priorText.append(attemptText);
+        }
+        if (attemptThinking != null) {
+            priorThinking.append(attemptThinking);
+        }
+        if (attemptLogprobs != null) {
+            priorLogprobs = new ArrayList<>(priorLogprobs);
+            priorLogprobs.addAll(attemptLogprobs);
+        }
         attemptChunks = 0;
+        attemptText = null;
+        attemptThinking = null;
+        attemptLogprobs = null;
         if (delivered > 0) {
             String obstacle = settings.streamFailover() == StreamFailover.FAIL
                     ? "the router ends a stream that breaks off (streamFailover FAIL)"
@@ -280,13 +301,16 @@ final class RoutedStream implements GenerationStream {
         }
         ended = true;
         disarmWatchdog();
-        String text = priorText.toString() + attemptText;
+        String text = priorText.toString() + (attemptText == null ? "" : attemptText);
         Usage usage = new Usage(0, delivered);
         String model = router.modelName(lease.target);
         RoutingDecision decision = route.cancelled(lease, model, attemptChunks);
         List<TokenLogprob> logprobs = new ArrayList<>(priorLogprobs);
-        logprobs.addAll(attemptLogprobs);
-        result = GenerationResult.builder().text(text).thinking(priorThinking.toString() + attemptThinking)
+        if (attemptLogprobs != null) {
+            logprobs.addAll(attemptLogprobs);
+        }
+        result = GenerationResult.builder().text(text)
+                .thinking(priorThinking.toString() + (attemptThinking == null ? "" : attemptThinking))
                 .logprobs(logprobs).finishReason(FinishReason.CANCELLED).usage(usage)
                 .metrics(GenerationMetrics.measure(Duration.ZERO, route.startNanos(), firstChunkNanos,
                         System.nanoTime(), usage))

@@ -15,8 +15,10 @@ public enum StreamFailover {
      * Continue on the next target: it is sent the request with the text delivered so far as the
      * start of its own answer (a trailing assistant message; a raw prompt gets the text appended),
      * and its chunks follow in the same stream. Engines that continue a trailing assistant message
-     * (llama.cpp's server, Ollama) resume mid-sentence; others may begin a new reply, for which
-     * {@link #CONTINUE_WITH_PROMPT} suits better.
+     * resume mid-sentence: Ollama, and llama.cpp's server (since its 2025 builds, unless started with
+     * {@code --no-prefill-assistant}). Others begin a new reply (vLLM unless asked with
+     * {@code continue_final_message}, the OpenAI cloud), for which {@link #CONTINUE_WITH_PROMPT} suits
+     * better.
      */
     CONTINUE_AS_PREFIX,
     /**
