@@ -167,8 +167,10 @@ final class Route {
      */
     GenerationRequest attemptRequest(GenerationRequest request) {
         Duration budget = settings.attemptBudget(sends - 1);
-        if (deadlineNanos != 0) {
-            Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+        if (deadlineNanos != 0 && (budget != null || sends > 1)) {
+            // The first attempt without a budget of its own keeps the caller's timeout as given; later
+            // ones get what is left, in whole milliseconds so that messages stay readable.
+            Duration left = Duration.ofMillis(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
             budget = budget == null || left.compareTo(budget) < 0 ? left : budget;
         }
         if (budget == null || budget.equals(request.timeout())) {

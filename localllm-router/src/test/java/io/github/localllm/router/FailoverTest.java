@@ -146,6 +146,19 @@ class FailoverTest {
     }
 
     @Test
+    void whenTheRequestsTimeIsUpNoFurtherTargetIsTried() {
+        a.always(Script.stalling());
+        assertThatThrownBy(() -> builder().retries(0).build()
+                .generate(GenerationRequest.builder().prompt("hi").timeout(Duration.ofMillis(50)).build()))
+                .isInstanceOfSatisfying(GenerationTimeoutException.class, e -> {
+                    assertThat(e).hasMessageStartingWith("no target of router 'router' answered within the request's"
+                            + " timeout of PT0.05S; a: failed (a-model did not finish within PT0.05S");
+                    assertThat(e.isRetryable()).isTrue();
+                });
+        assertThat(b.calls.get() + c.calls.get()).isZero();
+    }
+
+    @Test
     void aStallEndsWhenTheAttemptsBudgetRunsOutAndTheNextTargetAnswers() {
         a.always(Script.stalling());
         RoutingDecision d = builder().retries(0).attemptTimeout(Duration.ofMillis(50), 1).build().generate("hi")
