@@ -12,6 +12,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.backend.ollama;
     requires io.github.localllm.testkit;
     requires io.github.localllm.backend.openai;
+    requires io.github.localllm.router;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

@@ -2,6 +2,7 @@ package io.github.localllm;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The complete answer to a {@link GenerationRequest}. Engines build it with {@link #builder()}, so
@@ -16,10 +17,13 @@ import java.util.Objects;
  * @param toolCalls tools the model asked to call; empty otherwise
  * @param logprobs the log probabilities of the answer's tokens, in order, when the request asked for
  *        them ({@link GenerationRequest#logprobs()}); empty otherwise
+ * @param routing how a router chose the engine that answered, which it tried and what failed;
+ *        empty for an answer straight from an engine
  */
 public record GenerationResult(String text, FinishReason finishReason, Usage usage,
                                GenerationMetrics metrics, String model, String thinking,
-                               List<ToolCall> toolCalls, List<TokenLogprob> logprobs) {
+                               List<ToolCall> toolCalls, List<TokenLogprob> logprobs,
+                               Optional<RoutingDecision> routing) {
 
     /** Checks no part is missing. */
     public GenerationResult {
@@ -31,6 +35,24 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
         thinking = thinking == null ? "" : thinking;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
         logprobs = logprobs == null ? List.of() : List.copyOf(logprobs);
+        routing = routing == null ? Optional.empty() : routing;
+    }
+
+    /**
+     * A result without a routing decision; kept so that code written before routers existed still compiles.
+     *
+     * @param text the generated text
+     * @param finishReason why generation ended
+     * @param usage tokens consumed
+     * @param metrics how fast it ran
+     * @param model the model that answered
+     * @param thinking the reasoning shown
+     * @param toolCalls tools the model asked to call
+     * @param logprobs the log probabilities of the answer's tokens
+     */
+    public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
+                            String model, String thinking, List<ToolCall> toolCalls, List<TokenLogprob> logprobs) {
+        this(text, finishReason, usage, metrics, model, thinking, toolCalls, logprobs, Optional.empty());
     }
 
     /**
@@ -46,7 +68,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
      */
     public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
                             String model, String thinking, List<ToolCall> toolCalls) {
-        this(text, finishReason, usage, metrics, model, thinking, toolCalls, List.of());
+        this(text, finishReason, usage, metrics, model, thinking, toolCalls, List.of(), Optional.empty());
     }
 
     /**
@@ -60,7 +82,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
      */
     public GenerationResult(String text, FinishReason finishReason, Usage usage, GenerationMetrics metrics,
                             String model) {
-        this(text, finishReason, usage, metrics, model, "", List.of(), List.of());
+        this(text, finishReason, usage, metrics, model, "", List.of(), List.of(), Optional.empty());
     }
 
     /** @return an empty builder */
@@ -71,7 +93,8 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
     /** @return a builder holding this result's values */
     public Builder toBuilder() {
         return new Builder().text(text).finishReason(finishReason).usage(usage).metrics(metrics).model(model)
-                .thinking(thinking).toolCalls(toolCalls).logprobs(logprobs);
+                .thinking(thinking).toolCalls(toolCalls).logprobs(logprobs)
+                .routing(routing.orElse(null));
     }
 
     /** Builds a {@link GenerationResult}; text, thinking and tool calls default to empty. */
@@ -84,6 +107,7 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
         private String thinking = "";
         private List<ToolCall> toolCalls = List.of();
         private List<TokenLogprob> logprobs = List.of();
+        private RoutingDecision routing;
 
         private Builder() {
         }
@@ -136,9 +160,16 @@ public record GenerationResult(String text, FinishReason finishReason, Usage usa
             return this;
         }
 
+        /** @param v how a router chose the engine that answered, or {@code null} for none @return this */
+        public Builder routing(RoutingDecision v) {
+            routing = v;
+            return this;
+        }
+
         /** @return the result @throws NullPointerException if the finish reason, usage, metrics or model is missing */
         public GenerationResult build() {
-            return new GenerationResult(text, finishReason, usage, metrics, model, thinking, toolCalls, logprobs);
+            return new GenerationResult(text, finishReason, usage, metrics, model, thinking, toolCalls, logprobs,
+                    Optional.ofNullable(routing));
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.github.localllm;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The root of every exception localllm throws. Unchecked: each subclass names a
  * distinct failure, and every message says what happened and what to do next.
@@ -31,5 +34,16 @@ public class LocalLlmException extends RuntimeException {
      */
     public boolean isRetryable() {
         return false;
+    }
+
+    /**
+     * How long the engine asked to wait before the same request is sent again, e.g. the
+     * {@code Retry-After} of an HTTP 429 or 503 answer; a router waits that long before it retries
+     * the same engine. Subclasses that know override it; the default is empty.
+     *
+     * @return the wait the engine asked for, if it said
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
     }
 }

@@ -1,0 +1,61 @@
+package io.github.localllm.router;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The strategies that go by where a target runs. Not an enum: {@code Enum.name()} is final. */
+final class LocalityStrategy implements RoutingStrategy {
+    static final LocalityStrategy PREFER_LOCAL = new LocalityStrategy("prefer-local", true, true);
+    static final LocalityStrategy PREFER_CLOUD = new LocalityStrategy("prefer-cloud", false, true);
+    static final LocalityStrategy LOCAL_ONLY = new LocalityStrategy("local-only", true, false);
+    static final LocalityStrategy CLOUD_ONLY = new LocalityStrategy("cloud-only", false, false);
+
+    private final String name;
+    private final boolean localFirst;
+    private final boolean others;
+
+    private LocalityStrategy(String name, boolean localFirst, boolean others) {
+        this.name = name;
+        this.localFirst = localFirst;
+        this.others = others;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<Candidate> rank(RoutingContext context, List<Candidate> candidates) {
+        List<Candidate> ranked = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            if (c.isLocal() == localFirst) {
+                ranked.add(c);
+            }
+        }
+        if (others) {
+            for (Candidate c : candidates) {
+                if (c.isLocal() != localFirst) {
+                    ranked.add(c);
+                }
+            }
+        }
+        return ranked;
+    }
+
+    /**
+     * @param strategy a strategy
+     * @return the locality it restricts every request to, or {@code null} when it ranks both
+     */
+    static Locality restriction(RoutingStrategy strategy) {
+        if (strategy == LOCAL_ONLY) {
+            return Locality.LOCAL;
+        }
+        return strategy == CLOUD_ONLY ? Locality.CLOUD : null;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The router: one {@link io.github.localllm.LanguageModel} over many engines, local first, with
+ * fallback that survives streaming. See {@link io.github.localllm.router.Router}.
+ */
+module io.github.localllm.router {
+    requires transitive io.github.localllm;
+    requires org.slf4j;
+
+    exports io.github.localllm.router;
+}
