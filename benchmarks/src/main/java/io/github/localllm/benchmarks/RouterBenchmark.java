@@ -212,7 +212,7 @@ public class RouterBenchmark {
 
         @Override
         public EmbeddingResult embed(EmbeddingRequest request) {
-            throw new UnsupportedOperationException("not measured");
+            throw new io.github.localllm.InvalidRequestException("the benchmark's target does not embed; only generation is measured");
         }
     }
 
