@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
  * there, it says which file to fetch. Plans are for the engine that will load the file, as it
  * describes itself: the one named by {@code backend}, else the highest-priority installed engine that
- * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}.
+ * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}. Speeds are predicted with
+ * the measurements in the configured calibration file ({@link SpeedCalibrations#forConfig}).
  */
 public final class HardwareAutoConfigurator implements AutoConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(HardwareAutoConfigurator.class);
@@ -93,7 +94,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
         int target = config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(Math.min(trained, DEFAULT_TARGET_CONTEXT));
         FitPlan plan = FitPlanner.plan(profile, FitRequest.builder(gguf).targetContext(target)
-                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file)).build());
+                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file))
+                .calibrations(SpeedCalibrations.forConfig(config)).build());
         if (!plan.runnable()) {
             throw new InsufficientResourcesException(file.getFileName() + " cannot run on this machine: "
                     + plan.explanation());
@@ -128,7 +130,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         }
         Path dir = config.get(ConfigKeys.MODELS_DIR).map(Path::of)
                 .orElse(HardwareDetector.Builder.DEFAULT_MODEL_DIRECTORY);
-        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT, engine);
+        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT, engine,
+                SpeedCalibrations.forConfig(config));
         Recommendation.Choice<FitPlan> choice = recommendation.choice().orElseThrow(() ->
                 new InsufficientResourcesException("no model was configured and none in the catalog fits this"
                         + " machine: " + recommendation.explanation()));

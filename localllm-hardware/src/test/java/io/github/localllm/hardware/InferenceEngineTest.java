@@ -8,6 +8,7 @@ import io.github.localllm.ModelRef;
 import io.github.localllm.backend.llamacpp.LlamaCppBackendProvider;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.gguf.GgmlType;
+import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.gguf.MemoryModel;
 import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.InferenceBackend;
@@ -206,10 +207,12 @@ class InferenceEngineTest {
                 128 * GIB, 120 * GIB, List.of());
         EngineCapabilities fullContext = EngineCapabilities.builder().windowedAttentionCache(false).build();
 
+        // A build from before window-sized caches (May 2025) that does not claim them either.
         FitPlan full = FitPlanner.plan(big, FitRequest.builder(m).targetContext(32768)
-                .engine(new InferenceEngine("a", "A", fullContext)).build());
+                .engine(new InferenceEngine("a", "A", fullContext, LlamaCppBuild.B4916)).build());
         FitPlan windowed = FitPlanner.plan(big, FitRequest.builder(m).targetContext(32768)
-                .engine(new InferenceEngine("b", "B", fullContext.toBuilder().windowedAttentionCache(true).build()))
+                .engine(new InferenceEngine("b", "B", fullContext.toBuilder().windowedAttentionCache(true).build(),
+                        LlamaCppBuild.B4916))
                 .build());
 
         assertThat(full.contextSize()).isEqualTo(windowed.contextSize()).isEqualTo(32768);
