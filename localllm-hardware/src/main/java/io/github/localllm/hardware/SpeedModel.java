@@ -39,7 +39,8 @@ final class SpeedModel {
         double embeddingUnread = model.tokenEmbeddingBytes() * (1.0 - 1.0 / model.vocabularySize());
         double hostWeights = Math.max(0, e.hostWeightBytes() - embeddingUnread);
         double scale = perToken / Math.max(1, hostWeights + e.deviceWeightBytes()); // below 1 for MoE models
-        double deviceShare = e.deviceWeightBytes() * scale / Math.max(1, perToken);
+        // Fully offloaded, the CPU only looks up the token's embedding row.
+        double deviceShare = e.outputOffloaded() ? 1 : e.deviceWeightBytes() * scale / Math.max(1, perToken);
         double kv = e.kvCacheBytes() / 2.0;
         double deviceKvShare = e.kvCacheBytes() == 0 ? 0 : (double) e.deviceKvBytes() / e.kvCacheBytes();
         int threads = hw.cpu().generationThreads();
