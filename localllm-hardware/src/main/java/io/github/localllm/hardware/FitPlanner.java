@@ -157,6 +157,42 @@ public final class FitPlanner {
         return Optional.empty();
     }
 
+    /**
+     * Chooses among engines that could load the model by their plans, not by assumption: an engine that
+     * cannot run it (an architecture its build does not know, no memory) never wins; among the others the
+     * better fit wins (a {@link CompatibilityLevel} nearer optimal), then the faster expected generation,
+     * which is a measurement on this machine wherever {@link SpeedCalibrations} holds one for the engine,
+     * its build and the model's quantization. Ties keep the order given (engines' priority).
+     *
+     * @param hardware the machine
+     * @param request the model, context and measurements; its engine is replaced by each candidate
+     * @param engines the candidates, highest priority first
+     * @return the winning plan ({@link FitPlan#engine()} is the engine), empty when there is no candidate
+     */
+    public static Optional<FitPlan> chooseEngine(HardwareProfile hardware, FitRequest request,
+                                                 List<InferenceEngine> engines) {
+        FitPlan best = null;
+        for (InferenceEngine engine : engines) {
+            FitPlan plan = plan(hardware, request.toBuilder().engine(engine).build());
+            if (best == null || better(plan, best)) {
+                best = plan;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static boolean better(FitPlan a, FitPlan b) {
+        if (a.runnable() != b.runnable()) {
+            return a.runnable();
+        }
+        if (a.compatibility() != b.compatibility()) {
+            return a.compatibility().compareTo(b.compatibility()) < 0;
+        }
+        double sa = a.expectedTokensPerSecond().orElse(0);
+        double sb = b.expectedTokensPerSecond().orElse(0);
+        return sa > sb;
+    }
+
     private static int targetContext(MemoryModel model, FitRequest request) {
         OptionalLong trained = model.trainedContextLength();
         if (request.targetContext() == null) {
