@@ -129,7 +129,20 @@ public final class SpeedCalibrations {
 
     /** Reads the configuration once, when the user's store is first needed. */
     private static final class UserHolder {
-        static final SpeedCalibrations STORE = forConfig(LocalLlmConfig.load(Map.of(), Map.of()));
+        static final SpeedCalibrations STORE = userStore();
+
+        private static SpeedCalibrations userStore() {
+            LocalLlmConfig config;
+            try {
+                config = LocalLlmConfig.load(Map.of(), Map.of());
+            } catch (RuntimeException e) {
+                // A broken configuration file is reported where it is used; plans still need a store.
+                LOG.warn("the configuration cannot be read ({}); speed calibrations are read from {}", e.getMessage(),
+                        DEFAULT_FILE);
+                config = LocalLlmConfig.empty();
+            }
+            return forConfig(config);
+        }
     }
 
     /** @return the file this store keeps its samples in, if any */
