@@ -2,7 +2,8 @@
 # Captures the buffer sizes llama.cpp logs when loading the synthetic 134M model (Q4_K_M and Q8_0)
 # with both engines at contexts 512 and 2048. Run from a directory holding m134-q4_k_m.gguf and
 # m134-q8_0.gguf (SyntheticModel.withParameterCount(134_000_000) written as F16, then
-# llama-quantize <f16> <out> Q4_K_M|Q8_0 2). Output: b10470/*.log, b4916/*.log.
+# llama-quantize <f16> <out> Q4_K_M|Q8_0 2) and InProcessCapture.java.txt copied to IP.java.
+# Output: res/b10470/*.log, res/b4916/*.log.
 set -e
 E=${ENGINE_DIR:-/work/shared/engines/llama.cpp-b10470-linux-x64-cpu}
 CP=${INPROCESS_CP:?class path of localllm-backend-llamacpp and its dependencies}
