@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * @param displayName a name for people, used in plans' explanations
  * @param capabilities what the engine reports about itself
  * @param build the llama.cpp build the engine runs
+ * @param embeddingContext whether the model's context also computes embeddings, so that its worst-case
+ *        graph outputs every token of a ubatch and reserves logits for all of them: a {@code llama-server}
+ *        started with {@code --embeddings} does ({@link #withEmbeddingContext}); b4916 reserves so anyway
  */
-public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities, LlamaCppBuild build) {
+public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities, LlamaCppBuild build,
+                              boolean embeddingContext) {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
     /** The names engines report GPU backends by, and the device acceleration each means. */
     private static final Map<String, Acceleration> GPU_BACKENDS = Map.of(
@@ -50,7 +54,7 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
             .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
             .gpuBackends(Set.of("cuda", "rocm", "metal", "vulkan", "sycl"))
             .windowedAttentionCache(true)
-            .build(), LlamaCppBuild.B10470);
+            .build(), LlamaCppBuild.B10470, false);
     /** The id of the in-process engine, whose binding pins llama.cpp b4916. */
     private static final String IN_PROCESS_ID = "llamacpp";
 
@@ -79,7 +83,8 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
      * @param capabilities what the engine reports about itself
      */
     public InferenceEngine(String id, String displayName, EngineCapabilities capabilities) {
-        this(id, displayName, capabilities, IN_PROCESS_ID.equals(id) ? LlamaCppBuild.B4916 : LlamaCppBuild.B10470);
+        this(id, displayName, capabilities, IN_PROCESS_ID.equals(id) ? LlamaCppBuild.B4916 : LlamaCppBuild.B10470,
+                false);
     }
 
     /**
@@ -98,7 +103,15 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
      * @return this engine with that build
      */
     public InferenceEngine withBuild(LlamaCppBuild llamaCppBuild) {
-        return new InferenceEngine(id, displayName, capabilities, llamaCppBuild);
+        return new InferenceEngine(id, displayName, capabilities, llamaCppBuild, embeddingContext);
+    }
+
+    /**
+     * @param on whether the engine loads models with embeddings on ({@code llama-server --embeddings})
+     * @return this engine so described
+     */
+    public InferenceEngine withEmbeddingContext(boolean on) {
+        return new InferenceEngine(id, displayName, capabilities, build, on);
     }
 
     /**
@@ -171,18 +184,6 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
     /** @return whether it sizes sliding-window layers' caches to the window: it says so, or its build does */
     public boolean slidingWindowCache() {
         return capabilities.windowedAttentionCache() || build.current();
-    }
-
-    /**
-     * Whether the model's context computes embeddings as well as text: an engine that embeds with the
-     * model it generates with keeps embeddings on (the in-process engine does; a {@code llama-server}
-     * that offers embeddings is started with {@code --embeddings}), so its worst-case graph outputs
-     * every token of a ubatch and reserves logits for all of them.
-     *
-     * @return whether it reports embeddings among its capabilities
-     */
-    public boolean embeddingContext() {
-        return capabilities.embeddings();
     }
 
     /** @return whether flash attention is on without being asked (see {@link LlamaCppBuild#flashAttentionByDefault()}) */

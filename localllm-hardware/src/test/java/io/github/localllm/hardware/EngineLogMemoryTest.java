@@ -32,9 +32,8 @@ class EngineLogMemoryTest {
     private static final double MIB = 1048576.0;
     private static final InferenceEngine IN_PROCESS = InferenceEngine.of(new LlamaCppBackendProvider());
     private static final InferenceEngine SERVER = InferenceEngine.currentLlamaCpp();
-    /** A llama-server started with {@code --embeddings}, as an engine that embeds with its model says. */
-    private static final InferenceEngine EMBEDDING_SERVER = new InferenceEngine("llamaserver", "llama-server",
-            SERVER.capabilities().toBuilder().embeddings(true).build(), LlamaCppBuild.B10470);
+    /** A llama-server started with {@code --embeddings}. */
+    private static final InferenceEngine EMBEDDING_SERVER = SERVER.withEmbeddingContext(true);
 
     static MemoryModel model(String quantization) {
         return MemoryModel.of(manifest(quantization));
