@@ -8,6 +8,7 @@ module io.github.localllm.hardware {
     requires com.github.oshi;
     requires tools.jackson.databind;
     requires org.slf4j;
+    requires java.management;
 
     exports io.github.localllm.hardware;
 

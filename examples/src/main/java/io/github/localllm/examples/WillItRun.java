@@ -117,8 +117,8 @@ public final class WillItRun {
         if (plan.memory() != null) {
             out.println("  memory: " + plan.memory().describe());
         }
-        plan.expectedTokensPerSecond().ifPresent(tps ->
-                out.printf(Locale.ROOT, "  about %.0f tokens/s (%s)%n", tps, plan.bandwidthAssumption()));
+        plan.speed().ifPresent(speed -> out.printf(Locale.ROOT, "  about %.0f tokens/s%s (%s)%n", speed.tokensPerSecond(),
+                speed.calibrated() ? ", measured on this machine" : "", speed.basis()));
         plan.warnings().forEach(w -> out.println("  warning: " + w.message()));
         out.println();
         out.println(plan.explanation());

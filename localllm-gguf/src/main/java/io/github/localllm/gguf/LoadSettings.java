@@ -1,12 +1,17 @@
 package io.github.localllm.gguf;
 
 import io.github.localllm.KvCacheType;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The llama.cpp context parameters that decide how much memory a load takes, as {@link MemoryModel}
- * consumes them. Build with {@link #builder(int)}; every field but the context has llama.cpp's
- * default.
+ * consumes them, with the engine build they are for and the CPU it runs on. Build with
+ * {@link #builder(int)}; every field but the context has llama.cpp's default, the build is
+ * {@link LlamaCppBuild#B4916} (the in-process engine's) and the CPU has no instruction set that
+ * repacks weights.
  *
  * @param contextSize tokens per sequence; llama.cpp allocates {@code contextSize × parallel} cache cells
  * @param parallel sequences decoded in parallel (server slots, {@code --parallel})
@@ -20,10 +25,16 @@ import java.util.Objects;
  *        cache is padded to 256 cells instead of 32
  * @param slidingWindowCache the engine sizes the caches of sliding-window layers to the window
  *        (llama.cpp from May 2025); older builds, b4916 among them, give every layer the full context
+ * @param engineBuild the llama.cpp build that loads the model (see {@link LlamaCppBuild})
+ * @param embeddings the context computes embeddings ({@code --embeddings}), so its worst-case graph
+ *        outputs every token of a ubatch
+ * @param cpuFeatures the CPU's instruction sets as the build's kernels use them, lower case ({@code avx2},
+ *        {@code avx512f}, {@code neon}, {@code dotprod}, {@code i8mm}): they decide which weights are repacked
  */
 public record LoadSettings(int contextSize, int parallel, int batchSize, int ubatchSize, int gpuLayers,
                            KvCacheType keyCacheType, KvCacheType valueCacheType, boolean flashAttention,
-                           boolean slidingWindowCache) {
+                           boolean slidingWindowCache, LlamaCppBuild engineBuild, boolean embeddings,
+                           Set<String> cpuFeatures) {
     /** llama.cpp's default {@code n_batch} and {@code n_ubatch}. */
     public static final int DEFAULT_BATCH = 512;
 
@@ -31,6 +42,8 @@ public record LoadSettings(int contextSize, int parallel, int batchSize, int uba
     public LoadSettings {
         Objects.requireNonNull(keyCacheType, "keyCacheType");
         Objects.requireNonNull(valueCacheType, "valueCacheType");
+        Objects.requireNonNull(engineBuild, "engineBuild");
+        cpuFeatures = cpuFeatures.stream().map(f -> f.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         if (contextSize < 1 || parallel < 1 || batchSize < 1 || ubatchSize < 1 || gpuLayers < 0) {
             throw new IllegalArgumentException("context " + contextSize + ", parallel " + parallel + ", batch "
                     + batchSize + ", ubatch " + ubatchSize + " must be positive and gpu layers " + gpuLayers
@@ -50,7 +63,8 @@ public record LoadSettings(int contextSize, int parallel, int batchSize, int uba
     public Builder toBuilder() {
         return new Builder(contextSize).parallel(parallel).batchSize(batchSize).ubatchSize(ubatchSize)
                 .gpuLayers(gpuLayers).keyCacheType(keyCacheType).valueCacheType(valueCacheType)
-                .flashAttention(flashAttention).slidingWindowCache(slidingWindowCache);
+                .flashAttention(flashAttention).slidingWindowCache(slidingWindowCache).engineBuild(engineBuild)
+                .embeddings(embeddings).cpuFeatures(cpuFeatures);
     }
 
     /** @return cache cells before padding: context × parallel */
@@ -69,6 +83,9 @@ public record LoadSettings(int contextSize, int parallel, int batchSize, int uba
         private KvCacheType valueCacheType = KvCacheType.F16;
         private boolean flashAttention;
         private boolean slidingWindowCache;
+        private LlamaCppBuild engineBuild = LlamaCppBuild.B4916;
+        private boolean embeddings;
+        private Set<String> cpuFeatures = Set.of();
 
         private Builder(int contextSize) {
             this.contextSize = contextSize;
@@ -127,10 +144,28 @@ public record LoadSettings(int contextSize, int parallel, int batchSize, int uba
             return this;
         }
 
+        /** @param build the llama.cpp build that loads the model @return this builder */
+        public Builder engineBuild(LlamaCppBuild build) {
+            this.engineBuild = Objects.requireNonNull(build, "build");
+            return this;
+        }
+
+        /** @param on the context computes embeddings ({@code --embeddings}) @return this builder */
+        public Builder embeddings(boolean on) {
+            this.embeddings = on;
+            return this;
+        }
+
+        /** @param features the CPU's instruction sets, lower case @return this builder */
+        public Builder cpuFeatures(Set<String> features) {
+            this.cpuFeatures = Set.copyOf(features);
+            return this;
+        }
+
         /** @return the settings */
         public LoadSettings build() {
             return new LoadSettings(contextSize, parallel, batchSize, ubatchSize, gpuLayers, keyCacheType,
-                    valueCacheType, flashAttention, slidingWindowCache);
+                    valueCacheType, flashAttention, slidingWindowCache, engineBuild, embeddings, cpuFeatures);
         }
     }
 }

@@ -2,17 +2,22 @@ package io.github.localllm.gguf;
 
 import io.github.localllm.KvCacheType;
 import io.github.localllm.InvalidModelFileException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The memory a llama.cpp load of one GGUF model needs, computed from its header alone, the way
- * llama.cpp allocates it (b4916, March 2025, cross-checked with Ollama's {@code llm/memory.go}).
+ * llama.cpp allocates it in the build the load is for ({@link LoadSettings#engineBuild()}: b4916 and
+ * b10470 measured, see {@link LlamaCppBuild}; cross-checked with Ollama's {@code llm/memory.go}).
  * Read {@link #of(GgufFile)} once, then ask {@link #estimate(LoadSettings)} for any settings. Without a
- * header (a model not downloaded yet), {@link #fromShape(ModelShape, long)} builds the same model from
- * the architecture's hyperparameters and the file size, estimating only how the weights split.
+ * header (a model not downloaded yet), {@link #fromShape(ModelShape, long, String)} builds the same
+ * model from the architecture's hyperparameters, the file size and the quantization's name.
  *
  * <p>The terms, and why each is what it is:
  * <ul>
@@ -22,24 +27,41 @@ import java.util.OptionalLong;
  *     {@code output_norm}) only when N exceeds the block count. The token embedding is always on
  *     the CPU (it is a row lookup, not a matrix product). A model without {@code output.weight}
  *     ties it to the token embedding, which llama.cpp then copies to the GPU as the output layer.</li>
+ * <li><b>Repacked weights</b>: a build with interleaved CPU kernels for a matrix's type copies the
+ *     CPU-resident matrices of that type into a buffer of their own ({@code CPU_REPACK}), beside the
+ *     mapped file: {@link LlamaCppBuild#repacks} says which. b10470 on an AVX2 CPU repacks every Q4_K
+ *     matrix of a Q4_K_M file, about half of its bytes.</li>
  * <li><b>KV cache</b>: per layer {@code n_embd_k_gqa × cells} K elements and as many V elements,
  *     with {@code n_embd_k_gqa = key_length × head_count_kv} (grouped-query attention shares K/V
- *     heads), {@code cells = context × parallel} padded to 32 (256 with flash attention) as
- *     {@code llama_kv_cache_get_padding} does. Sliding-window layers hold only
+ *     heads), {@code cells = context × parallel} padded as the build pads them
+ *     ({@link LlamaCppBuild#kvCachePadding}). Sliding-window layers hold only
  *     {@code window × parallel + ubatch} cells on engines that size them so (llama.cpp from May
  *     2025); b4916 gives them the full context. Element sizes: {@link KvCacheType}.</li>
- * <li><b>Compute buffer</b>: ggml's allocator reserves one buffer for the worst-case graph, a full
- *     ubatch against the full cache with every token output, and reuses it for every decode. Its
- *     peak is the largest of three moments, each with the f32 KQ mask ({@code cells × ubatch}, rows
- *     padded to 64) alive: attention (the {@code head_count × cells × ubatch} scores, which flash
- *     attention never materialises, plus four activations of {@code n_embd × ubatch}), the
- *     feed-forward (gate, up and product of {@code n_ff × ubatch}, plus two activations) and the
- *     output (logits {@code n_vocab × outputs} plus two activations). Checked against b4916's logged
- *     "CPU compute buffer size" on llama-shaped models: within 0.1 MiB where attention or the output
- *     dominates, at most 2.5 MiB over otherwise. A GPU commits the whole reserve
- *     ({@link #computeReserveBytes}); on the CPU the reserve is virtual and only pages a decode
- *     touches become resident, and a generating decode outputs one row per sequence, so the host
- *     term is the graph with {@code parallel} outputs ({@link #hostComputeBytes}).</li>
+ * <li><b>Compute buffer</b>: ggml's graph allocator reserves one buffer for the worst-case graph (a
+ *     full ubatch against the full cache) and reuses it for every decode. It hands out tensors in graph
+ *     order from the best-fitting free block and frees each when its last consumer ran, so the buffer is
+ *     the highest point that reaches: the live tensors of the worst moment plus the holes left below
+ *     them. With {@code A = n_embd × ubatch × 4} (one activation), {@code F = n_ff × ubatch × 4},
+ *     {@code KV = (n_embd_k_gqa + n_embd_v_gqa) × ubatch × 4}, the mask {@code M = cells × pad(ubatch, 64)}
+ *     (4 bytes an element, 2 for b10470's flash-attention mask) and the logits
+ *     {@code L = n_vocab × outputs × 4}, the moments are:
+ *     <ul>
+ *     <li>attention without flash attention: the scores {@code n_head × cells × ubatch × 4} + M + 4A
+ *         (b4916) or + M + 5A + KV (b10470); flash attention never materialises the scores;</li>
+ *     <li>feed-forward: M + 2F + 2A in b4916 (SiLU and the product run in place on the gate), M + 3F + 4A
+ *         in b10470 (its fused SwiGLU writes a third F-sized tensor, and two A-sized holes below are too
+ *         small to take any of them);</li>
+ *     <li>output: L + 2A (b10470); L + M in b4916, whose dead mask leaves a hole the last two
+ *         activations fill when they fit ({@code + A} for each that does not).</li>
+ *     </ul>
+ *     Which dominates: the logits whenever every token is output (b4916 always reserves so; b10470 only
+ *     for embeddings), the scores from a few thousand cells without flash attention, otherwise the
+ *     feed-forward. Checked against the "compute buffer size" both builds logged for 14 llama shapes,
+ *     contexts 300 to 4096, flash attention on and off (test resources {@code memory/}): within 5% for
+ *     shapes with {@code n_ff ≥ 2 n_embd}, as every released model has. A GPU commits the whole reserve
+ *     ({@link #computeReserveBytes}); on the CPU the reserve is virtual and only pages a decode touches
+ *     become resident, and a generating decode outputs one row per sequence, so the host term counted
+ *     as RAM is the graph with {@code parallel} outputs ({@link #hostComputeBytes}).</li>
  * <li><b>Output buffer</b>: logits copied out of the graph, {@code n_vocab × 4} bytes per sequence.</li>
  * <li><b>Overhead</b>: what a load adds besides those buffers: tokenizer tables (strings, maps and
  *     merges, about {@value #OVERHEAD_PER_TOKEN} bytes per vocabulary entry), the scheduler and graph
@@ -55,6 +77,7 @@ public final class MemoryModel {
     public static final long OVERHEAD_PER_TOKEN = 600;
 
     private static final int F32 = 4;
+    private static final int F16 = 2;
     private static final int KQ_MASK_PAD = 64;
 
     /** Layers with a sliding window repeat in these patterns: layer i is SWA when i % n < n - 1. */
@@ -68,6 +91,7 @@ public final class MemoryModel {
     private final long keyGqa;
     private final long valueGqa;
     private final long queryWidth;
+    private final long valueWidth;
     private final boolean tiedOutput;
     private final long vocabularySize;
     private final long feedForwardLength;
@@ -79,12 +103,14 @@ public final class MemoryModel {
     private final long otherNonLayerBytes;
     private final long expertWeights;
     private final double activeExpertShare;
+    private final List<WeightMatrix> matrices;
+    private final String weightFormat;
 
     private MemoryModel(String architecture, int blockCount, long embeddingLength, long headCount, long keyGqa,
-                        long valueGqa, long queryWidth, boolean tiedOutput, long vocabularySize,
+                        long valueGqa, long queryWidth, long valueWidth, boolean tiedOutput, long vocabularySize,
                         long feedForwardLength, OptionalLong trainedContext, OptionalLong slidingWindow,
                         long[] layerWeights, long tokenEmbeddingBytes, long outputLayerBytes, long otherNonLayerBytes,
-                        long expertWeights, double activeExpertShare) {
+                        long expertWeights, double activeExpertShare, List<WeightMatrix> matrices, String weightFormat) {
         this.architecture = architecture;
         this.blockCount = blockCount;
         this.embeddingLength = embeddingLength;
@@ -92,6 +118,7 @@ public final class MemoryModel {
         this.keyGqa = keyGqa;
         this.valueGqa = valueGqa;
         this.queryWidth = queryWidth;
+        this.valueWidth = valueWidth;
         this.tiedOutput = tiedOutput;
         this.vocabularySize = vocabularySize;
         this.feedForwardLength = feedForwardLength;
@@ -103,6 +130,8 @@ public final class MemoryModel {
         this.otherNonLayerBytes = otherNonLayerBytes;
         this.expertWeights = expertWeights;
         this.activeExpertShare = activeExpertShare;
+        this.matrices = List.copyOf(matrices);
+        this.weightFormat = weightFormat;
     }
 
     /**
@@ -124,6 +153,7 @@ public final class MemoryModel {
         long keyGqa = headCount == 0 ? 0 : m.keyLength().orElse(0) * kvHeads;
         long valueGqa = headCount == 0 ? 0 : m.valueLength().orElse(0) * kvHeads;
         long queryWidth = m.keyLength().orElse(0) * headCount;
+        long valueWidth = m.valueLength().orElse(0) * headCount;
 
         long[] layerWeights = new long[blockCount];
         long embd = 0;
@@ -132,11 +162,19 @@ public final class MemoryModel {
         long experts = 0;
         long ffnRows = 0;
         long vocabRows = 0;
+        List<WeightMatrix> matrices = new ArrayList<>();
+        Map<GgmlType, Long> bytesByType = new EnumMap<>(GgmlType.class);
         for (GgufTensorInfo t : file.tensors()) {
             String name = t.name();
             int layer = layerOf(name);
+            boolean matrix = t.dimensions().size() >= 2 && name.endsWith(".weight");
             if (layer >= 0 && layer < blockCount) {
                 layerWeights[layer] += t.byteSize();
+                if (matrix) {
+                    matrices.add(new WeightMatrix(layer, t.type(), t.dimensions().get(1), t.elementCount(),
+                            t.byteSize(), name.contains("_exps.")));
+                    bytesByType.merge(t.type(), t.byteSize(), Long::sum);
+                }
                 if (name.contains("_exps.")) {
                     experts += t.byteSize();
                 }
@@ -150,6 +188,10 @@ public final class MemoryModel {
                 }
             } else if (name.startsWith("output.") || name.startsWith("output_norm.")) {
                 output += t.byteSize();
+                if (matrix && name.equals("output.weight")) {
+                    matrices.add(new WeightMatrix(-1, t.type(), t.dimensions().get(1), t.elementCount(), t.byteSize(),
+                            false));
+                }
             } else {
                 other += t.byteSize();
             }
@@ -167,29 +209,53 @@ public final class MemoryModel {
         OptionalLong count = m.expertCount();
         double activeExpertShare = count.isPresent() && count.getAsLong() > 0 && used.isPresent()
                 ? Math.min(1.0, (double) used.getAsLong() / count.getAsLong()) : 1.0;
+        if (tiedOutput) {
+            // The tied matrix multiplies every token too; it is the embedding (a lookup's buffer, not
+            // repacked), so it has no bytes of its own here.
+            file.tensor("token_embd.weight").filter(t -> t.dimensions().size() >= 2).ifPresent(t -> matrices.add(
+                    new WeightMatrix(-1, t.type(), t.dimensions().get(1), t.elementCount(), 0, false)));
+        }
+        String format = m.quantizationName().orElseGet(() -> bytesByType.entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("unknown"));
         return new MemoryModel(architecture, blockCount, embeddingLength, headCount, keyGqa, valueGqa, queryWidth,
-                tiedOutput, vocab, m.feedForwardLength().orElse(ffnRows), m.contextLength(), m.slidingWindow(),
-                layerWeights, embd, output, other, experts, activeExpertShare);
+                valueWidth, tiedOutput, vocab, m.feedForwardLength().orElse(ffnRows), m.contextLength(),
+                m.slidingWindow(), layerWeights, embd, output, other, experts, activeExpertShare, matrices, format);
     }
 
     /**
-     * A memory model without a header: from the architecture's hyperparameters (a catalog entry, a
-     * {@code config.json}) and the size of the quantized file, for models not downloaded yet.
-     *
-     * <p>Weights are the file's size, split the way llama.cpp places them: the token embedding (and the
-     * output matrix, unless tied) get {@code vocabularySize × embeddingLength} weights at the file's
-     * average bytes per weight ({@code fileBytes / }{@link ModelShape#parameterCount()}), the rest is
-     * shared equally by the repeating layers. Quantization mixes make the real split differ a little (an
-     * output matrix is often kept at Q6_K in a Q4_K_M file), and the header's bytes count as layer weights;
-     * both move bytes between host and device by a few percent at most. KV cache, compute and output
-     * buffers and overhead depend only on the shape and are computed exactly as for {@link #of(GgufFile)}.
-     * Mixture-of-experts routing is not part of a shape, so every weight counts as read per token.
+     * A memory model without a header, for a quantization whose name is not known; see
+     * {@link #fromShape(ModelShape, long, String)}. No matrix counts as repacked.
      *
      * @param shape the architecture's hyperparameters
      * @param fileBytes the GGUF file's size in bytes
      * @return its memory model
      */
     public static MemoryModel fromShape(ModelShape shape, long fileBytes) {
+        return fromShape(shape, fileBytes, null);
+    }
+
+    /**
+     * A memory model without a header: from the architecture's hyperparameters (a catalog entry, a
+     * {@code config.json}), the size of the quantized file and its quantization's name, for models not
+     * downloaded yet.
+     *
+     * <p>Weights are the file's size, split the way llama.cpp places them: the token embedding (and the
+     * output matrix, unless tied) get {@code vocabularySize × embeddingLength} weights at the file's
+     * average bytes per weight ({@code fileBytes / }{@link ModelShape#parameterCount()}), the rest is
+     * shared equally by the repeating layers. Quantization mixes make the real split differ a little (an
+     * output matrix is often kept at Q6_K in a Q4_K_M file), and the header's bytes count as layer weights;
+     * both move bytes between host and device by a few percent at most. Each matrix's type, which decides
+     * what a CPU build repacks, comes from the quantization's name as {@code llama-quantize} assigns
+     * types. KV cache, compute and output buffers and overhead depend only on the shape and are computed
+     * exactly as for {@link #of(GgufFile)}. Mixture-of-experts routing is not part of a shape, so every
+     * weight counts as read per token.
+     *
+     * @param shape the architecture's hyperparameters
+     * @param fileBytes the GGUF file's size in bytes
+     * @param quantization the file's quantization, e.g. {@code Q4_K_M}, or {@code null} when unknown
+     * @return its memory model
+     */
+    public static MemoryModel fromShape(ModelShape shape, long fileBytes, String quantization) {
         Objects.requireNonNull(shape, "shape");
         if (fileBytes <= 0) {
             throw new IllegalArgumentException("file size must be positive, got " + fileBytes);
@@ -202,11 +268,21 @@ public final class MemoryModel {
         long perLayer = Math.max(0, fileBytes - stored) / shape.blockCount();
         long[] layerWeights = new long[shape.blockCount()];
         Arrays.fill(layerWeights, perLayer);
+        Optional<QuantRecipe> recipe = QuantRecipe.of(quantization);
+        // An unknown quantization is typed F16, which no build repacks; only the elements count then.
+        List<WeightMatrix> matrices = new ArrayList<>(recipe.orElseGet(() -> QuantRecipe.of("F16").orElseThrow())
+                .matrices(shape));
+        if (shape.tiedEmbeddings()) {
+            // The embedding multiplies every token as the output matrix; no bytes of its own to repack.
+            matrices.add(new WeightMatrix(-1, GgmlType.F32, shape.vocabularySize(), shape.embeddingParameterCount(), 0,
+                    false));
+        }
+        String format = recipe.map(r -> r.fileType().shortName()).orElse(quantization == null ? "unknown" : quantization);
         return new MemoryModel(shape.architecture(), shape.blockCount(), shape.embeddingLength(), shape.headCount(),
                 shape.keyLength() * shape.headCountKv(), shape.valueLength() * shape.headCountKv(),
-                shape.keyLength() * shape.headCount(), shape.tiedEmbeddings(), shape.vocabularySize(),
-                shape.feedForwardLength(), shape.contextLength(), shape.slidingWindow(), layerWeights, embd, output,
-                0, 0, 1.0);
+                shape.keyLength() * shape.headCount(), shape.valueLength() * shape.headCount(), shape.tiedEmbeddings(),
+                shape.vocabularySize(), shape.feedForwardLength(), shape.contextLength(), shape.slidingWindow(),
+                layerWeights, embd, output, 0, 0, 1.0, matrices, format);
     }
 
     private static InvalidModelFileException missing(GgufFile file, String key) {
@@ -297,7 +373,7 @@ public final class MemoryModel {
     }
 
     private long cacheCells(LoadSettings s) {
-        return pad(s.totalContext(), s.flashAttention() ? 256 : 32);
+        return pad(s.totalContext(), s.engineBuild().kvCachePadding(s.flashAttention()));
     }
 
     private long layerCells(int layer, LoadSettings s) {
@@ -306,14 +382,15 @@ public final class MemoryModel {
             int pattern = SWA_PATTERNS.get(architecture);
             if (layer % pattern < pattern - 1) {
                 long window = slidingWindow.getAsLong() * s.parallel() + ubatch(s);
-                cells = Math.min(cells, pad(window, s.flashAttention() ? 256 : 32));
+                cells = Math.min(cells, pad(window, s.engineBuild().kvCachePadding(s.flashAttention())));
             }
         }
         return cells;
     }
 
+    /** llama.cpp caps the batch at the context asked for (before padding). */
     private long batch(LoadSettings s) {
-        return Math.min(s.batchSize(), cacheCells(s));
+        return Math.min(s.batchSize(), s.totalContext());
     }
 
     private long ubatch(LoadSettings s) {
@@ -321,13 +398,16 @@ public final class MemoryModel {
     }
 
     /**
-     * The compute buffer llama.cpp reserves for the worst-case graph; what a GPU commits.
+     * The compute buffer llama.cpp reserves for the worst-case graph, as it logs it ({@code compute
+     * buffer size}); what a GPU commits.
      *
      * @param settings the load settings
      * @return its bytes
      */
     public long computeReserveBytes(LoadSettings settings) {
-        return computeGraphBytes(settings, ubatch(settings));
+        long ub = ubatch(settings);
+        boolean everyToken = settings.engineBuild().reservesEveryOutput(settings.embeddings());
+        return computeGraphBytes(settings, everyToken ? ub : Math.min(settings.parallel(), ub));
     }
 
     /**
@@ -340,17 +420,31 @@ public final class MemoryModel {
         return computeGraphBytes(settings, Math.min(settings.parallel(), ubatch(settings)));
     }
 
-    private long computeGraphBytes(LoadSettings settings, long outputs) {
-        long ub = ubatch(settings);
-        long cells = cacheCells(settings);
+    /** The largest of the graph's moments (see the class comment). */
+    private long computeGraphBytes(LoadSettings s, long outputs) {
+        long ub = ubatch(s);
+        long cells = cacheCells(s);
         // Some models (gemma) have wider attention than residual stream: size for the wider one.
-        long width = Math.max(embeddingLength, queryWidth);
-        long mask = cells * pad(ub, KQ_MASK_PAD) * F32;
-        long activation = width * ub * F32;
-        long scores = settings.flashAttention() ? 0 : headCount * cells * ub * F32;
-        long attention = scores + mask + 4 * activation;
-        long ffn = 3 * feedForwardLength * ub * F32 + 2 * activation + mask;
-        long output = vocabularySize * outputs * F32 + 2 * activation + mask;
+        long a = Math.max(embeddingLength, queryWidth) * ub * F32;
+        long f = feedForwardLength * ub * F32;
+        long kv = (keyGqa + valueGqa) * ub * F32;
+        long maskCells = cells * pad(ub, KQ_MASK_PAD);
+        long logits = vocabularySize * outputs * F32;
+        long scores = headCount * cells * ub * F32;
+        boolean flash = s.flashAttention();
+        if (s.engineBuild().current()) {
+            long mask = maskCells * (flash ? F16 : F32);
+            long attention = flash ? mask + 4 * a + kv : scores + mask + 5 * a + kv;
+            long ffn = mask + 3 * f + 4 * a;
+            long output = logits + 2 * a;
+            return Math.max(attention, Math.max(ffn, output));
+        }
+        // b4916 keeps an f32 mask and, with flash attention, an f16 copy of it.
+        long mask = maskCells * F32 + (flash ? maskCells * F16 : 0);
+        long attention = flash ? mask + 3 * a : scores + mask + 4 * a;
+        long ffn = mask + 2 * f + 2 * a;
+        long unfitting = a == 0 ? 0 : 2 - Math.min(2, mask / a);
+        long output = logits + maskCells * F32 + unfitting * a;
         return Math.max(attention, Math.max(ffn, output));
     }
 
@@ -384,6 +478,76 @@ public final class MemoryModel {
     }
 
     /**
+     * Weights multiplied per generated token: every matrix of the repeating layers (only the active share
+     * of mixture-of-experts layers) and the output matrix; the token embedding is a lookup, not a product.
+     *
+     * @return multiply-adds per token in the matrix products
+     */
+    public long matrixWeightsPerToken() {
+        double sum = 0;
+        for (WeightMatrix w : matrices) {
+            sum += w.expert() ? w.elements() * activeExpertShare : w.elements();
+        }
+        return (long) sum;
+    }
+
+    /**
+     * The arithmetic of one generated token: two operations per multiply-add of the matrix products, and
+     * attention's two products ({@code Q·Kᵀ} and the weighted sum of V) over the cached tokens.
+     *
+     * @param cachedTokens tokens already in the context the new token attends to
+     * @return floating-point operations per token
+     */
+    public double flopsPerToken(long cachedTokens) {
+        double attention = 2.0 * blockCount * (queryWidth + valueWidth) * Math.max(0, cachedTokens);
+        return 2.0 * matrixWeightsPerToken() + attention;
+    }
+
+    /**
+     * The matrix products' weights per token by type: the share of the arithmetic each type's kernels do
+     * (an expert matrix counts by its active share).
+     *
+     * @return multiply-adds per token by weight type
+     */
+    public Map<GgmlType, Long> matrixWeightsByType() {
+        Map<GgmlType, Long> byType = new EnumMap<>(GgmlType.class);
+        for (WeightMatrix w : matrices) {
+            long n = w.expert() ? (long) (w.elements() * activeExpertShare) : w.elements();
+            byType.merge(w.type(), n, Long::sum);
+        }
+        return byType;
+    }
+
+    /**
+     * @return the weights' quantization as people name it: {@code general.file_type} (e.g. {@code Q4_K_M}),
+     *         else the type holding the most layer bytes, or the name given to {@link #fromShape}
+     */
+    public String weightFormat() {
+        return weightFormat;
+    }
+
+    /**
+     * The bytes of the matrices a CPU build copies into its repack buffer (see {@link LlamaCppBuild#repacks}).
+     *
+     * @param settings the load settings: the build, the CPU's instruction sets, and the offloaded layers
+     *        (whose matrices are not on the CPU)
+     * @return the repack buffer's bytes
+     */
+    public long repackBytes(LoadSettings settings) {
+        int offloaded = Math.min(settings.gpuLayers(), blockCount);
+        boolean outputOffloaded = settings.gpuLayers() > blockCount;
+        int firstGpuLayer = blockCount - offloaded;
+        long sum = 0;
+        for (WeightMatrix w : matrices) {
+            boolean onCpu = w.layer() >= 0 ? w.layer() < firstGpuLayer : !outputOffloaded;
+            if (onCpu && settings.engineBuild().repacks(w.type(), w.rows(), settings.cpuFeatures())) {
+                sum += w.bytes();
+            }
+        }
+        return sum;
+    }
+
+    /**
      * @param settings the load settings; {@link LoadSettings#gpuLayers()} decides what is offloaded
      * @return the memory the load needs, by kind and place
      */
@@ -412,21 +576,26 @@ public final class MemoryModel {
             hostWeights += tiedOutput ? outputLayerBytes - tokenEmbeddingBytes : outputLayerBytes;
         }
         long hostCompute;
+        long hostReserve;
         long deviceCompute;
         if (offloaded == 0 && !outputOffloaded) {
             hostCompute = hostComputeBytes(settings);
+            hostReserve = computeReserveBytes(settings);
             deviceCompute = 0;
         } else if (outputOffloaded) {
             // Everything but the embedding lookup runs on the GPU; the CPU keeps the input rows.
             hostCompute = 2 * embeddingLength * ubatch(settings) * F32;
+            hostReserve = hostCompute;
             deviceCompute = computeReserveBytes(settings);
         } else {
             // Split graphs: each side reserves for its own worst case, which can be the whole graph.
             hostCompute = hostComputeBytes(settings);
+            hostReserve = computeReserveBytes(settings);
             deviceCompute = computeReserveBytes(settings);
         }
-        return new MemoryEstimate(settings, offloaded, outputOffloaded, hostWeights, deviceWeights, hostKv,
-                deviceKv, hostCompute, deviceCompute, outputBufferBytes(settings), overheadBytes());
+        return new MemoryEstimate(settings, offloaded, outputOffloaded, hostWeights, deviceWeights,
+                repackBytes(settings), hostKv, deviceKv, hostCompute, Math.max(hostCompute, hostReserve), deviceCompute,
+                outputBufferBytes(settings), overheadBytes());
     }
 
     private static long pad(long x, long n) {

@@ -14,6 +14,10 @@ public enum CpuFeature {
     F16C,
     /** ARM Advanced SIMD. */
     NEON,
+    /** ARM dot-product instructions (ARMv8.2 {@code SDOT}/{@code UDOT}); llama.cpp repacks more types with them. */
+    DOTPROD,
+    /** ARM 8-bit integer matrix multiply (ARMv8.6 {@code SMMLA}). */
+    I8MM,
     /** ARM Scalable Vector Extension. */
     SVE
 }

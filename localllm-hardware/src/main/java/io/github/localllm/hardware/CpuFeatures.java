@@ -26,6 +26,8 @@ final class CpuFeatures {
                 case "f16c" -> features.add(CpuFeature.F16C);
                 // The Linux kernel calls AArch64 Advanced SIMD (NEON) "asimd"; 32-bit ARM says "neon".
                 case "asimd", "neon" -> features.add(CpuFeature.NEON);
+                case "asimddp" -> features.add(CpuFeature.DOTPROD);
+                case "i8mm" -> features.add(CpuFeature.I8MM);
                 case "sve" -> features.add(CpuFeature.SVE);
                 default -> {
                     // Other extensions do not change which llama.cpp kernels run.
@@ -45,6 +47,8 @@ final class CpuFeatures {
         // feature accepts every spelling a shipped release uses.
         addIfSet(sysctl, features, CpuFeature.NEON, "hw.optional.neon", "hw.optional.AdvSIMD", "hw.optional.arm.AdvSIMD");
         addIfSet(sysctl, features, CpuFeature.SVE, "hw.optional.arm.FEAT_SVE", "hw.optional.arm.FEAT_SVE2");
+        addIfSet(sysctl, features, CpuFeature.DOTPROD, "hw.optional.arm.FEAT_DotProd");
+        addIfSet(sysctl, features, CpuFeature.I8MM, "hw.optional.arm.FEAT_I8MM");
         addIfSet(sysctl, features, CpuFeature.AVX, "hw.optional.avx1_0");
         addIfSet(sysctl, features, CpuFeature.AVX2, "hw.optional.avx2_0");
         addIfSet(sysctl, features, CpuFeature.AVX512F, "hw.optional.avx512f");
@@ -70,6 +74,8 @@ final class CpuFeatures {
                 features.add(CpuFeature.AVX512F);
             } else if (upper.contains("PF_ARM_NEON_INSTRUCTIONS_AVAILABLE")) {
                 features.add(CpuFeature.NEON);
+            } else if (upper.contains("PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE")) {
+                features.add(CpuFeature.DOTPROD);
             } else if (upper.contains("PF_ARM_SVE_INSTRUCTIONS_AVAILABLE")) {
                 features.add(CpuFeature.SVE);
             }

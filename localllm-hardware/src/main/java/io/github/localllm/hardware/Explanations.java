@@ -5,6 +5,7 @@ import io.github.localllm.gguf.MemoryEstimate;
 import io.github.localllm.gguf.MemoryModel;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /** The one-paragraph explanation of a runnable plan. */
@@ -14,10 +15,11 @@ final class Explanations {
 
     static String of(MemoryModel model, InferenceEngine engine, CompatibilityLevel level, InferenceMode mode,
                      int gpuLayers, LoadSettings s, int largest, MemoryEstimate e, OptionalDouble headroom,
-                     OptionalDouble tokensPerSecond, String bandwidth, List<FitWarning> warnings) {
+                     Optional<SpeedPrediction> speed, List<FitWarning> warnings) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "This %s model (%s of weights) is %s on %s: ", model.architecture(),
-                MemoryPools.gib(model.totalWeightBytes()), level.name().toLowerCase(Locale.ROOT), engine.displayName()));
+        b.append(String.format(Locale.ROOT, "This %s model (%s of %s weights) is %s on %s (llama.cpp %s): ",
+                model.architecture(), MemoryPools.gib(model.totalWeightBytes()), model.weightFormat(),
+                level.name().toLowerCase(Locale.ROOT), engine.displayName(), engine.build()));
         switch (mode) {
             case FULL_GPU -> b.append("every layer runs on the GPU");
             case HYBRID -> b.append(gpuLayers).append(" of ").append(model.blockCount())
@@ -29,8 +31,10 @@ final class Explanations {
         b.append(" It needs ").append(e.describe()).append(';');
         headroom.ifPresent(h -> b.append(String.format(Locale.ROOT, " %.0f%% of the tightest memory stays free.",
                 h * 100)));
-        tokensPerSecond.ifPresent(t -> b.append(String.format(Locale.ROOT,
-                " Generation is bounded near %.0f tokens/s (%s).", t, bandwidth)));
+        speed.ifPresent(p -> b.append(String.format(Locale.ROOT, " Generation is expected near %.0f tokens/s, %s"
+                        + " (%s).", p.tokensPerSecond(), p.calibrated() ? "as measured on this machine"
+                        : p.limitedBy() == SpeedPrediction.Limit.COMPUTE ? "limited by the CPU's arithmetic"
+                        : "limited by memory bandwidth", p.basis())));
         if (!warnings.isEmpty()) {
             b.append(" Note: ");
             b.append(String.join("; ", warnings.stream().map(FitWarning::message).toList()));

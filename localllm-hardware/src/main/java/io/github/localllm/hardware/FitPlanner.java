@@ -2,6 +2,7 @@ package io.github.localllm.hardware;
 
 import io.github.localllm.InvalidRequestException;
 import io.github.localllm.KvCacheType;
+import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.gguf.LoadSettings;
 import io.github.localllm.gguf.MemoryEstimate;
 import io.github.localllm.gguf.MemoryModel;
@@ -13,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Matches a model to a machine before anything loads: how many layers go to which GPU, the context
@@ -23,6 +26,11 @@ import java.util.OptionalLong;
  * the memory; quantized V caches need flash attention); if none fits, the largest context that fits
  * with the cache type that allows the most. For each candidate the most GPU layers that fit are taken,
  * split over GPUs in proportion to their memory as llama.cpp's default tensor split does.
+ *
+ * <p>Everything is planned for the engine's llama.cpp build ({@link InferenceEngine#build()}): its compute
+ * graph, cache padding and weight repacking on this CPU ({@link LlamaCppBuild}), whether it keeps
+ * embeddings on ({@link InferenceEngine#embeddingContext()}) and flash attention by default. Speed comes
+ * from {@link SpeedPrediction}: compute and bandwidth, corrected by the request's measurements.
  */
 public final class FitPlanner {
     /** Below this a chat turn hardly fits; a model that cannot run at 512 tokens is incompatible. */
@@ -64,10 +72,11 @@ public final class FitPlanner {
         }
         checkInstructionSet(hardware, engine, warnings, blockers);
         MemoryPools pools = new MemoryPools(hardware, engine, warnings);
+        Set<String> cpu = cpuFeatures(hardware);
 
         Attempt chosen = null;
         for (KvCacheType kv : CACHE_ORDER) {
-            Attempt a = attempt(model, pools, settings(target, request, kv, engine));
+            Attempt a = attempt(model, pools, settings(target, request, kv, engine, cpu));
             if (a.fits()) {
                 chosen = a;
                 break;
@@ -78,9 +87,10 @@ public final class FitPlanner {
             int low = Math.min(MIN_CONTEXT, target);
             for (double share : new double[] {0.90, 1.0}) {
                 for (KvCacheType kv : CACHE_ORDER) {
-                    int c = largestFitting(model, pools, request, kv, engine, low, Math.min(target, maxContext), share);
+                    int c = largestFitting(model, pools, request, kv, engine, cpu, low, Math.min(target, maxContext),
+                            share);
                     if (c >= low && (chosen == null || c > chosen.settings().contextSize())) {
-                        chosen = attempt(model, pools, settings(c, request, kv, engine));
+                        chosen = attempt(model, pools, settings(c, request, kv, engine, cpu));
                     }
                 }
                 if (chosen != null) {
@@ -89,7 +99,7 @@ public final class FitPlanner {
             }
         }
         if (chosen == null || pools.ramBytes == null || !blockers.isEmpty()) {
-            return unrunnable(model, request, target, pools, chosen, warnings, blockers);
+            return unrunnable(model, request, target, pools, chosen, warnings, blockers, cpu);
         }
         LoadSettings s = chosen.settings();
         if (s.contextSize() < target) {
@@ -108,19 +118,19 @@ public final class FitPlanner {
                     + " usable) holds " + e.offloadedLayers() + " of " + model.blockCount() + " layers; the rest run"
                     + " on the CPU, several times slower"));
         }
-        int largest = largestFitting(model, pools, request, s.keyCacheType(), engine, s.contextSize(), maxContext);
+        int largest = largestFitting(model, pools, request, s.keyCacheType(), engine, cpu, s.contextSize(), maxContext);
         CompatibilityLevel level = level(chosen.headroom().orElse(0), s.contextSize() < target
                 || s.keyCacheType() != KvCacheType.F16);
         if (mode == InferenceMode.HYBRID && level == CompatibilityLevel.OPTIMAL) {
             // Layers left on the CPU run several times slower, whatever the free memory.
             level = CompatibilityLevel.COMFORTABLE;
         }
-        Speed speed = speed(model, e, pools);
+        Optional<SpeedPrediction> speed = SpeedModel.predict(model, e, pools, hardware, engine, request.calibrations());
         int gpuLayers = e.outputOffloaded() ? model.blockCount() + 1 : e.offloadedLayers();
-        String text = Explanations.of(model, engine, level, mode, gpuLayers, s, largest, e, chosen.headroom(),
-                speed.tokensPerSecond(), speed.assumption(), warnings);
+        String text = Explanations.of(model, engine, level, mode, gpuLayers, s, largest, e, chosen.headroom(), speed,
+                warnings);
         return new FitPlan(engine, level, mode, gpuLayers, s.contextSize(), largest, s.keyCacheType(),
-                s.flashAttention(), e, chosen.headroom(), speed.tokensPerSecond(), speed.assumption(), warnings, text);
+                s.flashAttention(), e, chosen.headroom(), speed, warnings, text);
     }
 
     /**
@@ -136,7 +146,8 @@ public final class FitPlanner {
         List<ModelVariant> best = new ArrayList<>(variants);
         best.sort(BY_QUALITY.reversed());
         for (ModelVariant v : best) {
-            FitRequest r = new FitRequest(v.model(), request.targetContext(), request.parallel(), request.engine());
+            FitRequest r = new FitRequest(v.model(), request.targetContext(), request.parallel(), request.engine(),
+                    request.calibrations());
             FitPlan plan = plan(hardware, r);
             if (plan.runnable() && plan.compatibility() != CompatibilityLevel.UNKNOWN
                     && !plan.hasWarning(FitWarning.Kind.CONTEXT_LIMITED)) {
@@ -144,6 +155,42 @@ public final class FitPlanner {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Chooses among engines that could load the model by their plans, not by assumption: an engine that
+     * cannot run it (an architecture its build does not know, no memory) never wins; among the others the
+     * better fit wins (a {@link CompatibilityLevel} nearer optimal), then the faster expected generation,
+     * which is a measurement on this machine wherever {@link SpeedCalibrations} holds one for the engine,
+     * its build and the model's quantization. Ties keep the order given (engines' priority).
+     *
+     * @param hardware the machine
+     * @param request the model, context and measurements; its engine is replaced by each candidate
+     * @param engines the candidates, highest priority first
+     * @return the winning plan ({@link FitPlan#engine()} is the engine), empty when there is no candidate
+     */
+    public static Optional<FitPlan> chooseEngine(HardwareProfile hardware, FitRequest request,
+                                                 List<InferenceEngine> engines) {
+        FitPlan best = null;
+        for (InferenceEngine engine : engines) {
+            FitPlan plan = plan(hardware, request.toBuilder().engine(engine).build());
+            if (best == null || better(plan, best)) {
+                best = plan;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static boolean better(FitPlan a, FitPlan b) {
+        if (a.runnable() != b.runnable()) {
+            return a.runnable();
+        }
+        if (a.compatibility() != b.compatibility()) {
+            return a.compatibility().compareTo(b.compatibility()) < 0;
+        }
+        double sa = a.expectedTokensPerSecond().orElse(0);
+        double sb = b.expectedTokensPerSecond().orElse(0);
+        return sa > sb;
     }
 
     private static int targetContext(MemoryModel model, FitRequest request) {
@@ -180,9 +227,18 @@ public final class FitPlanner {
         }
     }
 
-    private static LoadSettings settings(int context, FitRequest request, KvCacheType kv, InferenceEngine engine) {
+    private static LoadSettings settings(int context, FitRequest request, KvCacheType kv, InferenceEngine engine,
+                                         Set<String> cpu) {
         return LoadSettings.builder(context).parallel(request.parallel()).cacheType(kv)
-                .flashAttention(kv != KvCacheType.F16).slidingWindowCache(engine.slidingWindowCache()).build();
+                .flashAttention(kv != KvCacheType.F16 || engine.flashAttentionByDefault())
+                .slidingWindowCache(engine.slidingWindowCache()).engineBuild(engine.build())
+                .embeddings(engine.embeddingContext()).cpuFeatures(cpu).build();
+    }
+
+    /** The CPU's instruction sets as {@link LoadSettings#cpuFeatures()} names them. */
+    static Set<String> cpuFeatures(HardwareProfile hw) {
+        return hw.cpu().features().stream().map(f -> f.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The most GPU layers that fit the GPUs, then whether the rest fits RAM. */
@@ -236,20 +292,20 @@ public final class FitPlanner {
     }
 
     private static int largestFitting(MemoryModel model, MemoryPools pools, FitRequest request, KvCacheType kv,
-                                      InferenceEngine engine, int low, int high) {
-        return largestFitting(model, pools, request, kv, engine, low, high, 1.0);
+                                      InferenceEngine engine, Set<String> cpu, int low, int high) {
+        return largestFitting(model, pools, request, kv, engine, cpu, low, high, 1.0);
     }
 
     private static int largestFitting(MemoryModel model, MemoryPools pools, FitRequest request, KvCacheType kv,
-                                      InferenceEngine engine, int low, int high, double ramShare) {
-        if (high < low || !attempt(model, pools, settings(low, request, kv, engine), ramShare).fits()) {
+                                      InferenceEngine engine, Set<String> cpu, int low, int high, double ramShare) {
+        if (high < low || !attempt(model, pools, settings(low, request, kv, engine, cpu), ramShare).fits()) {
             return low - 1;
         }
         int lo = low;
         int hi = high;
         while (lo < hi) {
             int mid = (int) (((long) lo + hi + 1) / 2);
-            if (attempt(model, pools, settings(mid, request, kv, engine), ramShare).fits()) {
+            if (attempt(model, pools, settings(mid, request, kv, engine, cpu), ramShare).fits()) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -270,44 +326,12 @@ public final class FitPlanner {
         return byMemory;
     }
 
-    private record Speed(OptionalDouble tokensPerSecond, String assumption) {
-    }
-
-    /** Bytes streamed per token over each device's bandwidth; the KV cache read at half the context. */
-    private static Speed speed(MemoryModel model, MemoryEstimate e, MemoryPools pools) {
-        double perToken = model.weightBytesReadPerToken();
-        // The embedding stays on the host but only one row of it is read per token.
-        double embeddingUnread = model.tokenEmbeddingBytes() * (1.0 - 1.0 / model.vocabularySize());
-        double hostWeights = Math.max(0, e.hostWeightBytes() - embeddingUnread);
-        double scale = perToken / Math.max(1, hostWeights + e.deviceWeightBytes()); // below 1 for MoE models
-        double deviceShare = e.deviceWeightBytes() * scale / Math.max(1, perToken);
-        double kv = e.kvCacheBytes() / 2.0;
-        double deviceKvShare = e.kvCacheBytes() == 0 ? 0 : (double) e.deviceKvBytes() / e.kvCacheBytes();
-        BandwidthAssumption ram = BandwidthAssumption.systemRam();
-        double seconds = (perToken * (1 - deviceShare) + kv * (1 - deviceKvShare)) / ram.bytesPerSecond();
-        StringBuilder basis = new StringBuilder();
-        if (deviceShare > 0) {
-            double deviceBytes = perToken * deviceShare + kv * deviceKvShare;
-            double budget = pools.gpuBudget();
-            for (MemoryPools.Gpu g : pools.gpus) {
-                // Layers run one GPU after another, each over its share of the bytes.
-                seconds += deviceBytes * g.budgetBytes() / budget / g.bandwidth().bytesPerSecond();
-                basis.append(g.bandwidth().basis()).append("; ");
-            }
-        }
-        if (deviceShare < 1) {
-            basis.append(ram.basis()).append("; ");
-        }
-        basis.append(String.format(Locale.ROOT, "%.0f MB read per token; an upper bound, engines reach about"
-                + " 50-80%% of it", (perToken + kv) / 1e6));
-        return new Speed(seconds > 0 ? OptionalDouble.of(1.0 / seconds) : OptionalDouble.empty(), basis.toString());
-    }
-
     private static FitPlan unrunnable(MemoryModel model, FitRequest request, int target, MemoryPools pools,
-                                      Attempt best, List<FitWarning> warnings, List<String> blockers) {
+                                      Attempt best, List<FitWarning> warnings, List<String> blockers,
+                                      Set<String> features) {
         InferenceEngine engine = request.engine();
         MemoryEstimate cpu = model.estimate(settings(Math.min(target, MIN_CONTEXT), request, KvCacheType.Q4_0,
-                engine));
+                engine, features));
         CompatibilityLevel level;
         String text;
         if (!blockers.isEmpty()) {
@@ -330,7 +354,6 @@ public final class FitPlanner {
                     + MemoryPools.gib(pools.ramBytes) + " of available RAM.";
         }
         return new FitPlan(engine, level, InferenceMode.CPU, 0, 0, 0, KvCacheType.Q4_0, true,
-                best == null ? null : best.estimate(), OptionalDouble.empty(), OptionalDouble.empty(),
-                "not estimated: the model does not run as planned", warnings, text);
+                best == null ? null : best.estimate(), OptionalDouble.empty(), Optional.empty(), warnings, text);
     }
 }

@@ -9,9 +9,12 @@ import io.github.localllm.config.ConfigKeys;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.spi.AutoConfigurator;
+import io.github.localllm.spi.EngineHealth;
 import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,12 +34,17 @@ import org.slf4j.LoggerFactory;
  * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
  * there, it says which file to fetch. Plans are for the engine that will load the file, as it
  * describes itself: the one named by {@code backend}, else the highest-priority installed engine that
- * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}.
+ * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}. When no engine is named
+ * and several installed engines that are up load the file, each is planned and the best plan's engine
+ * ({@link FitPlanner#chooseEngine}) becomes the detected {@code backend}. Speeds are predicted with the
+ * measurements in the configured calibration file ({@link SpeedCalibrations#forConfig}).
  */
 public final class HardwareAutoConfigurator implements AutoConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(HardwareAutoConfigurator.class);
     /** Context planned for when the user sets none: enough for a long chat, far below most models' maximum. */
     static final int DEFAULT_TARGET_CONTEXT = 8192;
+    /** The configuration key of an engine check's time budget, as {@code LocalLlm} reads it. */
+    static final String PROBE_TIMEOUT = "probe.timeout";
     private static final HardwareDetector SHARED = HardwareDetector.create();
 
     private final Supplier<HardwareProfile> hardware;
@@ -92,8 +100,19 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         GgufFile gguf = GgufFile.read(file);
         int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
         int target = config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(Math.min(trained, DEFAULT_TARGET_CONTEXT));
-        FitPlan plan = FitPlanner.plan(profile, FitRequest.builder(gguf).targetContext(target)
-                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file)).build());
+        FitRequest request = FitRequest.builder(gguf).targetContext(target)
+                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file))
+                .calibrations(SpeedCalibrations.forConfig(config)).build();
+        List<InferenceEngine> candidates = config.get(ConfigKeys.BACKEND).isPresent() ? List.of()
+                : runningEngines(engines, file, config);
+        FitPlan plan;
+        if (candidates.size() > 1) {
+            // Several engines load files: the one whose plan runs best here loads it.
+            plan = FitPlanner.chooseEngine(profile, request, candidates).orElseThrow();
+            detected.put(ConfigKeys.BACKEND, plan.engine().id());
+        } else {
+            plan = FitPlanner.plan(profile, request);
+        }
         if (!plan.runnable()) {
             throw new InsufficientResourcesException(file.getFileName() + " cannot run on this machine: "
                     + plan.explanation());
@@ -121,6 +140,27 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         return provider.map(InferenceEngine::of).orElseGet(InferenceEngine::currentLlamaCpp);
     }
 
+    /** The installed engines that load this file and are ready to, checked at once (only when there is a choice). */
+    private static List<InferenceEngine> runningEngines(List<InferenceBackendProvider> engines, Path file,
+                                                        LocalLlmConfig config) {
+        ModelRef ref = new ModelRef.File(file);
+        List<InferenceBackendProvider> loading = engines.stream().filter(p -> p.accepts(ref)).toList();
+        if (loading.size() < 2) {
+            return List.of();
+        }
+        Duration timeout = config.getDuration(PROBE_TIMEOUT).orElse(Duration.ofSeconds(1));
+        List<InferenceEngine> up = new ArrayList<>();
+        for (InferenceBackendProvider p : loading) {
+            EngineHealth health = p.probe(config, timeout);
+            if (health.up()) {
+                up.add(InferenceEngine.of(p));
+            } else {
+                LOG.debug("not planning for engine {}: {}", p.id(), health);
+            }
+        }
+        return up;
+    }
+
     private Path installedRecommendation(LocalLlmConfig config, HardwareProfile profile, InferenceEngine engine) {
         ModelCatalog models = catalog.get();
         if (models == null) {
@@ -128,7 +168,8 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         }
         Path dir = config.get(ConfigKeys.MODELS_DIR).map(Path::of)
                 .orElse(HardwareDetector.Builder.DEFAULT_MODEL_DIRECTORY);
-        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT, engine);
+        Recommendation<FitPlan> recommendation = models.recommend(profile, ModelTask.CHAT, engine,
+                SpeedCalibrations.forConfig(config));
         Recommendation.Choice<FitPlan> choice = recommendation.choice().orElseThrow(() ->
                 new InsufficientResourcesException("no model was configured and none in the catalog fits this"
                         + " machine: " + recommendation.explanation()));

@@ -3,6 +3,7 @@ package io.github.localllm.hardware;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelRef;
+import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Path;
@@ -19,14 +20,24 @@ import org.slf4j.LoggerFactory;
 /**
  * An engine a fit plan is for, as the engine describes itself: which architectures it loads, which
  * GPU backends it offloads to, which CPU features its native code needs and how it sizes
- * sliding-window caches. Made from an installed engine with {@link #of(InferenceBackendProvider)} or
- * {@link #installed()}, or from {@link #currentLlamaCpp()} for a server not installed as an engine.
+ * sliding-window caches, and the llama.cpp build inside it, which decides how much memory a load
+ * takes and how fast it runs. Made from an installed engine with {@link #of(InferenceBackendProvider)}
+ * or {@link #installed()}, or from {@link #currentLlamaCpp()} for a server not installed as an engine.
+ *
+ * <p>The build: the in-process engine ({@code llamacpp}) bundles b4916; any other engine is planned as
+ * the newest measured build, {@link LlamaCppBuild#B10470}, until it says otherwise with
+ * {@link #withBuild} (a managed {@code llama-server} knows its build from {@code --version}).
  *
  * @param id the engine's id, e.g. {@code llamacpp}
  * @param displayName a name for people, used in plans' explanations
  * @param capabilities what the engine reports about itself
+ * @param build the llama.cpp build the engine runs
+ * @param embeddingContext whether the model's context also computes embeddings, so that its worst-case
+ *        graph outputs every token of a ubatch and reserves logits for all of them: a {@code llama-server}
+ *        started with {@code --embeddings} does ({@link #withEmbeddingContext}); b4916 reserves so anyway
  */
-public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities) {
+public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities, LlamaCppBuild build,
+                              boolean embeddingContext) {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
     /** The names engines report GPU backends by, and the device acceleration each means. */
     private static final Map<String, Acceleration> GPU_BACKENDS = Map.of(
@@ -43,7 +54,9 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
             .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
             .gpuBackends(Set.of("cuda", "rocm", "metal", "vulkan", "sycl"))
             .windowedAttentionCache(true)
-            .build());
+            .build(), LlamaCppBuild.B10470, false);
+    /** The id of the in-process engine, whose binding pins llama.cpp b4916. */
+    private static final String IN_PROCESS_ID = "llamacpp";
 
     /** A representative file: the planner plans GGUF files, so only engines that load files count. */
     private static final ModelRef ANY_FILE = new ModelRef.File(Path.of("model.gguf"));
@@ -53,12 +66,25 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(displayName, "displayName");
         Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(build, "build");
         if (id.isBlank()) {
             throw new IllegalArgumentException("an engine id must not be blank");
         }
         if (displayName.isBlank()) {
             displayName = id;
         }
+    }
+
+    /**
+     * An engine whose build follows from its id (see the class comment).
+     *
+     * @param id the engine's id
+     * @param displayName a name for people
+     * @param capabilities what the engine reports about itself
+     */
+    public InferenceEngine(String id, String displayName, EngineCapabilities capabilities) {
+        this(id, displayName, capabilities, IN_PROCESS_ID.equals(id) ? LlamaCppBuild.B4916 : LlamaCppBuild.B10470,
+                false);
     }
 
     /**
@@ -70,6 +96,22 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
         EngineCapabilities reported = provider.capabilities();
         return new InferenceEngine(provider.id(), provider.displayName(),
                 reported == null ? EngineCapabilities.unknown() : reported);
+    }
+
+    /**
+     * @param llamaCppBuild the build this engine runs, e.g. as {@code llama-server --version} reports it
+     * @return this engine with that build
+     */
+    public InferenceEngine withBuild(LlamaCppBuild llamaCppBuild) {
+        return new InferenceEngine(id, displayName, capabilities, llamaCppBuild, embeddingContext);
+    }
+
+    /**
+     * @param on whether the engine loads models with embeddings on ({@code llama-server --embeddings})
+     * @return this engine so described
+     */
+    public InferenceEngine withEmbeddingContext(boolean on) {
+        return new InferenceEngine(id, displayName, capabilities, build, on);
     }
 
     /**
@@ -139,9 +181,14 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
         return capabilities.requiredCpuFeatures().contains("avx2");
     }
 
-    /** @return whether it sizes sliding-window layers' caches to the window */
+    /** @return whether it sizes sliding-window layers' caches to the window: it says so, or its build does */
     public boolean slidingWindowCache() {
-        return capabilities.windowedAttentionCache();
+        return capabilities.windowedAttentionCache() || build.current();
+    }
+
+    /** @return whether flash attention is on without being asked (see {@link LlamaCppBuild#flashAttentionByDefault()}) */
+    public boolean flashAttentionByDefault() {
+        return build.flashAttentionByDefault();
     }
 
     /**

@@ -259,7 +259,8 @@ public final class ModelCatalog {
      * file plans as runnable and better than marginal on {@code engine} (see {@link PlanFitCheck}),
      * each model's files tried in {@link QuantizationPreference#BALANCED} order. For chat and code the
      * plan must also promise interactive speed, {@value PlanFitCheck#INTERACTIVE_TOKENS_PER_SECOND}
-     * tokens/s or more: a 27B model that fits in 24 GB of RAM but answers at 3 tokens/s is passed over for
+     * tokens/s or more, as the plan's {@link SpeedPrediction} expects it (compute and bandwidth both, corrected by
+     * the user's measurements, {@link SpeedCalibrations#user()}): a 27B model that fits in 24 GB of RAM but answers at 3 tokens/s is passed over for
      * a 7B one. On a machine where nothing is that fast, the floor steps down (5, 2 tokens/s, then none),
      * so the answer is the largest model among the fastest that fit. Embedding models have no floor. Models without a
      * {@link CatalogModel#shape() shape} cannot be planned and are passed over with a size-only verdict;
@@ -271,20 +272,36 @@ public final class ModelCatalog {
      * @return the choice with its plan, or why nothing fits
      */
     public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, InferenceEngine engine) {
+        return recommend(profile, task, engine, SpeedCalibrations.user());
+    }
+
+    /**
+     * As {@link #recommend(HardwareProfile, ModelTask, InferenceEngine)}, with the speed floor judged on
+     * predictions corrected by the given measurements.
+     *
+     * @param profile the machine
+     * @param task what the model is for
+     * @param engine the engine that will run the model
+     * @param calibrations speeds measured on this machine ({@link SpeedCalibrations#none()} for none)
+     * @return the choice with its plan, or why nothing fits
+     */
+    public Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, InferenceEngine engine,
+                                             SpeedCalibrations calibrations) {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(calibrations, "calibrations");
         double[] floors = task == ModelTask.EMBEDDING ? NO_SPEED_FLOOR : INTERACTIVE_SPEED_FLOORS;
-        Recommendation<FitPlan> r = recommend(profile, task, engine, floors[0]);
+        Recommendation<FitPlan> r = recommend(profile, task, engine, calibrations, floors[0]);
         for (int i = 1; i < floors.length && !r.found(); i++) {
-            r = recommend(profile, task, engine, floors[i]);
+            r = recommend(profile, task, engine, calibrations, floors[i]);
         }
         return r;
     }
 
     private Recommendation<FitPlan> recommend(HardwareProfile profile, ModelTask task, InferenceEngine engine,
-                                              double minTokensPerSecond) {
-        return new CatalogRecommender<>(this, new PlanFitCheck(profile, engine, minTokensPerSecond),
+                                              SpeedCalibrations calibrations, double minTokensPerSecond) {
+        return new CatalogRecommender<>(this, new PlanFitCheck(profile, engine, minTokensPerSecond, calibrations),
                 QuantizationPreference.BALANCED).recommend(task);
     }
 

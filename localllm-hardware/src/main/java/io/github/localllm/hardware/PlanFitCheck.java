@@ -31,13 +31,15 @@ public final class PlanFitCheck implements FitCheck<FitPlan> {
     public static final int MAX_TARGET_CONTEXT = 8192;
     /**
      * Expected tokens per second below which a chat or code model is passed over when a faster one fits:
-     * the bandwidth bound of the plan, of which engines reach 50-80%, so about reading speed in practice.
+     * about reading speed. Compared with the plan's {@link SpeedPrediction}: compute and bandwidth, corrected
+     * by measurements on this machine when the request carries them.
      */
     public static final double INTERACTIVE_TOKENS_PER_SECOND = 10;
 
     private final HardwareProfile profile;
     private final InferenceEngine engine;
     private final double minTokensPerSecond;
+    private final SpeedCalibrations calibrations;
     private final MemoryFitCheck memoryCheck;
 
     /**
@@ -56,6 +58,18 @@ public final class PlanFitCheck implements FitCheck<FitPlan> {
      * @param minTokensPerSecond the slowest expected generation accepted; 0 for no floor
      */
     public PlanFitCheck(HardwareProfile profile, InferenceEngine engine, double minTokensPerSecond) {
+        this(profile, engine, minTokensPerSecond, SpeedCalibrations.user());
+    }
+
+    /**
+     * @param profile the machine
+     * @param engine the engine the plans are for
+     * @param minTokensPerSecond the slowest expected generation accepted; 0 for no floor
+     * @param calibrations the speeds measured on this machine that predictions are corrected by
+     */
+    public PlanFitCheck(HardwareProfile profile, InferenceEngine engine, double minTokensPerSecond,
+                        SpeedCalibrations calibrations) {
+        this.calibrations = Objects.requireNonNull(calibrations, "calibrations");
         this.profile = Objects.requireNonNull(profile, "profile");
         this.engine = Objects.requireNonNull(engine, "engine");
         if (!(minTokensPerSecond >= 0)) {
@@ -73,8 +87,9 @@ public final class PlanFitCheck implements FitCheck<FitPlan> {
             return FitVerdict.doesNotFit("cannot be planned because the catalog states no architecture shape for it"
                     + " (judged by file size only, it " + byMemory.reason() + ")");
         }
-        FitRequest request = FitRequest.builder(MemoryModel.fromShape(shape.get(), file.sizeBytes()))
-                .targetContext(Math.min(model.contextLength(), MAX_TARGET_CONTEXT)).engine(engine).build();
+        FitRequest request = FitRequest.builder(MemoryModel.fromShape(shape.get(), file.sizeBytes(), file.quantization()))
+                .targetContext(Math.min(model.contextLength(), MAX_TARGET_CONTEXT)).engine(engine)
+                .calibrations(calibrations).build();
         FitPlan plan = FitPlanner.plan(profile, request);
         String size = file.sizeApproximate() ? " (file size estimated from the parameter count)" : "";
         if (plan.runnable() && plan.compatibility() != CompatibilityLevel.MARGINAL

@@ -45,9 +45,12 @@ class CatalogPlanRecommendTest {
         assertThat(plan.gpuLayers()).isZero();
         assertThat(plan.memory().deviceBytes()).isZero();
         assertThat(plan.memory().hostBytes()).isLessThan(20 * GIB);
-        assertThat(choice.model().parameterCount()).as("20 GiB of RAM holds more than the 8 GB laptop's pick")
-                .isGreaterThanOrEqualTo(7_000_000_000L);
+        assertThat(plan.expectedTokensPerSecond().getAsDouble())
+                .isGreaterThanOrEqualTo(PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND);
         assertThat(r.passedOver()).extracting(rej -> rej.model().id()).contains("llama-3.3-70b-instruct");
+        // 20 GiB of RAM holds an 8B model, but four CPU cores generate it at a few tokens per second.
+        assertThat(r.passedOver()).filteredOn(rej -> rej.model().id().equals("llama-3.1-8b-instruct")).singleElement()
+                .satisfies(rej -> assertThat(rej.reason()).startsWith("fits, but is too slow"));
     }
 
     @Test
@@ -60,11 +63,29 @@ class CatalogPlanRecommendTest {
         assertThat(choice.fit().expectedTokensPerSecond()).isPresent();
         assertThat(choice.fit().expectedTokensPerSecond().getAsDouble())
                 .isGreaterThanOrEqualTo(PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND);
-        assertThat(choice.model().parameterCount()).isGreaterThanOrEqualTo(7_000_000_000L);
         assertThat(r.passedOver()).filteredOn(rej -> rej.model().id().equals("gemma-3-27b-it")).singleElement()
                 .satisfies(rej -> assertThat(rej.reason()).startsWith("fits, but is too slow: about ")
                         .contains("below the 10 tokens/s wanted"));
         assertThat(r.explanation()).contains("passed over as too large or too slow").doesNotContain("..");
+    }
+
+    @Test
+    void theSpeedFloorJudgesTheCalibratedPrediction() {
+        HardwareProfile machine = CatalogProfiles.machine(32 * GIB, 30 * GIB, List.of());
+        Recommendation<FitPlan> assumed = catalog.recommend(machine, ModelTask.CHAT, IN_PROCESS, SpeedCalibrations.none());
+        assertThat(assumed.choice().orElseThrow().model().parameterCount()).isLessThan(7_000_000_000L);
+        // Measured on this machine: Q4_K_M files run four times as fast as the model assumes.
+        SpeedCalibrations measured = SpeedCalibrations.inMemory();
+        measured.record(new SpeedSample(CalibrationKey.of(machine.cpu(), machine.cpu().generationThreads(), IN_PROCESS,
+                "Q4_K_M"), 4_700_000_000L, 40, 10, "test", java.time.Instant.EPOCH));
+
+        Recommendation<FitPlan> r = catalog.recommend(machine, ModelTask.CHAT, IN_PROCESS, measured);
+
+        Recommendation.Choice<FitPlan> choice = r.choice().orElseThrow();
+        assertThat(choice.model().parameterCount()).isGreaterThanOrEqualTo(7_000_000_000L);
+        assertThat(choice.fit().speed().orElseThrow().calibrated()).isTrue();
+        assertThat(choice.fit().expectedTokensPerSecond().getAsDouble())
+                .isGreaterThanOrEqualTo(PlanFitCheck.INTERACTIVE_TOKENS_PER_SECOND);
     }
 
     @Test

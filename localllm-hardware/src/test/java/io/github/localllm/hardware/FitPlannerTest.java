@@ -37,7 +37,7 @@ class FitPlannerTest {
         assertThat(p.expectedTokensPerSecond()).isPresent();
         // 1B at 4.5 bits: ~0.7 GB a token over 51.2 GB/s.
         assertThat(p.expectedTokensPerSecond().getAsDouble()).isBetween(30.0, 120.0);
-        assertThat(p.bandwidthAssumption()).contains("DDR4").contains("not measured");
+        assertThat(p.speed().orElseThrow().basis()).contains("DDR4").contains("not measured");
         assertThat(p.explanation()).contains("CPU").contains("context of 8192 tokens").contains("tokens/s");
     }
 
@@ -75,7 +75,7 @@ class FitPlannerTest {
         assertThat(server.gpuLayers()).isEqualTo(33);
         assertThat(server.compatibility()).isIn(CompatibilityLevel.OPTIMAL, CompatibilityLevel.COMFORTABLE);
         assertThat(server.memory().deviceBytes()).isLessThan(23 * GIB);
-        assertThat(server.bandwidthAssumption()).contains("1008 GB/s");
+        assertThat(server.speed().orElseThrow().basis()).contains("1008 GB/s");
         assertThat(server.expectedTokensPerSecond().getAsDouble())
                 .isGreaterThan(inProcess.expectedTokensPerSecond().getAsDouble() * 10);
     }
@@ -92,7 +92,7 @@ class FitPlannerTest {
 
         FitPlan two = plan(PlannerFixtures.twoRtx3090(), m, 8192, SERVER);
         assertThat(two.gpuLayers()).isGreaterThan(one.gpuLayers());
-        assertThat(two.bandwidthAssumption()).contains("936 GB/s");
+        assertThat(two.speed().orElseThrow().basis()).contains("936 GB/s");
     }
 
     @Test
@@ -102,7 +102,7 @@ class FitPlannerTest {
         assertThat(p.mode()).isEqualTo(InferenceMode.FULL_GPU);
         assertThat(p.hasWarning(FitWarning.Kind.NO_GPU_ACCELERATION)).isFalse();
         assertThat(p.hasWarning(FitWarning.Kind.MISSING_INSTRUCTION_SET)).as("AVX2 matters only on x86").isFalse();
-        assertThat(p.bandwidthAssumption()).contains("400 GB/s");
+        assertThat(p.speed().orElseThrow().basis()).contains("400 GB/s");
         assertThat(p.runnable()).isTrue();
 
         FitPlan big = plan(PlannerFixtures.appleM2Max64(), PlannerFixtures.llama70b(GgmlType.Q4_K), 4096,

@@ -134,14 +134,37 @@ class HardwareAutoConfiguratorTest {
         HardwareAutoConfigurator auto = new HardwareAutoConfigurator(PlannerFixtures::rtx4090Desktop,
                 ModelCatalog::defaultCatalog, () -> List.of(qwenOnly, new LlamaCppBackendProvider()));
 
-        assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString()))))
-                .isInstanceOf(InsufficientResourcesException.class)
+        assertThatThrownBy(() -> auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString(), ConfigKeys.BACKEND,
+                "qwenonly")))).isInstanceOf(InsufficientResourcesException.class)
                 .hasMessageContaining("qwenonly does not run the 'llama' architecture");
+        // Named by nobody, the engine that can run it is chosen, though of lower priority.
+        assertThat(auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString()))))
+                .containsEntry(ConfigKeys.BACKEND, "llamacpp");
         // The in-process engine's CPU build leaves the CUDA card idle; a current llama.cpp uses it.
         assertThat(auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString(), ConfigKeys.BACKEND, "llamacpp"))))
                 .containsEntry(ConfigKeys.GPU_LAYERS, "0");
         assertThat(auto.configure(config(Map.of(ConfigKeys.MODEL, model.toString(), ConfigKeys.BACKEND, "llamaserver"))))
                 .containsEntry(ConfigKeys.GPU_LAYERS, Integer.toString(SyntheticModel.tiny().blockCount() + 1));
+    }
+
+    @Test
+    void ofSeveralEnginesThatLoadTheFileTheOneWhosePlanRunsBestIsChosen() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        InferenceBackendProvider server = new Engine("llamaserver", 50, InferenceEngine.currentLlamaCpp().capabilities(),
+                true);
+        HardwareAutoConfigurator gpu = new HardwareAutoConfigurator(PlannerFixtures::rtx4090Desktop,
+                ModelCatalog::defaultCatalog, () -> List.of(new LlamaCppBackendProvider(), server));
+        Map<String, String> withoutCalibration = Map.of(ConfigKeys.MODEL, model.toString(), SpeedCalibrations.CONFIG_KEY,
+                dir.resolve("calibration.json").toString());
+
+        // A CUDA card: the in-process CPU build cannot use it, llama-server offloads every layer.
+        assertThat(gpu.configure(config(withoutCalibration))).containsEntry(ConfigKeys.BACKEND, "llamaserver")
+                .containsEntry(ConfigKeys.GPU_LAYERS, Integer.toString(SyntheticModel.tiny().blockCount() + 1));
+        // Only one engine loads files: nothing to choose, no backend set.
+        HardwareAutoConfigurator one = new HardwareAutoConfigurator(PlannerFixtures::rtx4090Desktop,
+                ModelCatalog::defaultCatalog, () -> List.of(new LlamaCppBackendProvider()));
+        assertThat(one.configure(config(withoutCalibration))).doesNotContainKey(ConfigKeys.BACKEND);
     }
 
     @Test

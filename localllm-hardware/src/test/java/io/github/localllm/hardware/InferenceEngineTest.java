@@ -8,6 +8,7 @@ import io.github.localllm.ModelRef;
 import io.github.localllm.backend.llamacpp.LlamaCppBackendProvider;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.gguf.GgmlType;
+import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.gguf.MemoryModel;
 import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.InferenceBackend;
@@ -53,6 +54,23 @@ class InferenceEngineTest {
         assertThat(IN_PROCESS.supports("gemma3")).isTrue();
         assertThat(IN_PROCESS.supports("qwen3")).isFalse();
         assertThat(IN_PROCESS.supports(null)).isFalse();
+        assertThat(IN_PROCESS.build()).isEqualTo(LlamaCppBuild.B4916);
+    }
+
+    @Test
+    void theBuildAndEmbeddingsAreWhatTheEngineSays() {
+        InferenceEngine current = InferenceEngine.currentLlamaCpp();
+        assertThat(current.build()).isEqualTo(LlamaCppBuild.B10470);
+        assertThat(current.embeddingContext()).as("llama-server computes embeddings only with --embeddings").isFalse();
+        assertThat(current.flashAttentionByDefault()).isTrue();
+        InferenceEngine embedding = current.withBuild(LlamaCppBuild.of(10600)).withEmbeddingContext(true);
+        assertThat(embedding.build()).isEqualTo(LlamaCppBuild.of(10600));
+        assertThat(embedding.embeddingContext()).isTrue();
+        assertThat(embedding.id()).isEqualTo(current.id());
+        assertThat(new InferenceEngine("other", "Other", EngineCapabilities.unknown()).build())
+                .as("engines other than the in-process one are planned as the newest measured build")
+                .isEqualTo(LlamaCppBuild.B10470);
+        assertThat(IN_PROCESS.flashAttentionByDefault()).isFalse();
     }
 
     @Test
@@ -206,10 +224,12 @@ class InferenceEngineTest {
                 128 * GIB, 120 * GIB, List.of());
         EngineCapabilities fullContext = EngineCapabilities.builder().windowedAttentionCache(false).build();
 
+        // A build from before window-sized caches (May 2025) that does not claim them either.
         FitPlan full = FitPlanner.plan(big, FitRequest.builder(m).targetContext(32768)
-                .engine(new InferenceEngine("a", "A", fullContext)).build());
+                .engine(new InferenceEngine("a", "A", fullContext, LlamaCppBuild.B4916, false)).build());
         FitPlan windowed = FitPlanner.plan(big, FitRequest.builder(m).targetContext(32768)
-                .engine(new InferenceEngine("b", "B", fullContext.toBuilder().windowedAttentionCache(true).build()))
+                .engine(new InferenceEngine("b", "B", fullContext.toBuilder().windowedAttentionCache(true).build(),
+                        LlamaCppBuild.B4916, false))
                 .build());
 
         assertThat(full.contextSize()).isEqualTo(windowed.contextSize()).isEqualTo(32768);

@@ -48,6 +48,15 @@ final class PlannerFixtures {
                 List.of(gpu));
     }
 
+    /**
+     * The 2-core machine the engines' logs and speeds were recorded on: an Intel Xeon VM with AVX2 and
+     * AVX-512 (the engines' x86 natives use AVX2), 24 GiB of RAM.
+     */
+    static HardwareProfile xeon2Cores() {
+        return machine("amd64", new CpuInfo("Intel(R) Xeon(R) Processor", 2, 2, Set.of(CpuFeature.AVX, CpuFeature.AVX2,
+                CpuFeature.FMA, CpuFeature.F16C, CpuFeature.AVX512F)), 24 * GIB, 22 * GIB, List.of());
+    }
+
     static CpuInfo cpu(Set<CpuFeature> features) {
         return new CpuInfo("Test CPU", 8, 16, features);
     }

@@ -21,12 +21,13 @@ class PlatformParsersTest {
     }
 
     @Test
-    void aarch64CpuinfoCallsNeonAsimd() {
+    void aarch64CpuinfoCallsNeonAsimdAndDotProductAsimddp() {
         LinuxCpuInfo cpu = LinuxCpuInfo.parse(HardwareFixtures.text("linux-arm/proc/cpuinfo"));
 
         assertThat(cpu.name()).isNull();
         assertThat(cpu.physicalCores()).isZero();
-        assertThat(cpu.features()).containsExactlyInAnyOrder(CpuFeature.NEON, CpuFeature.SVE);
+        assertThat(cpu.features()).containsExactlyInAnyOrder(CpuFeature.NEON, CpuFeature.SVE, CpuFeature.DOTPROD,
+                CpuFeature.I8MM);
     }
 
     @Test
