@@ -56,6 +56,13 @@ final class StreamedAnswer implements Exchange.Reader {
         return apply(chunk, sink);
     }
 
+    @Override
+    public void close() {
+        if (events != null) {
+            events.close();
+        }
+    }
+
     private static ServerError error(JsonNode event) {
         Optional<ServerError> found = HttpErrors.errorIn(event);
         return found.orElseGet(() -> ServerError.of(event.toString()));
