@@ -2,8 +2,6 @@ package io.github.localllm.backend.ollama;
 
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One NDJSON line of {@code /api/generate} or {@code /api/chat} ({@code GenerateResponse},
@@ -68,23 +66,22 @@ final class StreamLine {
         }
     }
 
-    /** {@code api.Logprob}: a generated token, its log probability and the likeliest alternatives (databound). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    /** {@code api.Logprob}: a generated token, its log probability and the likeliest alternatives. */
     static final class Logprob {
-        public String token;
-        public double logprob;
-        public List<Logprob> topLogprobs;
+        String token;
+        double logprob;
+        List<Logprob> topLogprobs;
     }
 
-    /** {@code api.ToolCall}: whole, never in fragments; {@code id} only from current servers (databound). */
+    /** {@code api.ToolCall}: whole, never in fragments; {@code id} only from current servers. */
     static final class WireToolCall {
-        public String id;
-        public Function function;
+        String id;
+        Function function;
     }
 
     /** {@code api.ToolCallFunction}: the arguments are a JSON object, not a string as in OpenAI's API. */
     static final class Function {
-        public String name;
-        public JsonNode arguments;
+        String name;
+        JsonNode arguments;
     }
 }

@@ -8,9 +8,9 @@ import tools.jackson.core.JsonToken;
 /**
  * Binds each event of one streamed answer into one {@link StreamChunk} by hand, reading the
  * members the engine needs straight from the parser and skipping the rest (the id, model, time and
- * fingerprint every event repeats, and whatever newer servers add). llama.cpp's timings, on the
- * last event only, and log probabilities, only when asked for, are handed to databinding. One per
- * answer: the chunk it returns is valid until the next event is bound.
+ * fingerprint every event repeats, and whatever newer servers add). Log probabilities, read only
+ * when asked for, are read as a tree. One per answer: the chunk it returns is valid until the next
+ * event is bound.
  */
 final class StreamChunkBinder implements JsonBinder<StreamChunk> {
     private static final char[] ERROR = {'e', 'r', 'r', 'o', 'r'};
@@ -33,7 +33,7 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
             switch (name) {
                 case "choices" -> choices(p, c);
                 case "usage" -> usage(p, c);
-                case "timings" -> c.timings = p.readValueAs(Timings.class);
+                case "timings" -> c.timings = timings(p);
                 // Any error member but null: the event is the server's error (read again whole).
                 case "error" -> {
                     c.error |= t != JsonToken.VALUE_NULL;
@@ -62,6 +62,31 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
             }
         }
         return true;
+    }
+
+    /**
+     * llama.cpp's timings, by hand too: on the last event only, but databinding a class from a
+     * parser's context makes its deserializer's name matcher again every time, some 3 KB an answer.
+     */
+    private static Timings timings(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        JsonScalars.requireObject(p, "the timings");
+        Timings t = new Timings();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case "prompt_n" -> t.prompt_n = JsonScalars.integerOrNull(p);
+                case "prompt_ms" -> t.prompt_ms = JsonScalars.doubleOrNull(p);
+                case "prompt_per_second" -> t.prompt_per_second = JsonScalars.doubleOrNull(p);
+                case "predicted_n" -> t.predicted_n = JsonScalars.integerOrNull(p);
+                case "predicted_ms" -> t.predicted_ms = JsonScalars.doubleOrNull(p);
+                case "predicted_per_second" -> t.predicted_per_second = JsonScalars.doubleOrNull(p);
+                default -> p.skipChildren();
+            }
+        }
+        return t;
     }
 
     private static void usage(JsonParser p, StreamChunk c) {
