@@ -99,9 +99,9 @@ public final class ChunkFeed {
     private boolean cancelled;
     private boolean consumerWaiting;
     private boolean producerWaiting;
-    private final StringBuilder text = new StringBuilder();
+    private final TextJoin text = new TextJoin();
     private final List<TokenLogprob> logprobs = new ArrayList<>();
-    private final StringBuilder thinking = new StringBuilder();
+    private final TextJoin thinking = new TextJoin();
     private final List<ToolCallBuilder> calls = new ArrayList<>();
     private int index;
     private int pieces;
