@@ -4,6 +4,7 @@ import io.github.localllm.http.HttpCall;
 import io.github.localllm.http.HttpStream;
 import io.github.localllm.http.HttpTransport;
 import io.github.localllm.http.JsonBinder;
+import io.github.localllm.http.JsonNames;
 import io.github.localllm.http.JsonScalars;
 import io.github.localllm.http.NdjsonReader;
 import io.github.localllm.http.SseEvent;
@@ -31,6 +32,12 @@ final class HttpLayerClient implements StreamingClient {
     private final Map<String, Object> generateBody;
     private final Map<String, Object> openAiBody;
 
+    private static final JsonNames LINE = JsonNames.of("message", "response", "done", "model", "created_at");
+    private static final JsonNames MESSAGE = JsonNames.of("content", "role");
+    private static final JsonNames CHUNK = JsonNames.of("choices", "id", "model", "created", "system_fingerprint",
+            "object");
+    private static final JsonNames CHOICE = JsonNames.of("delta", "index", "finish_reason");
+
     /** An Ollama chat or generate line: the token's text and whether it is the last line. */
     private static final class OllamaLine {
         String content;
@@ -47,12 +54,11 @@ final class HttpLayerClient implements StreamingClient {
             JsonScalars.requireObject(p, "a line");
             line.content = null;
             line.done = false;
-            for (String name = p.nextName(); name != null; name = p.nextName()) {
-                p.nextToken();
-                switch (name) {
-                    case "message" -> line.content = member(p, "content");
-                    case "response" -> line.content = JsonScalars.string(p);
-                    case "done" -> line.done = JsonScalars.bool(p);
+            for (int m = LINE.next(p); m >= 0; m = LINE.next(p)) {
+                switch (m) {
+                    case 0 -> line.content = content(p);
+                    case 1 -> line.content = JsonScalars.string(p);
+                    case 2 -> line.done = JsonScalars.bool(p);
                     default -> p.skipChildren();
                 }
             }
@@ -64,13 +70,12 @@ final class HttpLayerClient implements StreamingClient {
     private static String firstContent(JsonParser p) {
         JsonScalars.requireObject(p, "a chunk");
         String content = null;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            if (p.nextToken() == JsonToken.START_ARRAY && name.equals("choices")) {
+        for (int m = CHUNK.next(p); m >= 0; m = CHUNK.next(p)) {
+            if (m == 0 && p.currentToken() == JsonToken.START_ARRAY) {
                 for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    for (String c = p.nextName(); c != null; c = p.nextName()) {
-                        p.nextToken();
-                        if (c.equals("delta") && content == null) {
-                            content = member(p, "content");
+                    for (int c = CHOICE.next(p); c >= 0; c = CHOICE.next(p)) {
+                        if (c == 0 && content == null) {
+                            content = content(p);
                         } else {
                             p.skipChildren();
                         }
@@ -83,16 +88,15 @@ final class HttpLayerClient implements StreamingClient {
         return content == null ? "" : content;
     }
 
-    /** @return the string member {@code wanted} of the object the parser is at, or null */
-    private static String member(JsonParser p, String wanted) {
+    /** @return the {@code content} of the message or delta the parser is at, or null */
+    private static String content(JsonParser p) {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
         String found = null;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            p.nextToken();
-            if (name.equals(wanted)) {
+        for (int m = MESSAGE.next(p); m >= 0; m = MESSAGE.next(p)) {
+            if (m == 0) {
                 found = JsonScalars.string(p);
             } else {
                 p.skipChildren();

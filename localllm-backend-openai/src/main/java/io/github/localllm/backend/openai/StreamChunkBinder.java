@@ -1,6 +1,7 @@
 package io.github.localllm.backend.openai;
 
 import io.github.localllm.http.JsonBinder;
+import io.github.localllm.http.JsonNames;
 import io.github.localllm.http.JsonScalars;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -15,6 +16,53 @@ import tools.jackson.core.JsonToken;
 final class StreamChunkBinder implements JsonBinder<StreamChunk> {
     private static final char[] ERROR = {'e', 'r', 'r', 'o', 'r'};
 
+    // The members read, by their position in the names below; the others listed are skipped, and
+    // listed only so that their names (which every event repeats) match as fast.
+    private static final int CHOICES = 0;
+    private static final int USAGE = 1;
+    private static final int TIMINGS = 2;
+    private static final int ERROR_MEMBER = 3;
+    private static final int OBJECT = 4;
+    private static final JsonNames CHUNK = JsonNames.of("choices", "usage", "timings", "error", "object", "id", "model",
+            "created", "system_fingerprint");
+
+    private static final int INDEX = 0;
+    private static final int DELTA = 1;
+    private static final int TEXT = 2;
+    private static final int FINISH_REASON = 3;
+    private static final int LOGPROBS = 4;
+    private static final JsonNames CHOICE = JsonNames.of("index", "delta", "text", "finish_reason", "logprobs");
+
+    private static final int CONTENT = 0;
+    private static final int REASONING_CONTENT = 1;
+    private static final int REASONING = 2;
+    private static final int REFUSAL = 3;
+    private static final int TOOL_CALLS = 4;
+    private static final JsonNames DELTA_MEMBERS = JsonNames.of("content", "reasoning_content", "reasoning", "refusal",
+            "tool_calls", "role");
+
+    private static final int CALL_INDEX = 0;
+    private static final int CALL_ID = 1;
+    private static final int CALL_FUNCTION = 2;
+    private static final JsonNames CALL = JsonNames.of("index", "id", "function", "type");
+
+    private static final int FUNCTION_NAME = 0;
+    private static final int FUNCTION_ARGUMENTS = 1;
+    private static final JsonNames FUNCTION = JsonNames.of("name", "arguments");
+
+    private static final int PROMPT_TOKENS = 0;
+    private static final int COMPLETION_TOKENS = 1;
+    private static final JsonNames USAGE_MEMBERS = JsonNames.of("prompt_tokens", "completion_tokens", "total_tokens");
+
+    private static final int PROMPT_N = 0;
+    private static final int PROMPT_MS = 1;
+    private static final int PROMPT_PER_SECOND = 2;
+    private static final int PREDICTED_N = 3;
+    private static final int PREDICTED_MS = 4;
+    private static final int PREDICTED_PER_SECOND = 5;
+    private static final JsonNames TIMINGS_MEMBERS = JsonNames.of("prompt_n", "prompt_ms", "prompt_per_second",
+            "predicted_n", "predicted_ms", "predicted_per_second");
+
     private final StreamChunk chunk = new StreamChunk();
     private final boolean logprobs;
 
@@ -28,19 +76,18 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
         JsonScalars.requireObject(p, "a chunk");
         StreamChunk c = chunk;
         c.reset();
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "choices" -> choices(p, c);
-                case "usage" -> usage(p, c);
-                case "timings" -> c.timings = timings(p);
+        for (int m = CHUNK.next(p); m >= 0; m = CHUNK.next(p)) {
+            switch (m) {
+                case CHOICES -> choices(p, c);
+                case USAGE -> usage(p, c);
+                case TIMINGS -> c.timings = timings(p);
                 // Any error member but null: the event is the server's error (read again whole).
-                case "error" -> {
-                    c.error |= t != JsonToken.VALUE_NULL;
+                case ERROR_MEMBER -> {
+                    c.error |= p.currentToken() != JsonToken.VALUE_NULL;
                     p.skipChildren();
                 }
-                case "object" -> {
-                    c.error |= t == JsonToken.VALUE_STRING && isError(p);
+                case OBJECT -> {
+                    c.error |= p.currentToken() == JsonToken.VALUE_STRING && isError(p);
                     p.skipChildren();
                 }
                 default -> p.skipChildren();
@@ -74,15 +121,14 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
         }
         JsonScalars.requireObject(p, "the timings");
         Timings t = new Timings();
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            p.nextToken();
-            switch (name) {
-                case "prompt_n" -> t.prompt_n = JsonScalars.integerOrNull(p);
-                case "prompt_ms" -> t.prompt_ms = JsonScalars.doubleOrNull(p);
-                case "prompt_per_second" -> t.prompt_per_second = JsonScalars.doubleOrNull(p);
-                case "predicted_n" -> t.predicted_n = JsonScalars.integerOrNull(p);
-                case "predicted_ms" -> t.predicted_ms = JsonScalars.doubleOrNull(p);
-                case "predicted_per_second" -> t.predicted_per_second = JsonScalars.doubleOrNull(p);
+        for (int m = TIMINGS_MEMBERS.next(p); m >= 0; m = TIMINGS_MEMBERS.next(p)) {
+            switch (m) {
+                case PROMPT_N -> t.prompt_n = JsonScalars.integerOrNull(p);
+                case PROMPT_MS -> t.prompt_ms = JsonScalars.doubleOrNull(p);
+                case PROMPT_PER_SECOND -> t.prompt_per_second = JsonScalars.doubleOrNull(p);
+                case PREDICTED_N -> t.predicted_n = JsonScalars.integerOrNull(p);
+                case PREDICTED_MS -> t.predicted_ms = JsonScalars.doubleOrNull(p);
+                case PREDICTED_PER_SECOND -> t.predicted_per_second = JsonScalars.doubleOrNull(p);
                 default -> p.skipChildren();
             }
         }
@@ -95,11 +141,10 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
         }
         JsonScalars.requireObject(p, "the usage");
         c.usage = true;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            p.nextToken();
-            switch (name) {
-                case "prompt_tokens" -> c.promptTokens = JsonScalars.integerOrNull(p);
-                case "completion_tokens" -> c.completionTokens = JsonScalars.integerOrNull(p);
+        for (int m = USAGE_MEMBERS.next(p); m >= 0; m = USAGE_MEMBERS.next(p)) {
+            switch (m) {
+                case PROMPT_TOKENS -> c.promptTokens = JsonScalars.integerOrNull(p);
+                case COMPLETION_TOKENS -> c.completionTokens = JsonScalars.integerOrNull(p);
                 default -> p.skipChildren();
             }
         }
@@ -123,15 +168,14 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
     }
 
     private void choice(JsonParser p, StreamChunk.Choice choice) {
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "index" -> choice.index = JsonScalars.integerOrNull(p);
-                case "delta" -> delta(p, choice);
-                case "text" -> choice.text = JsonScalars.string(p);
-                case "finish_reason" -> choice.finishReason = JsonScalars.string(p);
-                case "logprobs" -> {
-                    if (logprobs && t != JsonToken.VALUE_NULL) {
+        for (int m = CHOICE.next(p); m >= 0; m = CHOICE.next(p)) {
+            switch (m) {
+                case INDEX -> choice.index = JsonScalars.integerOrNull(p);
+                case DELTA -> delta(p, choice);
+                case TEXT -> choice.text = JsonScalars.string(p);
+                case FINISH_REASON -> choice.finishReason = JsonScalars.string(p);
+                case LOGPROBS -> {
+                    if (logprobs && p.currentToken() != JsonToken.VALUE_NULL) {
                         choice.logprobs = p.readValueAsTree();
                     } else {
                         p.skipChildren();
@@ -148,14 +192,13 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
         }
         JsonScalars.requireObject(p, "a delta");
         choice.delta = true;
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            p.nextToken();
-            switch (name) {
-                case "content" -> choice.content = JsonScalars.string(p);
-                case "reasoning_content" -> choice.reasoningContent = JsonScalars.string(p);
-                case "reasoning" -> choice.reasoning = JsonScalars.string(p);
-                case "refusal" -> choice.refusal = JsonScalars.string(p);
-                case "tool_calls" -> toolCalls(p, choice);
+        for (int m = DELTA_MEMBERS.next(p); m >= 0; m = DELTA_MEMBERS.next(p)) {
+            switch (m) {
+                case CONTENT -> choice.content = JsonScalars.string(p);
+                case REASONING_CONTENT -> choice.reasoningContent = JsonScalars.string(p);
+                case REASONING -> choice.reasoning = JsonScalars.string(p);
+                case REFUSAL -> choice.refusal = JsonScalars.string(p);
+                case TOOL_CALLS -> toolCalls(p, choice);
                 default -> p.skipChildren();
             }
         }
@@ -175,12 +218,11 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
             }
             JsonScalars.requireObject(p, "a tool call");
             StreamChunk.ToolCallDelta call = choice.addToolCall();
-            for (String name = p.nextName(); name != null; name = p.nextName()) {
-                p.nextToken();
-                switch (name) {
-                    case "index" -> call.index = JsonScalars.integerOrNull(p);
-                    case "id" -> call.id = JsonScalars.string(p);
-                    case "function" -> function(p, call);
+            for (int m = CALL.next(p); m >= 0; m = CALL.next(p)) {
+                switch (m) {
+                    case CALL_INDEX -> call.index = JsonScalars.integerOrNull(p);
+                    case CALL_ID -> call.id = JsonScalars.string(p);
+                    case CALL_FUNCTION -> function(p, call);
                     default -> p.skipChildren();
                 }
             }
@@ -192,11 +234,10 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
             return;
         }
         JsonScalars.requireObject(p, "a function");
-        for (String name = p.nextName(); name != null; name = p.nextName()) {
-            p.nextToken();
-            switch (name) {
-                case "name" -> call.name = JsonScalars.string(p);
-                case "arguments" -> call.arguments = JsonScalars.string(p);
+        for (int m = FUNCTION.next(p); m >= 0; m = FUNCTION.next(p)) {
+            switch (m) {
+                case FUNCTION_NAME -> call.name = JsonScalars.string(p);
+                case FUNCTION_ARGUMENTS -> call.arguments = JsonScalars.string(p);
                 default -> p.skipChildren();
             }
         }
