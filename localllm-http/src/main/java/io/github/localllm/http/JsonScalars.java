@@ -62,6 +62,9 @@ public final class JsonScalars {
      * @throws StreamReadException as {@link #longValue}, or if the number does not fit an {@code int}
      */
     public static int intValue(JsonParser p) {
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+            return p.getIntValue();
+        }
         long v = longValue(p);
         if (v != (int) v) {
             throw new StreamReadException(p, "the number " + v + " is out of the range of an int");

@@ -55,8 +55,11 @@ final class StreamChunk {
 
     /** One choice of a chunk. */
     static final class Choice {
-        /** Which choice; some servers leave it out. */
-        Integer index;
+        /**
+         * Whether its {@code index} names a choice other than the first: one answer is asked for
+         * (n = 1), so such a choice would be another answer. Some servers leave the index out.
+         */
+        boolean other;
         /** What a completions chunk adds. */
         String text;
         /** Why the answer ended, on its last chunk; {@code null} before. */
@@ -79,7 +82,7 @@ final class StreamChunk {
         ToolCallDelta[] toolCalls = {new ToolCallDelta()};
 
         void reset() {
-            index = null;
+            other = false;
             text = null;
             finishReason = null;
             logprobs = null;

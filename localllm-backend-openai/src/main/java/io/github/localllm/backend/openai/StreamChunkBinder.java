@@ -170,7 +170,7 @@ final class StreamChunkBinder implements JsonBinder<StreamChunk> {
     private void choice(JsonParser p, StreamChunk.Choice choice) {
         for (int m = CHOICE.next(p); m >= 0; m = CHOICE.next(p)) {
             switch (m) {
-                case INDEX -> choice.index = JsonScalars.integerOrNull(p);
+                case INDEX -> choice.other = p.currentToken() != JsonToken.VALUE_NULL && JsonScalars.intValue(p) != 0;
                 case DELTA -> delta(p, choice);
                 case TEXT -> choice.text = JsonScalars.string(p);
                 case FINISH_REASON -> choice.finishReason = JsonScalars.string(p);

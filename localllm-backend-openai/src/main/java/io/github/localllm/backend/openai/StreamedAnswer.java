@@ -78,8 +78,7 @@ final class StreamedAnswer implements Exchange.Reader {
         }
         for (int i = 0; i < chunk.choiceCount; i++) {
             StreamChunk.Choice choice = chunk.choices[i];
-            // One answer is asked for (n = 1); a second choice would be another answer.
-            if (choice.index != null && choice.index != 0) {
+            if (choice.other) {
                 continue;
             }
             sink.finishReason(choice.finishReason);

@@ -39,7 +39,7 @@ class StreamChunkBinderTest {
                 .append(c.timings != null ? "timings=" + c.timings.predicted_per_second + " " : "");
         for (int i = 0; i < c.choiceCount; i++) {
             StreamChunk.Choice ch = c.choices[i];
-            s.append("[").append(ch.index).append(ch.delta ? " delta " : " ").append(ch.content).append("|")
+            s.append("[").append(ch.other ? "other" : "first").append(ch.delta ? " delta " : " ").append(ch.content).append("|")
                     .append(ch.reasoningContent).append("|").append(ch.reasoning).append("|").append(ch.refusal).append("|")
                     .append(ch.text).append("|").append(ch.finishReason).append("|").append(ch.logprobs);
             for (int j = 0; j < ch.toolCallCount; j++) {
@@ -67,13 +67,13 @@ class StreamChunkBinderTest {
                 "{\"choices\":[{\"text\":\" Sil\",\"index\":0,\"logprobs\":{\"content\":[]},\"finish_reason\":null}],"
                         + "\"object\":\"text_completion\"}"))
                 .containsExactly(
-                        "[0 delta null|null|null|null|null|null|null]",
-                        "[0 delta null|hm|null|null|null|null|null]",
-                        "[0 delta null|null|null|null|null|null|null call 0,c1,f,{\"a\": call null,null,null,1}]",
-                        "[1 delta other|null|null|null|null|null|null][null delta Hi|null|null|null|null|null|null]",
-                        "[0 delta null|null|null|null|null|length|null]",
+                        "[first delta null|null|null|null|null|null|null]",
+                        "[first delta null|hm|null|null|null|null|null]",
+                        "[first delta null|null|null|null|null|null|null call 0,c1,f,{\"a\": call null,null,null,1}]",
+                        "[other delta other|null|null|null|null|null|null][first delta Hi|null|null|null|null|null|null]",
+                        "[first delta null|null|null|null|null|length|null]",
                         "usage=9/3 timings=1722.2",
-                        "[0 null|null|null|null| Sil|null|null]");
+                        "[first null|null|null|null| Sil|null|null]");
     }
 
     @Test
