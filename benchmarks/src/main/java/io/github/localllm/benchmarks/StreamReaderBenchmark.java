@@ -1,5 +1,7 @@
 package io.github.localllm.benchmarks;
 
+import io.github.localllm.http.JsonBinder;
+import io.github.localllm.http.JsonScalars;
 import io.github.localllm.http.NdjsonReader;
 import io.github.localllm.http.SseEvent;
 import io.github.localllm.http.SseReader;
@@ -19,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -50,6 +53,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       must, with {@link SseReader#advance()} and {@link SseReader#readData(Class)}: from the
  *       reader's bytes, no string, one parser for the stream. {@code sseToRecordViaString} binds
  *       {@code next().data()} with a fresh parse per event, the obvious way those replace.</li>
+ *   <li>{@code ndjsonByHand}, {@code sseByHand}: the same, bound by hand with a
+ *       {@link JsonBinder} into one object for the stream, as the engines do; {@code sseFraming}:
+ *       the events alone, nothing bound.</li>
  * </ul>
  *
  * <pre>{@code
@@ -285,6 +291,105 @@ public class StreamReaderBenchmark {
                 if (!event.isDone()) {
                     OpenAiChunk chunk = OPENAI_CHUNK.readValue(event.data());
                     bh.consume(chunk.choices()[0].delta().content());
+                }
+                n++;
+            }
+        }
+        return check(n);
+    }
+
+    /** @return tokens read: the NDJSON lines bound by hand into one object, as the Ollama engine does */
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public int ndjsonByHand(Blackhole bh) {
+        int n = 0;
+        OllamaChunkFields line = new OllamaChunkFields();
+        OllamaMessageFields message = new OllamaMessageFields();
+        JsonBinder<OllamaChunkFields> binder = p -> {
+            line.message = null;
+            line.done = false;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                switch (name) {
+                    case "message" -> {
+                        message.content = null;
+                        for (String m = p.nextName(); m != null; m = p.nextName()) {
+                            p.nextToken();
+                            if (m.equals("content")) {
+                                message.content = JsonScalars.string(p);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        line.message = message;
+                    }
+                    case "done" -> line.done = JsonScalars.bool(p);
+                    default -> p.skipChildren();
+                }
+            }
+            return line;
+        };
+        try (NdjsonReader<OllamaChunkFields> reader = NdjsonReader.builder(binder).mapper(MAPPER)
+                .until(chunk -> chunk.done).open(new ByteArrayInputStream(ndjson))) {
+            for (OllamaChunkFields chunk = reader.next(); chunk != null; chunk = reader.next()) {
+                bh.consume(chunk.message.content);
+                n++;
+            }
+        }
+        return check(n);
+    }
+
+    /** @return tokens read: the events' framing alone, no data decoded or bound */
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public int sseFraming(Blackhole bh) {
+        int n = 0;
+        try (SseReader reader = SseReader.builder().untilData(SseEvent.DONE).open(new ByteArrayInputStream(sse))) {
+            while (reader.advance()) {
+                bh.consume(reader.isEnd());
+                n++;
+            }
+        }
+        return check(n);
+    }
+
+    /** @return tokens read: each event's {@code choices[0].delta.content} bound by hand, as the OpenAI engine does */
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public int sseByHand(Blackhole bh) {
+        int n = 0;
+        String[] content = new String[1];
+        JsonBinder<String[]> binder = p -> {
+            content[0] = null;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                if (p.nextToken() == JsonToken.START_ARRAY && name.equals("choices")) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        for (String c = p.nextName(); c != null; c = p.nextName()) {
+                            if (p.nextToken() == JsonToken.START_OBJECT && c.equals("delta")) {
+                                for (String d = p.nextName(); d != null; d = p.nextName()) {
+                                    p.nextToken();
+                                    if (d.equals("content")) {
+                                        content[0] = JsonScalars.string(p);
+                                    } else {
+                                        p.skipChildren();
+                                    }
+                                }
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return content;
+        };
+        try (SseReader reader = SseReader.builder().mapper(MAPPER).untilData(SseEvent.DONE)
+                .open(new ByteArrayInputStream(sse))) {
+            while (reader.advance()) {
+                if (!reader.isEnd()) {
+                    bh.consume(reader.readData(binder)[0]);
                 }
                 n++;
             }

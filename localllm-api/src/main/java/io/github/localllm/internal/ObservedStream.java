@@ -34,9 +34,15 @@ public final class ObservedStream implements GenerationStream {
     public Iterator<GenerationChunk> iterator() {
         Iterator<GenerationChunk> chunks = delegate.iterator();
         return new Iterator<>() {
+            // Each call is caught here rather than through observe(): no bound method reference per token.
             @Override
             public boolean hasNext() {
-                boolean more = observe(chunks::hasNext);
+                boolean more;
+                try {
+                    more = chunks.hasNext();
+                } catch (LocalLlmException e) {
+                    throw failed(e);
+                }
                 if (!more) {
                     result();
                 }
@@ -45,7 +51,11 @@ public final class ObservedStream implements GenerationStream {
 
             @Override
             public GenerationChunk next() {
-                return observe(chunks::next);
+                try {
+                    return chunks.next();
+                } catch (LocalLlmException e) {
+                    throw failed(e);
+                }
             }
         };
     }
@@ -63,12 +73,16 @@ public final class ObservedStream implements GenerationStream {
         try {
             return call.get();
         } catch (LocalLlmException e) {
-            // An engine failure part way is as much an outcome as a result; report it once.
-            if (claim()) {
-                onFailure.accept(e);
-            }
-            throw e;
+            throw failed(e);
         }
+    }
+
+    /** An engine failure part way is as much an outcome as a result; reports it once. @return {@code e} */
+    private LocalLlmException failed(LocalLlmException e) {
+        if (claim()) {
+            onFailure.accept(e);
+        }
+        return e;
     }
 
     private synchronized boolean claim() {

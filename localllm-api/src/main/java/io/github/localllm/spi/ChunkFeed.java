@@ -50,7 +50,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * with {@link GenerationTimeoutException} and runs the cancel action while the consumer may be
  * blocked in the step; an exception thrown by a step fails the feed after the chunks before it.
  * Only the consumer's thread runs steps, one at a time, so a step needs no locking of its own
- * against itself; pushes never wait for room, as the consumer is the one pushing.
+ * against itself; pushes never wait for room, as the consumer is the one pushing. Pushes of a pulled
+ * feed come from its step only: they go straight to the consumer, without a lock or a write that
+ * other threads must see, which is what a token costs here.
  *
  * <pre>{@code
  * ChunkFeed feed = ChunkFeed.builder(model).timeout(request.timeout()).onCancel(http::close).build();
@@ -89,17 +91,21 @@ public final class ChunkFeed {
      */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final ReentrantLock consumer = new ReentrantLock();
-    private volatile boolean cancelled;
+    /** Written under the lock; read without it, as a push of a pulled feed asks only this. */
+    private volatile boolean ended;
+    /** Cancelled or timed out: what the consumer has not taken yet is dropped. Written under the lock. */
+    private volatile boolean stopped;
+    /** Whether the end was a cancel, whose result a pulled feed builds when it is asked for. Under the lock. */
+    private boolean cancelled;
     private boolean consumerWaiting;
     private boolean producerWaiting;
-    private final StringBuilder text = new StringBuilder();
+    private final TextJoin text = new TextJoin();
     private final List<TokenLogprob> logprobs = new ArrayList<>();
-    private final StringBuilder thinking = new StringBuilder();
+    private final TextJoin thinking = new TextJoin();
     private final List<ToolCallBuilder> calls = new ArrayList<>();
     private int index;
     private int pieces;
     private long firstNanos;
-    private boolean ended;
     private boolean iterated;
     private GenerationResult result;
     private LocalLlmException failure;
@@ -173,17 +179,20 @@ public final class ChunkFeed {
 
     /** @return whether the consumer closed the stream, or it ended */
     public boolean isClosed() {
-        lock.lock();
-        try {
-            return ended;
-        } finally {
-            lock.unlock();
-        }
+        return ended;
     }
 
     private boolean push(String t, String th, ToolCallPiece call, List<TokenLogprob> lp) {
         if ((t == null || t.isEmpty()) && (th == null || th.isEmpty()) && call == null && lp.isEmpty()) {
-            return !isClosed();
+            return !ended;
+        }
+        if (step != null) {
+            // A pulled feed's step runs on the consumer's thread, which owns what is joined and taken.
+            if (ended) {
+                return false;
+            }
+            ready.add(chunk(t, th, call, lp));
+            return true;
         }
         lock.lock();
         try {
@@ -195,27 +204,7 @@ public final class ChunkFeed {
             if (ended) {
                 return false;
             }
-            if (firstNanos == 0) {
-                firstNanos = System.nanoTime();
-            }
-            GenerationChunk chunk;
-            if (call != null) {
-                join(call);
-                chunk = GenerationChunk.toolCall(call, index++);
-            } else if (th != null) {
-                thinking.append(th);
-                chunk = GenerationChunk.thinking(th, index++);
-            } else if (lp.isEmpty()) {
-                text.append(t);
-                pieces++;
-                chunk = new GenerationChunk(t, index++);
-            } else {
-                text.append(t);
-                pieces++;
-                logprobs.addAll(lp);
-                chunk = new GenerationChunk(t, index++, lp);
-            }
-            queue.add(chunk);
+            queue.add(chunk(t, th, call, lp));
             if (consumerWaiting) {
                 changed.signalAll();
             }
@@ -223,6 +212,28 @@ public final class ChunkFeed {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Joins a piece into the answer so far; @return its chunk */
+    private GenerationChunk chunk(String t, String th, ToolCallPiece call, List<TokenLogprob> lp) {
+        if (firstNanos == 0) {
+            firstNanos = System.nanoTime();
+        }
+        if (call != null) {
+            join(call);
+            return GenerationChunk.toolCall(call, index++);
+        }
+        if (th != null) {
+            thinking.append(th);
+            return GenerationChunk.thinking(th, index++);
+        }
+        text.append(t);
+        pieces++;
+        if (lp.isEmpty()) {
+            return new GenerationChunk(t, index++);
+        }
+        logprobs.addAll(lp);
+        return new GenerationChunk(t, index++, lp);
     }
 
     private void join(ToolCallPiece piece) {
@@ -298,8 +309,10 @@ public final class ChunkFeed {
 
     private void end() {
         ended = true;
-        queue.add(END);
-        changed.signalAll();
+        if (step == null) {
+            queue.add(END);
+            changed.signalAll();
+        }
         if (deadline != null) {
             deadline.cancel(false);
         }
@@ -328,9 +341,14 @@ public final class ChunkFeed {
             if (ended) {
                 return false;
             }
-            result = build(FinishReason.CANCELLED, null, null);
             cancelled = true;
-            queue.clear();
+            stopped = true;
+            if (step == null) {
+                result = build(FinishReason.CANCELLED, null, null);
+                queue.clear();
+            }
+            // A pulled feed's answer so far belongs to the consumer's thread, perhaps in a step now:
+            // its result is built when the consumer asks (see outcome()).
             end();
         } finally {
             lock.unlock();
@@ -341,19 +359,18 @@ public final class ChunkFeed {
 
     /** @return the next chunk or {@link #END}, which stays; the consumer lock is held */
     private Object next() {
-        if (cancelled) {
-            // Closed: what was taken but not yet read is dropped, as cancel() drops what is queued.
+        if (stopped) {
+            // Closed or timed out: what was taken but not yet read is dropped, as cancel() drops what is queued.
             ready.clear();
-            ready.add(END);
+            return END;
+        }
+        if (step != null) {
+            return pull();
         }
         if (ready.isEmpty()) {
             lock.lock();
             try {
-                if (step != null) {
-                    pullQueued();
-                } else {
-                    awaitQueued();
-                }
+                awaitQueued();
                 ready.addAll(queue);
                 queue.clear();
                 if (producerWaiting) {
@@ -395,19 +412,26 @@ public final class ChunkFeed {
         }
     }
 
-    /** Runs the step until something is queued; the lock is held, and released while the step runs. */
-    private void pullQueued() {
-        while (queue.isEmpty()) {
-            if (timeout != null && deadlineNanos - System.nanoTime() <= 0) {
-                timeOut();
+    /**
+     * Runs the step until it has pushed a chunk, on the consumer's thread, which owns {@link #ready}
+     * in a pulled feed; no lock per token. @return the next chunk or {@link #END}
+     */
+    private Object pull() {
+        while (ready.isEmpty()) {
+            if (ended) {
+                return END;
             }
-            lock.unlock();
-            try {
-                runStep();
-            } finally {
-                lock.lock();
+            if (timeout != null && deadlineNanos - System.nanoTime() <= 0) {
+                expire();
+                return END;
+            }
+            runStep();
+            if (stopped) {
+                ready.clear();
+                return END;
             }
         }
+        return ready.poll();
     }
 
     private void runStep() {
@@ -428,7 +452,10 @@ public final class ChunkFeed {
         }
     }
 
-    /** The timer's action at a pulled feed's deadline: ends it as timed out and stops the engine. */
+    /**
+     * A pulled feed's deadline, run by the timer (while the consumer may be blocked in a step) or by
+     * the consumer when it finds the time gone: ends it as timed out and stops the engine.
+     */
     private void expire() {
         lock.lock();
         try {
@@ -436,22 +463,26 @@ public final class ChunkFeed {
                 return;
             }
             failure = timeoutException();
-            ended = true;
-            queue.clear();
-            queue.add(END);
-            changed.signalAll();
+            stopped = true;
+            end();
         } finally {
             lock.unlock();
         }
         onCancel.run();
     }
 
-    /** @return the outcome once {@link #END} was reached: throws the failure, or gives the result */
+    /**
+     * @return the outcome once {@link #END} was reached: throws the failure, or gives the result;
+     *     the consumer lock is held, so a pulled feed's answer so far may be read here
+     */
     private GenerationResult outcome() {
         lock.lock();
         try {
             if (failure != null) {
                 throw failure;
+            }
+            if (result == null && cancelled) {
+                result = build(FinishReason.CANCELLED, null, null);
             }
             return result;
         } finally {
@@ -510,19 +541,18 @@ public final class ChunkFeed {
                     if (next != null) {
                         return true;
                     }
-                    Object item;
                     consumer.lock();
                     try {
-                        item = ChunkFeed.this.next();
+                        Object item = ChunkFeed.this.next();
+                        if (item == END) {
+                            outcome();
+                            return false;
+                        }
+                        next = (GenerationChunk) item;
+                        return true;
                     } finally {
                         consumer.unlock();
                     }
-                    if (item == END) {
-                        outcome();
-                        return false;
-                    }
-                    next = (GenerationChunk) item;
-                    return true;
                 }
 
                 @Override
@@ -544,10 +574,10 @@ public final class ChunkFeed {
                 while (ChunkFeed.this.next() != END) {
                     // drain what the caller did not iterate
                 }
+                return outcome();
             } finally {
                 consumer.unlock();
             }
-            return outcome();
         }
 
         @Override

@@ -80,6 +80,18 @@ public final class HttpStream implements AutoCloseable {
     }
 
     /**
+     * @param binder binds each line by hand from the transport mapper's parser, the cheapest
+     *     binding (see {@link JsonBinder})
+     * @param settings the reader's settings, as for {@link #ndjson(Class, UnaryOperator)}
+     * @param <T> what the binder binds to
+     * @return a reader of the body as NDJSON
+     */
+    public <T> NdjsonReader<T> ndjson(JsonBinder<T> binder, UnaryOperator<NdjsonReader.Builder<T>> settings) {
+        return settings.apply(NdjsonReader.builder(binder).mapper(mapper).source("the NDJSON stream from "
+                + context.where())).open(body);
+    }
+
+    /**
      * Aborts the exchange if the body has not ended, or, after a reader returned the answer's end
      * value, reads the little that is left so that the connection is reused; does nothing once the
      * body has ended.

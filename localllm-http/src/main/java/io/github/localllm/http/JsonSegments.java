@@ -3,6 +3,7 @@ package io.github.localllm.http;
 import java.io.OutputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
@@ -57,6 +58,36 @@ final class JsonSegments implements AutoCloseable {
         return bind(bytes, length);
     }
 
+    /** Binds {@code bytes[0, length)}, which must not be blank, by hand with {@code binder}. */
+    <T> T bind(JsonBinder<T> binder, byte[] bytes, int length) {
+        start();
+        input.load(bytes, 0, length);
+        boolean done = false;
+        try {
+            JsonToken first = parser.currentToken() != null ? parser.currentToken() : parser.nextToken();
+            if (first == null) {
+                throw new SegmentException("holds no JSON value");
+            }
+            input.valueOpen(true);
+            if (first == JsonToken.VALUE_NULL) {
+                throw new SegmentException("is JSON null, not a value");
+            }
+            T value = binder.bind(parser);
+            if (!parser.streamReadContext().inRoot()) {
+                throw new IllegalStateException("the binder " + binder + " did not read the whole value");
+            }
+            parser.clearCurrentToken();
+            requireBlankRest();
+            done = true;
+            return value;
+        } finally {
+            input.valueOpen(false);
+            if (!done) {
+                parser = null;
+            }
+        }
+    }
+
     private void start() {
         if (parser == null) {
             input = new SegmentInput(null);
@@ -80,13 +111,7 @@ final class JsonSegments implements AutoCloseable {
             }
             input.valueOpen(true);
             T value = iterator.nextValue();
-            // What the parser holds past the value, and what it has not taken yet, is the rest of the
-            // segment: it may only be blank.
-            trailing.found = false;
-            parser.releaseBuffered(trailing);
-            if (trailing.found || !input.skipBlankRest()) {
-                throw new SegmentException("holds more than one JSON value");
-            }
+            requireBlankRest();
             done = true;
             return value;
         } finally {
@@ -95,6 +120,18 @@ final class JsonSegments implements AutoCloseable {
                 // A parser cannot go on after an error: the next segment gets a new one.
                 parser = null;
             }
+        }
+    }
+
+    /**
+     * What the parser holds past the value, and what it has not taken yet, is the rest of the
+     * segment: it may only be blank.
+     */
+    private void requireBlankRest() {
+        trailing.found = false;
+        parser.releaseBuffered(trailing);
+        if (trailing.found || !input.skipBlankRest()) {
+            throw new SegmentException("holds more than one JSON value");
         }
     }
 

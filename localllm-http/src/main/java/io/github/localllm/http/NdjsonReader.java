@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectMapper;
@@ -27,7 +28,9 @@ import tools.jackson.databind.ObjectReader;
  * }</pre>
  *
  * <p>One Jackson parser reads the whole stream, fed one line at a time, and binds each value as
- * soon as its line is complete, without waiting for the next line. A line that is not exactly one
+ * soon as its line is complete, without waiting for the next line: with databinding to a class, or
+ * by hand with a {@link JsonBinder} ({@link #builder(JsonBinder)}), which may fill one object for
+ * every line and costs the least per token. A line that is not exactly one
  * JSON value is a {@link MalformedStreamException} naming the line and showing a short excerpt
  * (a second value on a line shows when the next value is asked for); lines are bounded
  * ({@value #DEFAULT_MAX_LINE_BYTES} bytes by default). A last line without its line end is accepted
@@ -43,7 +46,9 @@ public final class NdjsonReader<T> implements Closeable {
     private final LineScanner lines;
     private final SegmentInput input = new SegmentInput(this::nextLine);
     private final JsonParser parser;
+    /** Databinding, or {@code null} when {@link #binder} binds. */
     private final MappingIterator<T> values;
+    private final JsonBinder<? extends T> binder;
     private final Predicate<? super T> terminator;
     private final String source;
     private long count;
@@ -51,11 +56,18 @@ public final class NdjsonReader<T> implements Closeable {
 
     private NdjsonReader(InputStream in, Builder<T> builder) {
         this.lines = new LineScanner(Objects.requireNonNull(in, "in"), false, builder.maxLineBytes, builder.source);
-        ObjectReader reader = builder.mapper.readerFor(builder.type);
-        this.parser = reader.createParser(input);
-        // An iterator binds value after value with one deserialization context; a call to readValue
-        // per value would make a new one each time. It reads no further than the value it returns.
-        this.values = reader.readValues(parser);
+        this.binder = builder.binder;
+        if (binder != null) {
+            // From the mapper, so that a binder can hand a member to databinding (readValueAs).
+            this.parser = builder.mapper.createParser(input);
+            this.values = null;
+        } else {
+            ObjectReader reader = builder.mapper.readerFor(builder.type);
+            this.parser = reader.createParser(input);
+            // An iterator binds value after value with one deserialization context; a call to readValue
+            // per value would make a new one each time. It reads no further than the value it returns.
+            this.values = reader.readValues(parser);
+        }
         this.terminator = builder.terminator;
         this.source = builder.source;
     }
@@ -73,7 +85,18 @@ public final class NdjsonReader<T> implements Closeable {
      *     unknown properties (servers add fields)
      */
     public static <T> Builder<T> builder(Class<T> type) {
-        return new Builder<>(type);
+        return new Builder<>(Objects.requireNonNull(type, "type"), null);
+    }
+
+    /**
+     * @param binder binds each line's value by hand from the parser (it may return one mutable
+     *     object for every line: a value is then valid until the next call of {@link #next()})
+     * @param <T> what it binds to
+     * @return a builder of readers with the default limits, no end value and the default mapper,
+     *     whose parser the binder gets
+     */
+    public static <T> Builder<T> builder(JsonBinder<T> binder) {
+        return new Builder<>(null, Objects.requireNonNull(binder, "binder"));
     }
 
     /**
@@ -92,7 +115,7 @@ public final class NdjsonReader<T> implements Closeable {
         long linesBefore = input.segments();
         T value;
         try {
-            if (!values.hasNextValue()) {
+            if (!hasNextValue()) {
                 finished = true;
                 if (terminator != null) {
                     throw new TruncatedStreamException(source + " ended after " + lines.lineNumber() + " lines without "
@@ -107,7 +130,7 @@ public final class NdjsonReader<T> implements Closeable {
                 throw malformed("holds more than one JSON value", null);
             }
             input.valueOpen(true);
-            value = values.nextValue();
+            value = nextValue();
         } catch (JacksonException e) {
             finished = true;
             if (lines.unterminated()) {
@@ -133,6 +156,31 @@ public final class NdjsonReader<T> implements Closeable {
             finished = true;
             lines.answerComplete();
         }
+        return value;
+    }
+
+    private boolean hasNextValue() {
+        if (values != null) {
+            return values.hasNextValue();
+        }
+        // The token after a value was cleared: this moves to the next value's first token, if any.
+        return parser.currentToken() != null || parser.nextToken() != null;
+    }
+
+    private T nextValue() {
+        if (values != null) {
+            return values.nextValue();
+        }
+        if (parser.currentToken() == JsonToken.VALUE_NULL) {
+            parser.clearCurrentToken();
+            return null;
+        }
+        T value = binder.bind(parser);
+        if (!parser.streamReadContext().inRoot()) {
+            throw new IllegalStateException("the binder " + binder + " did not read the whole value of line "
+                    + lines.lineNumber() + " of " + source);
+        }
+        parser.clearCurrentToken();
         return value;
     }
 
@@ -192,16 +240,21 @@ public final class NdjsonReader<T> implements Closeable {
      */
     public static final class Builder<T> {
         private final Class<T> type;
+        private final JsonBinder<T> binder;
         private ObjectMapper mapper = Json.MAPPER;
         private Predicate<? super T> terminator;
         private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
         private String source = "the NDJSON stream";
 
-        private Builder(Class<T> type) {
-            this.type = Objects.requireNonNull(type, "type");
+        private Builder(Class<T> type, JsonBinder<T> binder) {
+            this.type = type;
+            this.binder = binder;
         }
 
-        /** @return this builder, binding lines with {@code mapper} instead of the default one */
+        /**
+         * @return this builder, binding lines with {@code mapper} instead of the default one (with a
+         *     {@link JsonBinder}: making the parser the binder gets)
+         */
         public Builder<T> mapper(ObjectMapper mapper) {
             this.mapper = Objects.requireNonNull(mapper, "mapper");
             return this;

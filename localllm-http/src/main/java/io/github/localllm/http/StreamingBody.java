@@ -140,8 +140,18 @@ final class StreamingBody extends InputStream implements HttpResponse.BodySubscr
         if (buffer == null) {
             return -1;
         }
-        int n = Math.min(len, buffer.remaining());
-        buffer.get(b, off, n);
+        int n = 0;
+        while (true) {
+            int k = Math.min(len - n, buffer.remaining());
+            buffer.get(b, off + n, k);
+            n += k;
+            if (n == len || !buffers.hasNext()) {
+                break;
+            }
+            // The rest of the list has come already, so taking it waits for nothing: a server sending a
+            // token per HTTP chunk gives a list of small buffers, read here in one call instead of one each.
+            current = buffer = buffers.next();
+        }
         received += n;
         return n;
     }

@@ -7,7 +7,10 @@
  *       retries, and error answers turned into {@link io.github.localllm.LocalLlmException}s;</li>
  *   <li>{@link io.github.localllm.http.SseReader} and {@link io.github.localllm.http.NdjsonReader}:
  *       the two streaming formats (OpenAI-compatible servers and LM Studio send server-sent events,
- *       Ollama sends one JSON value per line), read one event or value at a time;</li>
+ *       Ollama sends one JSON value per line), read one event or value at a time; a
+ *       {@link io.github.localllm.http.JsonBinder} (with {@link io.github.localllm.http.JsonNames}
+ *       and {@link io.github.localllm.http.JsonScalars}) binds each by hand into one object per
+ *       answer, the cheapest way to read a token;</li>
  *   <li>{@link io.github.localllm.http.HttpErrors}: the error shapes of Ollama, OpenAI, llama.cpp,
  *       vLLM and LM Studio, and of proxies that answer with an HTML page;</li>
  *   <li>{@link io.github.localllm.http.HttpRangeReader}: a remote file read with range requests

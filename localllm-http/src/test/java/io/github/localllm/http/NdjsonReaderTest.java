@@ -160,6 +160,86 @@ class NdjsonReaderTest {
                 .hasMessageContaining("line 1");
     }
 
+    /** One mutable line for the whole stream, bound by hand as an engine does. */
+    static final class Line {
+        String content;
+        boolean done;
+        int count;
+        JsonNode extra;
+    }
+
+    private static JsonBinder<Line> lineBinder(Line line) {
+        return p -> {
+            JsonScalars.requireObject(p, "a line");
+            line.content = null;
+            line.done = false;
+            line.extra = null;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                switch (name) {
+                    case "content" -> line.content = JsonScalars.string(p);
+                    case "done" -> line.done = JsonScalars.bool(p);
+                    case "count" -> line.count = JsonScalars.intValue(p);
+                    case "extra" -> line.extra = p.readValueAsTree();
+                    default -> p.skipChildren();
+                }
+            }
+            return line;
+        };
+    }
+
+    @Test
+    void bindsEachLineByHandIntoOneObjectWhereverTheInputIsSplit() {
+        byte[] bytes = ("{\"content\":\"a\",\"x\":{\"y\":[1,{\"z\":2}]},\"count\":1}\r\n\n"
+                + "{\"content\":\"é\\n\",\"extra\":{\"k\":[1,2]}}\n{\"done\":true,\"count\":\"3\"}\n").getBytes(UTF_8);
+        for (int at = 0; at <= bytes.length; at++) {
+            Line line = new Line();
+            NdjsonReader<Line> reader = NdjsonReader.builder(lineBinder(line)).until(l -> l.done)
+                    .open(SlicedInputStream.splitAt(bytes, at));
+            List<String> seen = new ArrayList<>();
+            for (Line l = reader.next(); l != null; l = reader.next()) {
+                assertThat(l).isSameAs(line);
+                seen.add(l.content + "/" + l.count + "/" + l.done + "/" + (l.extra == null ? "-" : l.extra.get("k").get(1)));
+            }
+            assertThat(seen).as("split at %d", at).containsExactly("a/1/false/-", "é\n/1/false/2", "null/3/true/-");
+        }
+    }
+
+    @Test
+    void refusesByHandWhatDatabindingRefuses() {
+        Function<String, NdjsonReader<Line>> reader = text -> NdjsonReader.builder(lineBinder(new Line()))
+                .open(SlicedInputStream.whole(text.getBytes(UTF_8)));
+
+        NdjsonReader<Line> twoOnALine = reader.apply("{\"count\":1}\n{\"count\":2} {\"count\":3}\n");
+        assertThat(twoOnALine.next().count).isEqualTo(1);
+        assertThat(twoOnALine.next().count).isEqualTo(2);
+        assertThatThrownBy(twoOnALine::next).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("line 2 of the NDJSON stream holds more than one JSON value");
+        assertThatThrownBy(() -> reader.apply("null\n").next()).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("JSON null");
+        assertThatThrownBy(() -> reader.apply("[1]\n").next()).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("line 1 of the NDJSON stream is not one JSON value of the expected shape")
+                .hasMessageContaining("expected a line (a JSON object), found an array");
+        assertThatThrownBy(() -> reader.apply("{\"content\":{\"a\":1}}\n").next())
+                .isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("expected a string for \"content\", found an object");
+        assertThatThrownBy(() -> reader.apply("{\"count\":12345678901}\n").next())
+                .isInstanceOf(MalformedStreamException.class).hasMessageContaining("out of the range of an int");
+        assertThatThrownBy(() -> reader.apply("{\"done\":\"maybe\"}\n").next())
+                .isInstanceOf(MalformedStreamException.class).hasMessageContaining("expected a boolean");
+        assertThatThrownBy(() -> reader.apply("{\"content\":\"a\",\"x\":{\"y\":").next())
+                .isInstanceOf(TruncatedStreamException.class).hasMessageContaining("in the middle of line 1");
+    }
+
+    @Test
+    void refusesABinderThatLeavesPartOfTheValue() {
+        NdjsonReader<String> lazy = NdjsonReader.builder((JsonBinder<String>) p -> "read nothing")
+                .open(SlicedInputStream.whole("{\"a\":1}\n".getBytes(UTF_8)));
+
+        assertThatThrownBy(lazy::next).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not read the whole value of line 1");
+    }
+
     @Test
     void refusesALineLongerThanTheLimit() {
         NdjsonReader<JsonNode> reader = NdjsonReader.builder(JsonNode.class).maxLineBytes(64)

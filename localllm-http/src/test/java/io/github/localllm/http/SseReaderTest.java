@@ -314,6 +314,70 @@ class SseReaderTest {
     }
 
     @Test
+    void bindsEachEventsDataByHandWithTheStreamsParser() throws IOException {
+        SseReader reader = SseReader.builder().untilData(SseEvent.DONE)
+                .open(SlicedInputStream.oneByteAtATime(LlamaServerCapture.body()));
+        StringBuilder content = new StringBuilder();
+        JsonBinder<String> firstContent = p -> {
+            String found = null;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                if (p.nextToken() == tools.jackson.core.JsonToken.START_ARRAY && name.equals("choices")) {
+                    JsonNode choices = p.readValueAsTree();
+                    found = choices.path(0).path("delta").path("content").asString(null);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return found == null ? "" : found;
+        };
+
+        int events = 0;
+        while (reader.advance() && !reader.isEnd()) {
+            content.append(reader.readData(firstContent));
+            events++;
+        }
+
+        assertThat(events).isEqualTo(LlamaServerCapture.EVENTS - 1);
+        assertThat(content.toString()).startsWith("ктоктокто");
+    }
+
+    @Test
+    void refusesByHandDataThatIsNullHoldsTwoValuesOrIsCut() {
+        SseReader reader = SseReader.open(SlicedInputStream.whole(("data: null\n\ndata: {\"n\":1} 2\n\n"
+                + "data: {\"n\":\n\ndata: {\"n\":[3]}\n\ndata: {\"n\":4}\n\n").getBytes(UTF_8)));
+        JsonBinder<Integer> n = p -> {
+            JsonScalars.requireObject(p, "an event");
+            int v = -1;
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                p.nextToken();
+                if (name.equals("n")) {
+                    v = JsonScalars.intValue(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return v;
+        };
+
+        reader.next();
+        assertThatThrownBy(() -> reader.readData(n)).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("is JSON null");
+        reader.next();
+        assertThatThrownBy(() -> reader.readData(n)).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("holds more than one JSON value");
+        reader.next();
+        assertThatThrownBy(() -> reader.readData(n)).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("is not JSON");
+        reader.next();
+        assertThatThrownBy(() -> reader.readData(n)).isInstanceOf(MalformedStreamException.class)
+                .hasMessageContaining("expected a number for \"n\", found an array");
+        reader.next();
+        assertThat(reader.readData(n)).isEqualTo(4);
+        assertThat(reader.readData(JsonNode.class).get("n").intValue()).as("the same event, by databinding").isEqualTo(4);
+        assertThat(reader.readData(n)).isEqualTo(4);
+    }
+
+    @Test
     void bindsShortValuesDataOverSeveralLinesAndTrees() {
         SseReader reader = SseReader.open(SlicedInputStream.whole(
                 "data: 1\n\ndata: {\"a\":\ndata: [2, 3]}\n\ndata: \"x\"\n\n: ping\ndata:{}\n\n".getBytes(UTF_8)));

@@ -45,6 +45,25 @@ class StreamingBodyTest {
     }
 
     @Test
+    void oneReadTakesTheWholeListThatCameWithoutWaitingForTheNext() {
+        Subscription s = new Subscription();
+        StreamingBody body = body(s, EndDrain.DEFAULT);
+        body.onNext(List.of(ByteBuffer.wrap("{\"n\":1}\n".getBytes(UTF_8)), ByteBuffer.allocate(0),
+                ByteBuffer.wrap("{\"n\":2}\n".getBytes(UTF_8)), ByteBuffer.wrap("{\"n\":3}\n".getBytes(UTF_8))));
+        s.onRequest = () -> {
+            throw new AssertionError("asked for more while the list had bytes left");
+        };
+        byte[] into = new byte[20];
+
+        assertThat(body.read(into, 0, into.length)).isEqualTo(20);
+        assertThat(new String(into, UTF_8)).isEqualTo("{\"n\":1}\n{\"n\":2}\n{\"n\"");
+        assertThat(body.read(into, 0, 3)).isEqualTo(3);
+        assertThat(new String(into, 0, 3, UTF_8)).isEqualTo(":3}");
+        assertThat(body.available()).isOne();
+        assertThat(body.read()).isEqualTo('\n');
+    }
+
+    @Test
     void closingInTheMiddleCancels() {
         Subscription s = new Subscription();
         StreamingBody body = body(s, EndDrain.DEFAULT);

@@ -119,7 +119,7 @@ final class AnswerPump implements ChunkFeed.Step {
             done.run();
             return false;
         }
-        lines = answer.ndjson(StreamLine.class, b -> b.until(l -> l.done));
+        lines = answer.ndjson(new StreamLineBinder(), b -> b.until(l -> l.done));
         return true;
     }
 

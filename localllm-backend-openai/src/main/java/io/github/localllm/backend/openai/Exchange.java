@@ -41,6 +41,13 @@ final class Exchange implements ChunkFeed.Step {
          * @throws LocalLlmException for anything that ends the answer in failure; it reaches the consumer
          */
         boolean read(HttpStream http, AnswerSink sink);
+
+        /**
+         * Frees what the reader holds for the answer once it is over: its parser goes back to the
+         * mapper's pools (its buffers, and the member names it learned) instead of being dropped.
+         */
+        default void close() {
+        }
     }
 
     private final CancellableStream exchange;
@@ -51,6 +58,8 @@ final class Exchange implements ChunkFeed.Step {
     private final boolean pool;
     private final ChunkFeed feed;
     private final AnswerSink sink;
+    /** The consumer's thread only: the answer, once a step has asked for it. */
+    private HttpStream open;
 
     /**
      * @param pool whether the connection of an answer read to its end goes back to the client's pool;
@@ -112,7 +121,11 @@ final class Exchange implements ChunkFeed.Step {
     /** One step on the consumer's thread: reads the next event of the answer into the feed. */
     @Override
     public boolean advance(ChunkFeed target) {
-        HttpStream answer = exchange.answer();
+        HttpStream answer = open;
+        if (answer == null) {
+            // Asked once: exchange.answer() takes the exchange's lock, which a token need not.
+            answer = open = exchange.answer();
+        }
         boolean more;
         try {
             more = reader.read(answer, sink);
@@ -127,6 +140,11 @@ final class Exchange implements ChunkFeed.Step {
         if (!more) {
             if (pool && sink.finished()) {
                 drain(answer);
+            }
+            try {
+                reader.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the reader of the answer of {} failed: {}", model, e.toString());
             }
             answer.close();
             onEnd.run();

@@ -83,7 +83,7 @@ final class OpenAiModel implements ModelInstance {
             call = call.resendIfUnanswered();
         }
         int alternatives = request.logprobs() == null ? -1 : request.logprobs();
-        Exchange.Reader reader = streamed ? new StreamedAnswer(backend.transport().mapper(), alternatives)
+        Exchange.Reader reader = streamed ? new StreamedAnswer(alternatives)
                 : new WholeAnswer(backend.transport().mapper(), backend.answerMetrics(), alternatives);
         Exchange[] self = new Exchange[1];
         // llama-server (b10470) closes the connection after a streamed answer although its headers offer

@@ -4,73 +4,123 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The members of a streamed {@code chat.completion.chunk} or {@code text_completion} event that
- * the engine reads, as classes whose fields Jackson sets: cheaper per token than records or a
- * tree (see the benchmarks' StreamReaderBenchmark). Unknown members are ignored, and every
- * member may be missing or {@code null}, as servers differ.
+ * the engine reads. One object, with its choices and tool-call fragments, serves every event of an
+ * answer, filled by {@link StreamChunkBinder}: a token costs no object here (binding a new chunk,
+ * its choice array, choice and delta per event cost about 200 bytes a token). Every member may be
+ * missing or {@code null}, as servers differ; a member missing from an event is absent, never the
+ * last event's.
  */
 final class StreamChunk {
-    /** Each choice; the engine asks for one. Empty or {@code null} on the usage chunk. */
-    public Choice[] choices;
-    /** Token counts: on the usage chunk ({@code stream_options.include_usage}), or on the last one. */
-    public UsageFields usage;
+    /** An error after streaming began (an {@code error} member, or vLLM's older {@code "object": "error"}). */
+    boolean error;
+    /** Whether the event has a {@code usage} object: the usage chunk ({@code stream_options.include_usage}), or the last. */
+    boolean usage;
+    /** {@code usage.prompt_tokens}. */
+    Integer promptTokens;
+    /** {@code usage.completion_tokens}. */
+    Integer completionTokens;
     /** llama.cpp's timings, on the last event. */
-    public Timings timings;
-    /** A server's error after streaming began (vLLM, llama.cpp): the event ends the answer. */
-    public JsonNode error;
-    /** vLLM's older errors are unwrapped: {@code "object": "error"}. */
-    public String object;
+    Timings timings;
+    /** How many of {@link #choices} this event has; 0 on the usage chunk. */
+    int choiceCount;
+    /** The event's choices, {@code [0, choiceCount)}; the objects are reused. */
+    Choice[] choices = {new Choice()};
+
+    void reset() {
+        error = false;
+        usage = false;
+        promptTokens = null;
+        completionTokens = null;
+        timings = null;
+        choiceCount = 0;
+    }
+
+    /** @return the next choice to fill, reset */
+    Choice addChoice() {
+        if (choiceCount == choices.length) {
+            choices = grow(choices, Choice::new);
+        }
+        Choice c = choices[choiceCount++];
+        c.reset();
+        return c;
+    }
+
+    static <T> T[] grow(T[] array, java.util.function.Supplier<T> fresh) {
+        T[] bigger = java.util.Arrays.copyOf(array, array.length * 2);
+        for (int i = array.length; i < bigger.length; i++) {
+            bigger[i] = fresh.get();
+        }
+        return bigger;
+    }
 
     /** One choice of a chunk. */
     static final class Choice {
-        /** Which choice. */
-        public Integer index;
-        /** What a chat chunk adds. */
-        public Delta delta;
+        /**
+         * Whether its {@code index} names a choice other than the first: one answer is asked for
+         * (n = 1), so such a choice would be another answer. Some servers leave the index out.
+         */
+        boolean other;
         /** What a completions chunk adds. */
-        public String text;
+        String text;
         /** Why the answer ended, on its last chunk; {@code null} before. */
-        public String finish_reason;
+        String finishReason;
         /** The log probabilities of this chunk's tokens, when asked for; read by {@link Logprobs}. */
-        public JsonNode logprobs;
-    }
-
-    /** What a chat chunk adds to the message. */
-    static final class Delta {
+        JsonNode logprobs;
+        /** Whether the choice has a {@code delta} object (a chat chunk); its members follow. */
+        boolean delta;
         /** Answer text. */
-        public String content;
+        String content;
         /** Reasoning, as llama.cpp and DeepSeek send it. */
-        public String reasoning_content;
+        String reasoningContent;
         /** Reasoning, as Ollama and LM Studio send it for gpt-oss. */
-        public String reasoning;
-        /** Fragments of tool calls. */
-        public ToolCallDelta[] tool_calls;
+        String reasoning;
         /** The OpenAI API's refusal text, sent instead of content. */
-        public String refusal;
+        String refusal;
+        /** How many of {@link #toolCalls} the delta has. */
+        int toolCallCount;
+        /** Fragments of tool calls, {@code [0, toolCallCount)}; the objects are reused. */
+        ToolCallDelta[] toolCalls = {new ToolCallDelta()};
+
+        void reset() {
+            other = false;
+            text = null;
+            finishReason = null;
+            logprobs = null;
+            delta = false;
+            content = null;
+            reasoningContent = null;
+            reasoning = null;
+            refusal = null;
+            toolCallCount = 0;
+        }
+
+        /** @return the next tool-call fragment to fill, reset */
+        ToolCallDelta addToolCall() {
+            if (toolCallCount == toolCalls.length) {
+                toolCalls = grow(toolCalls, ToolCallDelta::new);
+            }
+            ToolCallDelta d = toolCalls[toolCallCount++];
+            d.reset();
+            return d;
+        }
     }
 
     /** A fragment of a tool call: only the first of a call carries its id and name. */
     static final class ToolCallDelta {
         /** Which call of the answer; some servers leave it out. */
-        public Integer index;
+        Integer index;
         /** The call's id. */
-        public String id;
-        /** The function. */
-        public FunctionDelta function;
-    }
+        String id;
+        /** {@code function.name}: the tool's name. */
+        String name;
+        /** {@code function.arguments}: the next piece of the arguments' JSON text. */
+        String arguments;
 
-    /** A fragment of a call's function. */
-    static final class FunctionDelta {
-        /** The tool's name. */
-        public String name;
-        /** The next piece of the arguments' JSON text. */
-        public String arguments;
-    }
-
-    /** Token counts. */
-    static final class UsageFields {
-        /** Tokens of the prompt. */
-        public Integer prompt_tokens;
-        /** Tokens generated. */
-        public Integer completion_tokens;
+        void reset() {
+            index = null;
+            id = null;
+            name = null;
+            arguments = null;
+        }
     }
 }

@@ -10,12 +10,10 @@ import io.github.localllm.http.ServerError;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectReader;
 
 /**
  * Reads a streamed chat or completions answer: {@code data:} events up to {@code data: [DONE]}
- * (NOTES.md "Chunk sequence"), each bound to a {@link StreamChunk}. Text and reasoning
+ * (NOTES.md "Chunk sequence"), each bound by hand into the answer's one {@link StreamChunk}. Text and reasoning
  * ({@code reasoning_content}, or {@code reasoning}) go on as they come; tool calls as pieces keyed by
  * their {@code index}, the first carrying id and name; the finish reason, usage (from the usage
  * chunk, or the last one) and llama.cpp's timings are kept for the end. An event holding an error
@@ -23,7 +21,7 @@ import tools.jackson.databind.ObjectReader;
  * {@link io.github.localllm.http.TruncatedStreamException}.
  */
 final class StreamedAnswer implements Exchange.Reader {
-    private final ObjectReader chunks;
+    private final StreamChunkBinder chunks;
     /** Alternatives per token asked for, or -1 when no log probabilities were. */
     private final int alternatives;
     /** The call a fragment without an index belongs to: the last one that had an id, or the first. */
@@ -32,8 +30,9 @@ final class StreamedAnswer implements Exchange.Reader {
     /** The answer's events, from the first read on. */
     private SseReader events;
 
-    StreamedAnswer(ObjectMapper mapper, int alternatives) {
-        this.chunks = mapper.readerFor(StreamChunk.class);
+    /** @param alternatives alternatives per token asked for, or -1 when no log probabilities were */
+    StreamedAnswer(int alternatives) {
+        this.chunks = new StreamChunkBinder(alternatives >= 0);
         this.alternatives = alternatives;
     }
 
@@ -51,10 +50,17 @@ final class StreamedAnswer implements Exchange.Reader {
             return false;
         }
         StreamChunk chunk = events.readData(chunks);
-        if (chunk.error != null || "error".equals(chunk.object)) {
+        if (chunk.error) {
             throw HttpErrors.fromStreamError(error(events.readData(JsonNode.class)), http.errorContext());
         }
         return apply(chunk, sink);
+    }
+
+    @Override
+    public void close() {
+        if (events != null) {
+            events.close();
+        }
     }
 
     private static ServerError error(JsonNode event) {
@@ -64,39 +70,33 @@ final class StreamedAnswer implements Exchange.Reader {
 
     /** @return {@code false} once the consumer closed the stream */
     private boolean apply(StreamChunk chunk, AnswerSink sink) {
-        if (chunk.usage != null) {
-            sink.usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens);
+        if (chunk.usage) {
+            sink.usage(chunk.promptTokens, chunk.completionTokens);
         }
         if (chunk.timings != null) {
             sink.timings(chunk.timings);
         }
-        if (chunk.choices == null) {
-            return true;
-        }
-        for (StreamChunk.Choice choice : chunk.choices) {
-            // One answer is asked for (n = 1); a second choice would be another answer.
-            if (choice == null || choice.index != null && choice.index != 0) {
+        for (int i = 0; i < chunk.choiceCount; i++) {
+            StreamChunk.Choice choice = chunk.choices[i];
+            if (choice.other) {
                 continue;
             }
-            sink.finishReason(choice.finish_reason);
+            sink.finishReason(choice.finishReason);
             List<TokenLogprob> logprobs = alternatives < 0 ? List.of() : Logprobs.read(choice.logprobs, alternatives);
-            StreamChunk.Delta delta = choice.delta;
-            if (delta == null) {
+            if (!choice.delta) {
                 // A completions chunk: its text is what the log probabilities describe.
                 if (!sink.text(choice.text, logprobs)) {
                     return false;
                 }
                 continue;
             }
-            if (!sink.thinking(delta.reasoning_content) || !sink.thinking(delta.reasoning)
-                    || !sink.text(delta.content, logprobs) || !sink.text(delta.refusal)) {
+            if (!sink.thinking(choice.reasoningContent) || !sink.thinking(choice.reasoning)
+                    || !sink.text(choice.content, logprobs) || !sink.text(choice.refusal)) {
                 return false;
             }
-            if (delta.tool_calls != null) {
-                for (StreamChunk.ToolCallDelta call : delta.tool_calls) {
-                    if (call != null && !sink.toolCall(piece(call))) {
-                        return false;
-                    }
+            for (int j = 0; j < choice.toolCallCount; j++) {
+                if (!sink.toolCall(piece(choice.toolCalls[j]))) {
+                    return false;
                 }
             }
         }
@@ -115,7 +115,6 @@ final class StreamedAnswer implements Exchange.Reader {
         }
         lastPosition = position;
         positions = Math.max(positions, position + 1);
-        StreamChunk.FunctionDelta f = call.function;
-        return new ToolCallPiece(position, call.id, f == null ? null : f.name, f == null ? null : f.arguments);
+        return new ToolCallPiece(position, call.id, call.name, call.arguments);
     }
 }

@@ -5,8 +5,8 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * llama.cpp's {@code timings} object, in milliseconds (captures 05c, 06): bound from the last
- * streamed event, or read from a whole answer.
+ * llama.cpp's {@code timings} object, in milliseconds (captures 05c, 06): read by hand from the
+ * last streamed event ({@link StreamChunkBinder}), or from a whole answer.
  */
 final class Timings {
     /** Prompt tokens processed, the cached ones excluded. */
