@@ -102,7 +102,7 @@ class HardwareAutoConfiguratorTest {
 
         @Override
         public InferenceBackend create(LocalLlmConfig config) {
-            throw new UnsupportedOperationException("planning never creates an engine");
+            throw new AssertionError("planning never creates an engine");
         }
     }
 

@@ -34,7 +34,7 @@ class InferenceEngineTest {
 
         @Override
         public InferenceBackend create(LocalLlmConfig config) {
-            throw new UnsupportedOperationException("planning never creates an engine");
+            throw new AssertionError("planning never creates an engine");
         }
     }
 
@@ -114,7 +114,7 @@ class InferenceEngineTest {
 
             @Override
             public InferenceBackend create(LocalLlmConfig config) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("a plan never calls this");
             }
         };
         ThirdParty names = new ThirdParty("names", 500, EngineCapabilities.unknown(), false);
@@ -131,7 +131,7 @@ class InferenceEngineTest {
 
             @Override
             public InferenceBackend create(LocalLlmConfig config) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("a plan never calls this");
             }
         };
 

@@ -94,12 +94,12 @@ class SpeedCalibratorTest {
 
                 @Override
                 public GenerationStream stream(GenerationRequest r) {
-                    throw new UnsupportedOperationException("the calibrator generates without streaming");
+                    throw new AssertionError("the calibrator generates without streaming");
                 }
 
                 @Override
                 public EmbeddingResult embed(EmbeddingRequest r) {
-                    throw new UnsupportedOperationException("the calibrator does not embed");
+                    throw new AssertionError("the calibrator does not embed");
                 }
 
                 @Override
