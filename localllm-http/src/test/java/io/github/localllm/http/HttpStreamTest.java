@@ -220,9 +220,12 @@ class HttpStreamTest {
 
     @Test
     void reportsAConnectionResetInTheMiddleOfTheStream() throws IOException {
+        // A reset discards what the client has not read yet, so the server resets only after the first event was read.
+        CountDownLatch firstRead = new CountDownLatch(1);
         try (RawServer raw = new RawServer(c -> {
             c.startChunked("text/event-stream");
             c.chunk("data: {\"n\":1}\n\n");
+            firstRead.await(5, TimeUnit.SECONDS);
             c.chunk("data: {\"n\":");
             Thread.sleep(50);
             c.reset();
@@ -232,6 +235,7 @@ class HttpStreamTest {
             try (HttpStream stream = http.stream(HttpCall.post("/v1/chat/completions", CHAT));
                  SseReader reader = stream.sse(b -> b.untilData(SseEvent.DONE))) {
                 assertThat(reader.next().data()).isEqualTo("{\"n\":1}");
+                firstRead.countDown();
                 assertThatThrownBy(reader::next)
                         .isInstanceOf(GenerationException.class)
                         .hasMessageContaining("Ollama at " + raw.uri() + "/v1/chat/completions")
