@@ -24,6 +24,12 @@ public record ConfigEnvironment(Map<String, String> systemProperties, Map<String
         Objects.requireNonNull(userConfigFile, "userConfigFile");
     }
 
+    /** @return the default encrypted key file: {@code keys.enc} beside the user configuration file */
+    public Path keyFile() {
+        Path parent = userConfigFile.toAbsolutePath().getParent();
+        return parent == null ? Path.of("keys.enc") : parent.resolve("keys.enc");
+    }
+
     /** @return this process's properties, environment, working directory and user file */
     public static ConfigEnvironment system() {
         Map<String, String> props = new java.util.HashMap<>();

@@ -8,6 +8,8 @@ public enum ConfigSource {
     SYSTEM_PROPERTY,
     /** A {@code LOCALLLM_*} environment variable. */
     ENVIRONMENT,
+    /** The encrypted key file, {@code ~/.config/localllm/keys.enc} unless {@code keys.file} names another: see {@link KeyFile}. */
+    KEY_FILE,
     /** {@code .localllm.json} in the working directory. */
     PROJECT_FILE,
     /** {@code ~/.config/localllm/config.json} (or under {@code $XDG_CONFIG_HOME}). */

@@ -21,10 +21,14 @@ public record ConfigValue(String key, String value, ConfigSource source, String 
         Objects.requireNonNull(origin, "origin");
     }
 
-    /** @return whether the key names a credential, whose value must never be printed or logged */
+    /**
+     * @return whether the value is a credential, which must never be printed or logged: every value of the
+     *         key file, and any whose key names a key, token, secret, password or passphrase
+     */
     public boolean isSecret() {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("key") || k.contains("token") || k.contains("secret") || k.contains("password");
+        return source == ConfigSource.KEY_FILE || k.contains("key") || k.contains("token") || k.contains("secret")
+                || k.contains("password") || k.contains("passphrase");
     }
 
     /** @return the value, or {@code ****} for a credential */

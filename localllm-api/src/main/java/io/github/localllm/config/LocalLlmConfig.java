@@ -74,7 +74,37 @@ public final class LocalLlmConfig {
             }
         });
         explicit.forEach((k, v) -> put(merged, k, v, ConfigSource.BUILDER, "builder"));
+        readKeyFile(merged, env);
         return new LocalLlmConfig(Map.copyOf(merged));
+    }
+
+    /**
+     * Adds the key file's credentials beneath the layers above it. Read last, because its place and
+     * passphrase may come from any layer; a file that exists but cannot be opened is an error, since
+     * the user put keys there that would otherwise be silently missing.
+     */
+    private static void readKeyFile(Map<String, ConfigValue> merged, ConfigEnvironment env) {
+        ConfigValue named = merged.get(KeyFile.FILE_KEY);
+        Path file = named != null ? Path.of(named.value()) : env.keyFile();
+        if (!Files.exists(file)) {
+            if (named != null) {
+                throw new ConfigurationException("the key file " + file + " that " + describe(named)
+                        + " names does not exist; write it with KeyFile.at(file, protection).put(key, value),"
+                        + " or unset " + KeyFile.FILE_KEY);
+            }
+            return;
+        }
+        ConfigValue passphrase = merged.get(KeyFile.PASSPHRASE_KEY);
+        KeyProtection protection = passphrase != null ? KeyProtection.passphrase(passphrase.value().toCharArray())
+                : KeyProtection.osKeystore();
+        Map<String, String> secrets = new KeyFile(file, protection, env.environment(), KeyFile.ITERATIONS).read();
+        secrets.forEach((k, v) -> {
+            String key = canonical(k);
+            ConfigValue above = merged.get(key);
+            if (above == null || above.source().compareTo(ConfigSource.KEY_FILE) > 0) {
+                merged.put(key, new ConfigValue(key, v, ConfigSource.KEY_FILE, file.toString()));
+            }
+        });
     }
 
     /**
@@ -182,7 +212,7 @@ public final class LocalLlmConfig {
                 return Integer.parseInt(v.value().strip());
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(v.key() + " must be a whole number, but " + describe(v)
-                        + " sets it to '" + v.value() + "'");
+                        + " sets it to '" + v.displayValue() + "'");
             }
         });
     }
@@ -199,7 +229,7 @@ public final class LocalLlmConfig {
                 return Boolean.parseBoolean(s);
             }
             throw new ConfigurationException(v.key() + " must be true or false, but " + describe(v)
-                    + " sets it to '" + v.value() + "'");
+                    + " sets it to '" + v.displayValue() + "'");
         });
     }
 
@@ -232,7 +262,7 @@ public final class LocalLlmConfig {
                 // reported below with the value's origin
             }
             throw new ConfigurationException(v.key() + " must be a duration such as PT5M, 300 (seconds) or 5m, but "
-                    + describe(v) + " sets it to '" + v.value() + "'");
+                    + describe(v) + " sets it to '" + v.displayValue() + "'");
         });
     }
 
