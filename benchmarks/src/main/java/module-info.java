@@ -13,6 +13,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.testkit;
     requires io.github.localllm.backend.openai;
     requires io.github.localllm.router;
+    requires io.github.localllm.backend.llamaserver;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

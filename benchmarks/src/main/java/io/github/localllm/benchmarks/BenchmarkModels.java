@@ -42,6 +42,39 @@ final class BenchmarkModels {
     }
 
     /**
+     * A synthetic llama model written as F16 and quantized by the real {@code llama-quantize}
+     * ({@link LlamaCppTools#quantize()}) with 2 threads, if not cached yet; the F16 file is deleted
+     * afterwards (2 GB for 1B parameters).
+     *
+     * @param parameters the wanted parameter count
+     * @param quantization a type {@code llama-quantize} takes, such as {@code Q4_K_M} or {@code Q8_0}
+     * @return the quantized file
+     */
+    static Path quantized(long parameters, String quantization) {
+        String size = parameters >= 1_000_000_000L && parameters % 1_000_000_000L == 0
+                ? parameters / 1_000_000_000L + "B" : parameters / 1_000_000 + "M";
+        Path file = directory().resolve("localllm-bench-synthetic-" + size + "-"
+                + quantization.toLowerCase(java.util.Locale.ROOT) + ".gguf");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Path f16 = directory().resolve("localllm-bench-synthetic-" + size + "-f16.gguf");
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try {
+            if (!Files.isRegularFile(f16)) {
+                SyntheticModel.withParameterCount(parameters).tensorType(GgmlType.F16).build().write(f16);
+            }
+            LlamaCppTools.run(java.util.List.of(LlamaCppTools.quantize().toString(), f16.toString(), part.toString(),
+                    quantization, "2"), java.time.Duration.ofMinutes(20));
+            Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(f16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /**
      * A GGUF file with the complete header of a synthetic model of {@code parameters} parameters
      * (metadata, 32000-token vocabulary, every tensor description) whose tensor data region is a hole
      * made with {@link RandomAccessFile#setLength}: a file of the model's full size that costs no disk
