@@ -158,6 +158,7 @@ public final class FakeHuggingFace extends FakeServer {
         private final String id;
         private String author;
         private String sha = COMMIT;
+        private String objectId;
         private long downloads;
         private long likes;
         private long trendingScore;
@@ -183,6 +184,12 @@ public final class FakeHuggingFace extends FakeServer {
         /** The owner, when it differs from the id's. */
         public Repository author(String author) {
             this.author = Objects.requireNonNull(author, "author");
+            return this;
+        }
+
+        /** Its {@code _id}, 24 hex digits; by default one made from the id. */
+        public Repository objectId(String objectId) {
+            this.objectId = Objects.requireNonNull(objectId, "objectId");
             return this;
         }
 
@@ -324,8 +331,8 @@ public final class FakeHuggingFace extends FakeServer {
             if (!allTags.contains("gguf") && files.keySet().stream().anyMatch(p -> p.endsWith(".gguf"))) {
                 allTags.add(0, "gguf");
             }
-            String objectId = digest("SHA-1", id.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
-            return new HubRepo(id, objectId, sha, author, downloads, likes, trendingScore, allTags, pipelineTag,
+            String oid = objectId != null ? objectId : digest("SHA-1", id.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+            return new HubRepo(id, oid, sha, author, downloads, likes, trendingScore, allTags, pipelineTag,
                     library, createdAt, lastModified, gated, tokens, new LinkedHashMap<>(cardData),
                     gguf == null ? null : new LinkedHashMap<>(gguf), new LinkedHashMap<>(files));
         }
