@@ -138,7 +138,7 @@ public final class FakeHuggingFace extends FakeServer {
                         + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=s"
                         + signatures.incrementAndGet() + "&response-content-disposition=inline%3B+filename%3D%22"
                         + URLEncoder.encode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8) + "%22");
-                HubApiProtocol api = new HubApiProtocol(repos, pageSize, files);
+                HubApiProtocol api = new HubApiProtocol(repos, pageSize, files, COMMIT);
                 ServerCore core = new ServerCore("fake-huggingface", api, List.of());
                 api.base(core.uri());
                 return new FakeHuggingFace(core, started);

@@ -1,5 +1,6 @@
 package io.github.localllm.testkit.internal;
 
+import io.github.localllm.testkit.RecordedRequest;
 import io.github.localllm.testkit.internal.json.JsonObject;
 import io.github.localllm.testkit.internal.json.JsonStyle;
 import java.net.URI;
@@ -42,6 +43,7 @@ public final class HubApiProtocol implements Protocol {
     private final Map<String, HubRepo> repositories;
     private final int pageSize;
     private final Protocol files;
+    private final String commit;
     private final List<String> order;
     private volatile URI base;
 
@@ -49,8 +51,10 @@ public final class HubApiProtocol implements Protocol {
      * @param repositories repositories by id, in the order they were added
      * @param pageSize the most items a page holds (the Hub's own limit is 1000)
      * @param files the file endpoint ({@code /{repo}/resolve/...}) and everything else
+     * @param commit the one commit {@code files} answers besides {@code main}
      */
-    public HubApiProtocol(Map<String, HubRepo> repositories, int pageSize, Protocol files) {
+    public HubApiProtocol(Map<String, HubRepo> repositories, int pageSize, Protocol files, String commit) {
+        this.commit = commit;
         this.repositories = Map.copyOf(repositories);
         this.order = List.copyOf(repositories.keySet());
         this.pageSize = pageSize;
@@ -66,7 +70,7 @@ public final class HubApiProtocol implements Protocol {
     public Reply handle(Call call) {
         String path = call.path();
         if (!path.startsWith("/api/")) {
-            return files.handle(call);
+            return resolve(call);
         }
         if (!call.method().equals("GET")) {
             return new Reply(405, List.of(Map.entry("Allow", "GET")), new Body.Empty(), JsonStyle.ECMASCRIPT);
@@ -84,6 +88,26 @@ public final class HubApiProtocol implements Protocol {
             return info(call, info.group(1), info.group(2));
         }
         return Reply.text(404, "text/plain; charset=utf-8", "Not Found");
+    }
+
+    private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
+
+    /**
+     * The file endpoint, at each repository's own commit: the file server knows one commit for all, so a
+     * request at this repository's commit is passed on at that one and the answer names this one again.
+     */
+    private Reply resolve(Call call) {
+        Matcher m = RESOLVE.matcher(call.path());
+        HubRepo r = m.matches() ? repositories.get(m.group(1)) : null;
+        if (r == null || !m.group(2).equals(r.sha()) || r.sha().equals(commit)) {
+            return files.handle(call);
+        }
+        RecordedRequest q = call.request();
+        Reply reply = files.handle(new Call(new RecordedRequest(q.method(), "/" + m.group(1) + "/resolve/" + commit
+                + "/" + m.group(3), q.query(), q.headers(), q.body())));
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        reply.headers().forEach(h -> headers.add(h.getKey().equals("X-Repo-Commit") ? Map.entry(h.getKey(), r.sha()) : h));
+        return new Reply(reply.status(), headers, reply.body(), reply.style());
     }
 
     private Reply search(Map<String, List<String>> query) {
