@@ -261,6 +261,24 @@ class HuggingFaceRegistryTest {
     }
 
     @Test
+    void aSplitModelIsPlannedFromEveryShardsHeader() {
+        hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("acme/split-GGUF")
+                .file("tiny-Q8_0.gguf", model)
+                .file("big-Q8_0-00001-of-00002.gguf", model).file("big-Q8_0-00002-of-00002.gguf", model)).start();
+        HuggingFaceRegistry hf = registry(null);
+        ModelDetails d = hf.details("acme/split-GGUF");
+        GgufVariant single = d.variants().get(0);
+        GgufVariant split = d.variants().get(1);
+        assertThat(split.sharded()).isTrue();
+        ModelFit one = hf.fit(single).orElseThrow();
+        ModelFit both = hf.fit(split).orElseThrow();
+        assertThat(hub.requests("/acme/split-GGUF/resolve/" + FakeHuggingFace.COMMIT + "/big-Q8_0-00002-of-00002.gguf"))
+                .isNotEmpty();
+        // The second shard's tensors count: twice the weights need more memory than one file's.
+        assertThat(both.memoryBytes()).isGreaterThan(one.memoryBytes());
+    }
+
+    @Test
     void aGatedModelNeedsAnAcceptedTokenWhichGoesOnlyToTheHubsHost() {
         hub = fake().start();
         GgufVariant llama = registry(null).details(GATED).variants().get(0);
