@@ -10,7 +10,9 @@ module io.github.localllm {
     exports io.github.localllm.config;
     exports io.github.localllm.event;
     exports io.github.localllm.spi;
+    exports io.github.localllm.registry;
 
     uses io.github.localllm.spi.InferenceBackendProvider;
     uses io.github.localllm.spi.AutoConfigurator;
+    uses io.github.localllm.registry.ModelRegistryProvider;
 }

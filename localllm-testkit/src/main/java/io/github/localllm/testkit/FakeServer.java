@@ -11,7 +11,7 @@ import java.util.Objects;
  * break answers on command, and stop all its threads on {@link #close()}.
  */
 public abstract sealed class FakeServer implements AutoCloseable permits FakeOllama, FakeOpenAi, FakeLmStudio,
-        FakeRangeServer, FakeHub {
+        FakeRangeServer, FakeHub, FakeHuggingFace {
     private final ServerCore core;
 
     FakeServer(ServerCore core) {
