@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The build: the in-process engine ({@code llamacpp}) bundles b4916; any other engine is planned as
  * the newest measured build, {@link LlamaCppBuild#B10470}, until it says otherwise with
- * {@link #withBuild} (a managed {@code llama-server} knows its build from {@code --version}).
+ * {@link #withBuild}: a managed {@code llama-server} knows its build from {@code --version}, and
+ * {@link #of(InferenceBackendProvider, EngineHealth)} takes it from the engine's health check. An engine
+ * whose architectures are its build's ({@link LlamaCppArchitectures}) gets the new build's with it.
  *
  * @param id the engine's id, e.g. {@code llamacpp}
  * @param displayName a name for people, used in plans' explanations
