@@ -119,8 +119,9 @@ final class CatalogParser {
         }
         String architecture = string(m, "architecture", where, true).orElseThrow();
         if (!CatalogVocabulary.ARCHITECTURES.contains(architecture)) {
-            throw fail(where, "architecture", "'" + architecture + "' is not an architecture the in-process"
-                    + " engine (llama.cpp b4916) can load; models of newer architectures need llama-server");
+            throw fail(where, "architecture", "'" + architecture + "' is not an architecture any llama.cpp build"
+                    + " the SDK knows (b4916 in process, b10470 for llama-server) can load; check the spelling"
+                    + " against the file's general.architecture");
         }
         long parameters = wholeNumber(m, "parameters", where, true).orElseThrow();
         long context = wholeNumber(m, "contextLength", where, true).orElseThrow();

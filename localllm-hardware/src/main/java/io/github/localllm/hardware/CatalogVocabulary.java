@@ -1,30 +1,24 @@
 package io.github.localllm.hardware;
 
+import io.github.localllm.gguf.LlamaCppArchitectures;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The names a catalog may use: the quantizations llama.cpp writes and the architectures the
- * in-process engine can load. Kept in one place so a typo in a catalog file is an error, not a
+ * The names a catalog may use: the quantizations llama.cpp writes and the architectures a known
+ * llama.cpp build can load. Kept in one place so a typo in a catalog file is an error, not a
  * model that silently never loads.
  */
 final class CatalogVocabulary {
 
     /**
-     * Architectures ({@code general.architecture}) known to the in-process engine: the llama.cpp
-     * bundled with de.kherud:llama, build b4916 (March 2025). Newer ones (qwen3, llama4, gemma3n,
-     * glm4, gpt-oss, ...) need a managed llama-server and do not belong in this catalog.
+     * Architectures ({@code general.architecture}) some engine build the SDK knows loads
+     * ({@link LlamaCppArchitectures#any()}): the in-process engine's b4916 and the managed llama-server's
+     * b10470. Whether a given engine runs a model is the planner's question ({@link InferenceEngine#supports}).
      */
-    static final Set<String> ARCHITECTURES = Set.of(
-            "llama", "deci", "falcon", "grok", "gpt2", "gptj", "gptneox", "mpt", "baichuan", "starcoder",
-            "refact", "bert", "nomic-bert", "jina-bert-v2", "bloom", "stablelm", "qwen", "qwen2", "qwen2moe",
-            "qwen2vl", "phi2", "phi3", "phimoe", "plamo", "codeshell", "orion", "internlm2", "minicpm",
-            "minicpm3", "gemma", "gemma2", "gemma3", "starcoder2", "mamba", "xverse", "command-r", "cohere2",
-            "dbrx", "olmo", "olmo2", "olmoe", "openelm", "arctic", "deepseek", "deepseek2", "chatglm",
-            "bitnet", "t5", "t5encoder", "jais", "nemotron", "exaone", "rwkv6", "rwkv6qwen2", "rwkv7",
-            "arwkv7", "granite", "granitemoe", "chameleon", "wavtokenizer-dec");
+    static final Set<String> ARCHITECTURES = LlamaCppArchitectures.any();
 
     /**
      * Quantizations, lowest quality first, with the average bits per weight of a whole file
@@ -42,6 +36,9 @@ final class CatalogVocabulary {
             Map.entry("IQ4_NL", 4.68),
             Map.entry("Q4_K_S", 4.67),
             Map.entry("Q4_1", 5.0),
+            // OpenAI's 4-bit microscaling format, in which gpt-oss was trained and published: 4.25 bits in the
+            // experts, 4.63 over gpt-oss-20b's whole file (12,109,566,560 bytes for 20.9B weights).
+            Map.entry("MXFP4", 4.63),
             Map.entry("Q4_K_M", 4.89),
             Map.entry("Q5_0", 5.54),
             Map.entry("Q5_K_S", 5.57),

@@ -90,7 +90,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
             file = Path.of(model.get());
         } else {
             // The file is not chosen yet; engines choose by the kind of reference, so any file stands in.
-            file = installedRecommendation(config, profile, engine(config, engines, Path.of("model.gguf")));
+            file = installedRecommendation(config, profile, engine(config, engines, Path.of("model.gguf"), true));
             detected.put(ConfigKeys.MODEL, file.toString());
         }
         if (!Files.isRegularFile(file)) {
@@ -101,7 +101,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
         int target = config.getInt(ConfigKeys.CONTEXT_SIZE).orElse(Math.min(trained, DEFAULT_TARGET_CONTEXT));
         FitRequest request = FitRequest.builder(gguf).targetContext(target)
-                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file))
+                .parallel(config.getInt(ConfigKeys.PARALLEL).orElse(1)).engine(engine(config, engines, file, true))
                 .calibrations(SpeedCalibrations.forConfig(config)).build();
         List<InferenceEngine> candidates = config.get(ConfigKeys.BACKEND).isPresent() ? List.of()
                 : runningEngines(engines, file, config);
@@ -129,15 +129,25 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
     /**
      * The engine {@link LocalLlm} will load the file with: the one named, else the highest-priority one
      * that accepts it. A named engine that is not installed (a server engine to come, say) is planned
-     * as a current llama.cpp; loading will then say it is missing.
+     * as a current llama.cpp; loading will then say it is missing. With {@code checked}, the engine's
+     * health check tells the build it runs (a managed {@code llama-server} reads its binary's
+     * {@code --version}), so the plan is for that build.
      */
-    static InferenceEngine engine(LocalLlmConfig config, List<InferenceBackendProvider> engines, Path file) {
+    static InferenceEngine engine(LocalLlmConfig config, List<InferenceBackendProvider> engines, Path file,
+                                  boolean checked) {
         Optional<String> named = config.get(ConfigKeys.BACKEND);
         ModelRef ref = new ModelRef.File(file);
         Optional<InferenceBackendProvider> provider = named.isPresent()
                 ? engines.stream().filter(p -> p.id().equals(named.get())).findFirst()
                 : engines.stream().filter(p -> p.accepts(ref)).findFirst();
-        return provider.map(InferenceEngine::of).orElseGet(InferenceEngine::currentLlamaCpp);
+        if (provider.isEmpty()) {
+            return InferenceEngine.currentLlamaCpp();
+        }
+        if (!checked) {
+            return InferenceEngine.of(provider.get());
+        }
+        Duration timeout = config.getDuration(PROBE_TIMEOUT).orElse(Duration.ofSeconds(1));
+        return InferenceEngine.of(provider.get(), provider.get().probe(config, timeout));
     }
 
     /** The installed engines that load this file and are ready to, checked at once (only when there is a choice). */
@@ -153,7 +163,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         for (InferenceBackendProvider p : loading) {
             EngineHealth health = p.probe(config, timeout);
             if (health.up()) {
-                up.add(InferenceEngine.of(p));
+                up.add(InferenceEngine.of(p, health));
             } else {
                 LOG.debug("not planning for engine {}: {}", p.id(), health);
             }

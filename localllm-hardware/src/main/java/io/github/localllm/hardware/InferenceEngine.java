@@ -3,8 +3,10 @@ package io.github.localllm.hardware;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelRef;
+import io.github.localllm.gguf.LlamaCppArchitectures;
 import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.EngineHealth;
 import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The build: the in-process engine ({@code llamacpp}) bundles b4916; any other engine is planned as
  * the newest measured build, {@link LlamaCppBuild#B10470}, until it says otherwise with
- * {@link #withBuild} (a managed {@code llama-server} knows its build from {@code --version}).
+ * {@link #withBuild}: a managed {@code llama-server} knows its build from {@code --version}, and
+ * {@link #of(InferenceBackendProvider, EngineHealth)} takes it from the engine's health check. An engine
+ * whose architectures are its build's ({@link LlamaCppArchitectures}) gets the new build's with it.
  *
  * @param id the engine's id, e.g. {@code llamacpp}
  * @param displayName a name for people, used in plans' explanations
@@ -39,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public record InferenceEngine(String id, String displayName, EngineCapabilities capabilities, LlamaCppBuild build,
                               boolean embeddingContext) {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
+    /** How a health check reports a llama.cpp build: {@code b10470}, maybe followed by the commit. */
+    private static final Pattern BUILD_VERSION = Pattern.compile("b(\\d{1,9})\\b");
     /** The names engines report GPU backends by, and the device acceleration each means. */
     private static final Map<String, Acceleration> GPU_BACKENDS = Map.of(
             "cuda", Acceleration.CUDA, "rocm", Acceleration.ROCM, "hip", Acceleration.ROCM,
@@ -99,11 +107,48 @@ public record InferenceEngine(String id, String displayName, EngineCapabilities 
     }
 
     /**
+     * An installed engine as it describes itself and as its health check found it: an engine whose check
+     * reports a llama.cpp build as its version ({@code b10470 (34af94cd9)}, as a managed {@code llama-server}
+     * reads it from the binary's {@code --version}) is planned with that build ({@link #withBuild}).
+     *
+     * @param provider an installed engine
+     * @param health what its {@link InferenceBackendProvider#probe} found
+     * @return the engine, with the build its check reported if any
+     */
+    public static InferenceEngine of(InferenceBackendProvider provider, EngineHealth health) {
+        InferenceEngine engine = of(provider);
+        Objects.requireNonNull(health, "health");
+        Matcher m = BUILD_VERSION.matcher(health.version());
+        if (!health.up() || !m.lookingAt()) {
+            return engine;
+        }
+        try {
+            return engine.withBuild(LlamaCppBuild.of(Integer.parseInt(m.group(1))));
+        } catch (IllegalArgumentException e) {
+            // A build number out of int range or zero: not a build this planner knows how to plan.
+            LOG.debug("engine {} reported version '{}', not a llama.cpp build: {}", provider.id(), health.version(),
+                    e.toString());
+            return engine;
+        }
+    }
+
+    /**
+     * The engine with another llama.cpp build. An engine whose architectures are those its build is known to
+     * load ({@link LlamaCppArchitectures#of}) gets the new build's instead, so that a {@code llama-server} of an
+     * older or newer build than the one its provider assumed is planned with what that build loads; an engine
+     * that lists none, or a list of its own, keeps it.
+     *
      * @param llamaCppBuild the build this engine runs, e.g. as {@code llama-server --version} reports it
      * @return this engine with that build
      */
     public InferenceEngine withBuild(LlamaCppBuild llamaCppBuild) {
-        return new InferenceEngine(id, displayName, capabilities, llamaCppBuild, embeddingContext);
+        Objects.requireNonNull(llamaCppBuild, "llamaCppBuild");
+        EngineCapabilities caps = capabilities;
+        Set<String> listed = caps.architectures();
+        if (!listed.isEmpty() && LlamaCppArchitectures.of(build).map(listed::equals).orElse(false)) {
+            caps = caps.toBuilder().architectures(LlamaCppArchitectures.of(llamaCppBuild).orElse(Set.of())).build();
+        }
+        return new InferenceEngine(id, displayName, caps, llamaCppBuild, embeddingContext);
     }
 
     /**

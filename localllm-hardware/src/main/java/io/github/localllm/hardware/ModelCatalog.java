@@ -20,8 +20,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A curated, versioned list of GGUF models the in-process engine (llama.cpp b4916) can run, from
- * about 0.5B to 70B parameters, for chat, code and embeddings. {@link #defaultCatalog()} is the one
+ * A curated, versioned list of GGUF models llama.cpp runs, from about 0.5B to 70B parameters, for chat,
+ * code and embeddings: most on the in-process engine (llama.cpp b4916), some (Qwen3, SmolLM3, Gemma 3n,
+ * gpt-oss) only on the managed {@code llama-server}, whose newer build knows their architectures;
+ * {@link #recommend} offers each engine only what it runs. {@link #defaultCatalog()} is the one
  * bundled with the SDK; a user's file can extend or replace it.
  *
  * <h2>File format (version 1)</h2>
@@ -36,7 +38,7 @@ import java.util.Optional;
  *     "name": "Qwen2.5 0.5B Instruct",  // required
  *     "tasks": ["chat"],                // required: chat, code, embedding
  *     "repository": "Qwen/Qwen2.5-0.5B-Instruct-GGUF", // required Hugging Face repository
- *     "architecture": "qwen2",          // required GGUF general.architecture the engine knows
+ *     "architecture": "qwen2",          // required GGUF general.architecture a known llama.cpp build loads
  *     "parameters": 494032768,          // required weight count
  *     "contextLength": 32768,           // required trained context, tokens
  *     "license": "Apache-2.0",          // required SPDX id or the model's licence name

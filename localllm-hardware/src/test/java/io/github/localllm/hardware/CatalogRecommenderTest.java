@@ -53,7 +53,9 @@ class CatalogRecommenderTest {
 
         Recommendation.Choice<MemoryFit> choice = r.choice().orElseThrow();
         assertThat(choice.model().parameterCount()).isLessThan(1_000_000_000L);
-        assertThat(choice.file().quantization()).isEqualTo("Q4_K_M");
+        // By memory alone, the largest sub-1B model that fits: Qwen3 0.6B, published as Q8_0 only.
+        assertThat(choice.model().id()).isEqualTo("qwen3-0.6b");
+        assertThat(choice.file().quantization()).isEqualTo("Q8_0");
     }
 
     @Test

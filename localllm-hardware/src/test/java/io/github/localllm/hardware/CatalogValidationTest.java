@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +41,7 @@ class CatalogValidationTest {
                 Arguments.of("negative size", "\"sizeBytes\": 1200000000", "\"sizeBytes\": -5", "model #2 'second'", "files[0].sizeBytes", "positive"),
                 Arguments.of("fractional size", "\"sizeBytes\": 1200000000", "\"sizeBytes\": 1.5", "model #2 'second'", "files[0].sizeBytes", "whole number"),
                 Arguments.of("unknown quantization", "\"Q4_K_M\", \"fileName\": \"second", "\"Q4_K_XL\", \"fileName\": \"second", "model #2 'second'", "files[0].quantization", "Q4_K_XL"),
-                Arguments.of("unknown architecture", "\"qwen2\"", "\"qwen3\"", "model #2 'second'", "architecture", "qwen3"),
+                Arguments.of("unknown architecture", "\"qwen2\"", "\"qwen-3\"", "model #2 'second'", "architecture", "qwen-3"),
                 Arguments.of("unknown task", "\"tasks\": [\"chat\"], \"repository\": \"test/second", "\"tasks\": [\"vision\"], \"repository\": \"test/second", "model #2 'second'", "tasks", "vision"),
                 Arguments.of("misspelled key", "\"sha256\"", "\"sha265\"", "model #2 'second'", "sha265", "not a catalog field"),
                 Arguments.of("bad repository", "\"test/second-GGUF\"", "\"second-GGUF\"", "model #2 'second'", "repository", "owner/name"),
@@ -66,6 +67,14 @@ class CatalogValidationTest {
                 .hasMessageContaining(entry)
                 .hasMessageContaining("'" + field + "'")
                 .hasMessageContaining(problem);
+    }
+
+    @Test
+    void anArchitectureOnlyTheServersBuildLoadsIsAccepted() {
+        for (String arch : List.of("qwen3", "gpt-oss", "gemma3n", "smollm3")) {
+            assertThat(ModelCatalog.parse(VALID.replace("\"qwen2\"", "\"" + arch + "\""), "test").models())
+                    .extracting(CatalogModel::architecture).contains(arch);
+        }
     }
 
     @Test

@@ -115,13 +115,13 @@ class HardwareAutoConfiguratorTest {
         List<InferenceBackendProvider> installed = List.of(namesOnly, inProcess, llamaOnly);
         Path file = dir.resolve("m.gguf");
 
-        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), installed, file))
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), installed, file, false))
                 .as("the highest priority that loads files").isEqualTo(InferenceEngine.of(inProcess));
-        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaonly")), installed, file))
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaonly")), installed, file, false))
                 .isEqualTo(InferenceEngine.of(llamaOnly));
-        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaserver")), installed, file))
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of(ConfigKeys.BACKEND, "llamaserver")), installed, file, false))
                 .as("named but not installed").isEqualTo(InferenceEngine.currentLlamaCpp());
-        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), List.of(namesOnly), file))
+        assertThat(HardwareAutoConfigurator.engine(config(Map.of()), List.of(namesOnly), file, false))
                 .isEqualTo(InferenceEngine.currentLlamaCpp());
     }
 

@@ -27,7 +27,7 @@ class ModelCatalogTest {
 
         assertThat(catalog.version()).isEqualTo(1);
         assertThat(catalog.updated()).isAfterOrEqualTo(LocalDate.of(2026, 11, 22));
-        assertThat(catalog.models()).hasSizeBetween(12, 20);
+        assertThat(catalog.models()).hasSizeBetween(12, 30);
         assertThat(catalog.models()).allSatisfy(m -> {
             assertThat(CatalogVocabulary.ARCHITECTURES).contains(m.architecture());
             assertThat(m.files()).isNotEmpty();
@@ -61,6 +61,43 @@ class ModelCatalogTest {
         assertThat(q4.sha256()).contains("74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db");
         assertThat(qwen.downloadUrl(q4)).isEqualTo(
                 "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+    }
+
+    @Test
+    void modelsOnlyTheServerRunsKeepTheirPublishedValues() {
+        ModelCatalog catalog = ModelCatalog.defaultCatalog();
+        record Published(String id, String repository, String architecture, String quantization, String file,
+                         long size, String sha256, int context) {
+        }
+        List<Published> expected = List.of(
+                new Published("qwen3-0.6b", "Qwen/Qwen3-0.6B-GGUF", "qwen3", "Q8_0", "Qwen3-0.6B-Q8_0.gguf", 639_446_688L,
+                        "9465e63a22add5354d9bb4b99e90117043c7124007664907259bd16d043bb031", 40960),
+                new Published("qwen3-1.7b", "ggml-org/Qwen3-1.7B-GGUF", "qwen3", "Q4_K_M", "Qwen3-1.7B-Q4_K_M.gguf",
+                        1_282_439_264L, "d2387ca2dbfee2ffabce7120d3770dadca0b293052bc2f0e138fdc940d9bc7b5", 40960),
+                new Published("qwen3-4b", "Qwen/Qwen3-4B-GGUF", "qwen3", "Q4_K_M", "Qwen3-4B-Q4_K_M.gguf", 2_497_280_256L,
+                        "7485fe6f11af29433bc51cab58009521f205840f5b4ae3a32fa7f92e8534fdf5", 40960),
+                new Published("qwen3-8b", "Qwen/Qwen3-8B-GGUF", "qwen3", "Q4_K_M", "Qwen3-8B-Q4_K_M.gguf", 5_027_783_488L,
+                        "d98cdcbd03e17ce47681435b5150e34c1417f50b5c0019dd560e4882c5745785", 40960),
+                new Published("smollm3-3b", "ggml-org/SmolLM3-3B-GGUF", "smollm3", "Q4_K_M", "SmolLM3-Q4_K_M.gguf",
+                        1_915_305_312L, "8334b850b7bd46238c16b0c550df2138f0889bf433809008cc17a8b05761863e", 65536),
+                new Published("gemma-3n-e2b-it", "ggml-org/gemma-3n-E2B-it-GGUF", "gemma3n", "Q8_0",
+                        "gemma-3n-E2B-it-Q8_0.gguf", 4_788_112_064L,
+                        "038a47c482e7af3009c462b56a7592e1ade3c7862540717aa1d9dee1760c337b", 32768),
+                new Published("gpt-oss-20b", "ggml-org/gpt-oss-20b-GGUF", "gpt-oss", "MXFP4", "gpt-oss-20b-mxfp4.gguf",
+                        12_109_566_560L, "be37a636aca0fc1aae0d32325f82f6b4d21495f06823b5fbc1898ae0303e9935", 131072));
+        for (Published p : expected) {
+            CatalogModel m = catalog.model(p.id()).orElseThrow();
+            CatalogFile f = m.file(p.quantization()).orElseThrow();
+            assertThat(m.repository()).isEqualTo(p.repository());
+            assertThat(m.architecture()).isEqualTo(p.architecture());
+            assertThat(m.contextLength()).isEqualTo(p.context());
+            assertThat(f.fileName()).isEqualTo(p.file());
+            assertThat(f.sizeBytes()).isEqualTo(p.size());
+            assertThat(f.sizeApproximate()).isFalse();
+            assertThat(f.sha256()).contains(p.sha256());
+            assertThat(io.github.localllm.gguf.LlamaCppArchitectures.B4916).as(p.id()).doesNotContain(m.architecture());
+            assertThat(io.github.localllm.gguf.LlamaCppArchitectures.B10470).as(p.id()).contains(m.architecture());
+        }
     }
 
     @Test

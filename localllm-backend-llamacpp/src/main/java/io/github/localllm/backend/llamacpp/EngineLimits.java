@@ -5,6 +5,7 @@ import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LoadOptions;
 import io.github.localllm.ResponseFormat;
 import io.github.localllm.UnsupportedModelException;
+import io.github.localllm.gguf.LlamaCppArchitectures;
 import io.github.localllm.spi.EngineCapabilities;
 import java.nio.file.Path;
 import java.util.Set;
@@ -18,18 +19,10 @@ final class EngineLimits {
     static final String ENGINE_VERSION = "llama.cpp b4916 via de.kherud:llama 4.2.0";
 
     /**
-     * {@code LLM_ARCH_NAMES} of llama.cpp build b4916 (March 2025): read from the bundled native library and
-     * confirmed by loading a file of each name: all pass llama.cpp's architecture check (60 names). The fit
+     * {@code LLM_ARCH_NAMES} of llama.cpp build b4916 (March 2025), {@link LlamaCppArchitectures#B4916}. The fit
      * planner learns them from {@link #CAPABILITIES}, through the provider.
      */
-    static final Set<String> ARCHITECTURES = Set.of(
-            "llama", "deci", "falcon", "grok", "gpt2", "gptj", "gptneox", "mpt", "baichuan", "starcoder",
-            "refact", "bert", "nomic-bert", "jina-bert-v2", "bloom", "stablelm", "qwen", "qwen2", "qwen2moe",
-            "qwen2vl", "phi2", "phi3", "phimoe", "plamo", "codeshell", "orion", "internlm2", "minicpm",
-            "minicpm3", "gemma", "gemma2", "gemma3", "starcoder2", "mamba", "xverse", "command-r", "cohere2",
-            "dbrx", "olmo", "olmo2", "olmoe", "openelm", "arctic", "deepseek", "deepseek2", "chatglm", "bitnet",
-            "t5", "t5encoder", "jais", "nemotron", "exaone", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7",
-            "granite", "granitemoe", "chameleon", "wavtokenizer-dec");
+    static final Set<String> ARCHITECTURES = LlamaCppArchitectures.B4916;
 
     /**
      * What b4916 in this process does. Its Linux and Windows natives are CPU builds compiled for AVX2;

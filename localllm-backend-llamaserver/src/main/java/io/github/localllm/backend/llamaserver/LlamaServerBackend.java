@@ -60,11 +60,14 @@ final class LlamaServerBackend implements InferenceBackend {
         this.configured = configured;
     }
 
-    /** @return the build; no endpoint, as each loaded model has a server of its own */
+    /**
+     * @return the build, and the architectures it loads; no endpoint, as each loaded model has a server of
+     *         its own
+     */
     @Override
     public BackendInfo info() {
         return BackendInfo.builder(LlamaServerBackendProvider.ID).name("llama-server " + binary.buildName())
-                .version(binary.version()).capabilities(LlamaServerBackendProvider.CAPABILITIES).build();
+                .version(binary.version()).capabilities(LlamaServerBackendProvider.capabilitiesOf(binary.build())).build();
     }
 
     /**

@@ -12,6 +12,8 @@ import io.github.localllm.backend.llamaserver.internal.ServerBinary;
 import io.github.localllm.backend.openai.OpenAiBackend;
 import io.github.localllm.config.ConfigValue;
 import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.gguf.LlamaCppArchitectures;
+import io.github.localllm.gguf.LlamaCppBuild;
 import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.EngineHealth;
 import io.github.localllm.spi.InferenceBackend;
@@ -19,6 +21,7 @@ import io.github.localllm.spi.InferenceBackendProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,7 +61,10 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
     /**
      * The oldest build this engine runs: {@code --flash-attn on|off|auto}, which it passes, came in
      * late August 2025 (about b6300); b6500 is the first build of mid-September 2025. The build it is
-     * tested with is b10470.
+     * tested with is b10470. It is also where {@link io.github.localllm.gguf.LlamaCppBuild#CURRENT_FROM}
+     * starts planning memory as b10470 behaves, so no accepted build is planned with b4916's buffers.
+     * A build between this and b10470 reports b4916's architectures ({@link LlamaCppArchitectures#of}: the
+     * newest list known to hold for it), which under-states, never over-states, what it loads.
      */
     public static final int MINIMUM_BUILD = 6500;
 
@@ -67,13 +73,31 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
     /** {@code --version} answers at once; a slow disk or a cold start may take a moment. */
     static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
-    /** What the engine does, known before it starts: the OpenAI-compatible engine's, with llama.cpp's grammars. */
-    static final EngineCapabilities CAPABILITIES = OpenAiBackend.CAPABILITIES.toBuilder()
-            .grammarDialect("llama.cpp b4916")
-            .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
-            .build();
+    /**
+     * What the engine does, known before a binary is found: the OpenAI-compatible engine's, with llama.cpp's
+     * grammars, and the architectures of the build the SDK installs and is tested with
+     * ({@link LlamaServerInstaller#BUILD}). A backend reports those of the binary it found:
+     * {@link #capabilitiesOf(int)}.
+     */
+    static final EngineCapabilities CAPABILITIES = capabilitiesOf(LlamaServerInstaller.BUILD);
 
     private final UnaryOperator<String> env;
+
+    /**
+     * What a llama-server of this build does: the architectures are those {@link LlamaCppArchitectures}
+     * knows the build to load (at least a newer build's; none listed for a build older than every known one,
+     * which {@link #MINIMUM_BUILD} keeps from being used).
+     *
+     * @param build the server's build number, as {@code --version} prints it
+     * @return its capabilities
+     */
+    static EngineCapabilities capabilitiesOf(int build) {
+        return OpenAiBackend.CAPABILITIES.toBuilder()
+                .grammarDialect("llama.cpp b4916")
+                .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
+                .architectures(LlamaCppArchitectures.of(LlamaCppBuild.of(build)).orElse(Set.of()))
+                .build();
+    }
 
     /** For {@link java.util.ServiceLoader}. */
     public LlamaServerBackendProvider() {
