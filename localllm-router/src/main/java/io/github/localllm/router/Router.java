@@ -716,7 +716,8 @@ public final class Router implements LanguageModel {
         /**
          * @param v a small JSON file that keeps the day's and month's cloud spend across restarts:
          *        read by {@link #build()}, written after each cloud answer. None by default: spend
-         *        counts from zero whenever the router is built
+         *        counts from zero whenever the router is built. One router (in one process) per file:
+         *        two writing one file would each overwrite the other's count
          * @return this
          */
         public Builder spendFile(Path v) {
@@ -904,6 +905,10 @@ public final class Router implements LanguageModel {
             boolean budget = !Double.isNaN(dailyBudget) || !Double.isNaN(monthlyBudget);
             if (!Double.isNaN(budgetWarning) && !budget) {
                 all.add("budgetWarning is set without a dailyBudget or monthlyBudget to warn about; set one");
+            }
+            if (dailyBudget > monthlyBudget) {
+                all.add("contradictory budgets: the daily budget " + dailyBudget + " exceeds the monthly budget "
+                        + monthlyBudget + ", so it could never be reached; lower it or raise the monthly one");
             }
             if (budget && !resolved.isEmpty()) {
                 if (resolved.stream().allMatch(Target::isLocal)) {

@@ -86,20 +86,10 @@ final class Spend {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
-    boolean hasBudget() {
-        return !Double.isNaN(daily) || !Double.isNaN(monthly);
-    }
-
     /** @return whether a budget of the current period is spent, so that cloud targets get no request */
     boolean cloudBlocked() {
         long until = blockedUntil;
         return until != 0 && clock.millis() < until;
-    }
-
-    /** @return when the spent budget's period ends, or {@code null} when none is spent */
-    synchronized java.time.Instant blockedUntil() {
-        long until = blockedUntil;
-        return until != 0 && clock.millis() < until ? java.time.Instant.ofEpochMilli(until) : null;
     }
 
     /** @param cost what a cloud answer cost */
