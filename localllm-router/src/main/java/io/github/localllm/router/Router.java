@@ -29,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -275,7 +277,8 @@ public final class Router implements LanguageModel {
         }
         if (eligible.isEmpty()) {
             if (budgetSpent && private_ > 0 && !settings.localOnly() && !options.localOnly()) {
-                throw budgetSpent(private_, lacking);
+                throw budgetSpent(private_, lacking == null ? "it has no local target"
+                        : "no local target serves this request: " + String.join("; ", lacking));
             }
             throw Eligibility.noneEligible(name, localOnly, private_, lacking);
         }
@@ -285,6 +288,9 @@ public final class Router implements LanguageModel {
                         : RoutingContext.DEFAULT_OUTPUT_TOKENS);
         List<TargetState> order = ranked(strategy, context, eligible, route);
         if (order.isEmpty()) {
+            if (budgetSpent && private_ > 0 && !settings.localOnly() && !options.localOnly()) {
+                throw budgetSpent(private_, "the " + strategy.name() + " strategy sends no request to a local target");
+            }
             throw Eligibility.strategyLeftNone(name, strategy, eligible);
         }
         String reason = Eligibility.reason(strategy, order, task, route, localOnly, private_, lacking);
@@ -298,7 +304,7 @@ public final class Router implements LanguageModel {
                 operation, streamed);
     }
 
-    private BudgetExceededException budgetSpent(int cloudTargets, List<String> lacking) {
+    private BudgetExceededException budgetSpent(int cloudTargets, String why) {
         Spend spend = accounting.spend();
         Duration wait = spend.untilUnblocked();
         return new BudgetExceededException("the cloud budget of router '" + name + "' is spent (today "
@@ -307,9 +313,7 @@ public final class Router implements LanguageModel {
                 + (Double.isNaN(spend.monthlyBudget()) ? "" : " of " + spend.monthlyBudget())
                 + "), so its " + cloudTargets + " cloud target" + (cloudTargets == 1 ? "" : "s")
                 + " get no requests until the period ends in " + wait
-                + (lacking == null ? ", and it has no local target" : ", and no local target serves this request: "
-                        + String.join("; ", lacking))
-                + ". Raise the budget, wait, or add a local target", wait);
+                + ", and " + why + ". Raise the budget, wait, or add a local target", wait);
     }
 
     /** The strategy's ranking, kept to what it was given, with the task's preferred targets first. */
@@ -771,16 +775,16 @@ public final class Router implements LanguageModel {
             return this;
         }
 
-        private java.util.OptionalDouble configAmount(LocalLlmConfig config, String key) {
-            java.util.Optional<String> v = config.get(key);
+        private OptionalDouble configAmount(LocalLlmConfig config, String key) {
+            Optional<String> v = config.get(key);
             if (v.isEmpty() || v.get().isBlank()) {
-                return java.util.OptionalDouble.empty();
+                return OptionalDouble.empty();
             }
             try {
-                return java.util.OptionalDouble.of(Double.parseDouble(v.get().trim()));
+                return OptionalDouble.of(Double.parseDouble(v.get().trim()));
             } catch (NumberFormatException e) {
                 problems.add(key + " must be a number, was '" + v.get() + "' (" + config.value(key).orElseThrow() + ")");
-                return java.util.OptionalDouble.empty();
+                return OptionalDouble.empty();
             }
         }
 
@@ -866,7 +870,7 @@ public final class Router implements LanguageModel {
                     price = table.price(modelNameOf(t)).orElse(null);
                 }
                 out.add(price == null || t.price().isPresent() ? t
-                        : new Target(t.name(), t.model(), t.locality(), t.capabilities(), java.util.Optional.of(price),
+                        : new Target(t.name(), t.model(), t.locality(), t.capabilities(), Optional.of(price),
                                 t.maxConcurrent(), t.maxQueued(), t.contextSize()));
             }
             return out;

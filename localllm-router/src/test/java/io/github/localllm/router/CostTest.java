@@ -153,9 +153,19 @@ class CostTest {
                     assertThat(e.retryAfter()).contains(Duration.ofHours(6));
                 })
                 .hasMessageContaining("cloud budget of router 'router' is spent (today 9.0 of 5.0")
-                .hasMessageContaining("Raise the budget, wait, or add a local target");
+                .hasMessageContaining("and it has no local target. Raise the budget, wait, or add a local target");
         assertThatThrownBy(() -> router.stream(GenerationRequest.of("3"))).isInstanceOf(BudgetExceededException.class);
         assertThat(cloud.calls).hasValue(1);
+    }
+
+    @Test
+    void aCloudOnlyStrategyWithASpentBudgetFailsTheRequestToo() {
+        Router router = builder().strategy(RoutingStrategy.cloudOnly()).dailyBudget(5).build();
+        router.generate("1");
+        assertThatThrownBy(() -> router.generate("2")).isInstanceOf(BudgetExceededException.class)
+                .hasMessageContaining("cloud budget of router 'costly' is spent")
+                .hasMessageContaining("the cloud-only strategy sends no request to a local target");
+        assertThat(local.calls).hasValue(0);
     }
 
     @Test
