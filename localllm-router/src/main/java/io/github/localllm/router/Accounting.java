@@ -50,12 +50,13 @@ final class Accounting {
     }
 
     /**
-     * Counts an answer.
+     * Counts an answer. Takes the route's parts rather than the route, so that a route the JIT can
+     * keep off the heap is not made to escape by this call.
      *
      * @param outcome {@code ANSWERED}, or {@code CANCELLED} for one the caller closed part way
      * @param ttftNanos its measured time to first token, negative when not measured
      */
-    void answered(TargetState t, String model, Route route, boolean fallback, long nanos, long ttftNanos, long prompt,
+    void answered(TargetState t, String model, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos, long ttftNanos, long prompt,
                   long output, RequestMetrics.Outcome outcome) {
         double cost;
         if (t.isLocal()) {
@@ -76,28 +77,28 @@ final class Accounting {
         }
         t.stats(model).answered(nanos, ttftNanos, prompt, output, fallback, cost);
         if (!listeners.isEmpty()) {
-            publish(new RequestMetrics(router, t.name(), t.provider, model, t.target.locality(), route.operation(),
-                    outcome, route.streamed(), fallback, "", prompt, output, Duration.ofNanos(nanos),
+            publish(new RequestMetrics(router, t.name(), t.provider, model, t.target.locality(), operation,
+                    outcome, streamed, fallback, "", prompt, output, Duration.ofNanos(nanos),
                     ttftNanos >= 0 ? Optional.of(Duration.ofNanos(ttftNanos)) : Optional.empty(), cost));
         }
     }
 
     /** Counts a failed attempt. */
-    void failed(TargetState t, Route route, boolean fallback, long nanos, Throwable error) {
+    void failed(TargetState t, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos, Throwable error) {
         t.defaultStats.failed();
         if (!listeners.isEmpty()) {
             publish(new RequestMetrics(router, t.name(), t.provider, t.defaultStats.model, t.target.locality(),
-                    route.operation(), RequestMetrics.Outcome.FAILED, route.streamed(), fallback,
+                    operation, RequestMetrics.Outcome.FAILED, streamed, fallback,
                     error.getClass().getSimpleName(), 0, 0, Duration.ofNanos(nanos), Optional.empty(), 0));
         }
     }
 
     /** Counts an attempt the caller cancelled before anything came. */
-    void abandoned(TargetState t, Route route, boolean fallback, long nanos) {
+    void abandoned(TargetState t, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos) {
         t.defaultStats.abandoned();
         if (!listeners.isEmpty()) {
             publish(new RequestMetrics(router, t.name(), t.provider, t.defaultStats.model, t.target.locality(),
-                    route.operation(), RequestMetrics.Outcome.CANCELLED, route.streamed(), fallback, "", 0, 0,
+                    operation, RequestMetrics.Outcome.CANCELLED, streamed, fallback, "", 0, 0,
                     Duration.ofNanos(nanos), Optional.empty(), 0));
         }
     }

@@ -238,7 +238,7 @@ final class Route {
         lease.release();
         long nanos = System.nanoTime() - lease.startNanos;
         attempts.add(RoutingAttempt.failed(lease.name(), error, Duration.ofNanos(nanos), chunks));
-        router.accounting().failed(lease.target, this, order.get(0) != lease.target, nanos, error);
+        router.accounting().failed(lease.target, operation, streamed, order.get(0) != lease.target, nanos, error);
         lastError = error;
         lastFailed = lease.name();
         lastFailedChunks = chunks;
@@ -323,8 +323,8 @@ final class Route {
         t.stats.record(ttftNanos, tokensPerSecond);
         long nanos = System.nanoTime() - lease.startNanos;
         boolean fallback = order.get(0) != t;
-        router.accounting().answered(t, model, this, fallback, nanos, measuredTtftNanos, promptTokens, outputTokens,
-                outcome);
+        router.accounting().answered(t, model, operation, streamed, fallback, nanos, measuredTtftNanos, promptTokens,
+                outputTokens, outcome);
         attempts.add(RoutingAttempt.answered(t.name(), Duration.ofNanos(nanos), chunks));
         RoutingDecision decision = new RoutingDecision(t.name(), model, strategy, reason, attempts, fallback);
         if (events.enabled()) {
@@ -351,7 +351,7 @@ final class Route {
         lease.release();
         lease.target.breaker.onAbandoned(lease.permit);
         long nanos = System.nanoTime() - lease.startNanos;
-        router.accounting().abandoned(lease.target, this, order.get(0) != lease.target, nanos);
+        router.accounting().abandoned(lease.target, operation, streamed, order.get(0) != lease.target, nanos);
         attempts.add(RoutingAttempt.answered(lease.name(), Duration.ofNanos(nanos), 0));
         RoutingDecision decision = new RoutingDecision(lease.name(), model, strategy, reason, attempts,
                 order.get(0) != lease.target);
