@@ -56,8 +56,8 @@ final class Accounting {
      * @param outcome {@code ANSWERED}, or {@code CANCELLED} for one the caller closed part way
      * @param ttftNanos its measured time to first token, negative when not measured
      */
-    void answered(TargetState t, String model, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos, long ttftNanos, long prompt,
-                  long output, RequestMetrics.Outcome outcome) {
+    void answered(TargetState t, String model, RequestMetrics.Operation operation, boolean streamed, boolean fallback,
+                  long nanos, long ttftNanos, long prompt, long output, RequestMetrics.Outcome outcome) {
         double cost;
         if (t.isLocal()) {
             cost = t.energy == null ? 0 : t.energy.costOfNanos(nanos);
@@ -84,7 +84,8 @@ final class Accounting {
     }
 
     /** Counts a failed attempt. */
-    void failed(TargetState t, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos, Throwable error) {
+    void failed(TargetState t, RequestMetrics.Operation operation, boolean streamed, boolean fallback, long nanos,
+                Throwable error) {
         t.defaultStats.failed();
         if (!listeners.isEmpty()) {
             publish(new RequestMetrics(router, t.name(), t.provider, t.defaultStats.model, t.target.locality(),

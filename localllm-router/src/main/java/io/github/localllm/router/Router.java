@@ -711,7 +711,8 @@ public final class Router implements LanguageModel {
          */
         public Builder budgetWarning(double v) {
             if (!(v > 0 && v < 1)) {
-                problems.add("budgetWarning is a share of the budget above 0 and below 1 (0.8 warns at 80 %), was " + v);
+                problems.add("budgetWarning is a share of the budget above 0 and below 1 (0.8 warns at 80 %), was "
+                        + v);
             }
             budgetWarning = v;
             return this;
@@ -783,7 +784,8 @@ public final class Router implements LanguageModel {
             try {
                 return OptionalDouble.of(Double.parseDouble(v.get().trim()));
             } catch (NumberFormatException e) {
-                problems.add(key + " must be a number, was '" + v.get() + "' (" + config.value(key).orElseThrow() + ")");
+                problems.add(key + " must be a number, was '" + v.get() + "' (" + config.value(key).orElseThrow()
+                        + ")");
                 return OptionalDouble.empty();
             }
         }
