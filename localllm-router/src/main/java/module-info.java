@@ -5,6 +5,8 @@
 module io.github.localllm.router {
     requires transitive io.github.localllm;
     requires org.slf4j;
+    // Prices and the spend file are JSON.
+    requires tools.jackson.databind;
 
     exports io.github.localllm.router;
 }

@@ -3,6 +3,7 @@ package io.github.localllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.localllm.event.BudgetThresholdReached;
 import io.github.localllm.event.CircuitBreakerChanged;
 import io.github.localllm.event.FallbackTriggered;
 import io.github.localllm.event.LocalLlmEvent;
@@ -77,7 +78,9 @@ class RoutingDecisionTest {
         List<LocalLlmEvent> events = List.of(new RequestRouted(now, "r", decision()),
                 new FallbackTriggered(now, "r", "a", "b", new GenerationException("x"), 0),
                 new CircuitBreakerChanged(now, "r", "a", CircuitBreakerChanged.State.CLOSED,
-                        CircuitBreakerChanged.State.OPEN, null));
+                        CircuitBreakerChanged.State.OPEN, null),
+                new BudgetThresholdReached(now, "r", BudgetThresholdReached.Period.DAY,
+                        BudgetThresholdReached.Level.WARNING, 8, 10, java.time.LocalDate.of(2026, 11, 30)));
         for (LocalLlmEvent e : events) {
             String kind;
             if (e instanceof RequestRouted r) {
@@ -86,10 +89,12 @@ class RoutingDecisionTest {
                 kind = f.from() + " -> " + f.to();
             } else if (e instanceof CircuitBreakerChanged c) {
                 kind = c.target() + " " + c.to() + c.reason();
+            } else if (e instanceof BudgetThresholdReached b) {
+                kind = b.period() + " " + b.level() + " " + b.fraction();
             } else {
                 kind = "other";
             }
-            assertThat(kind).isIn("routed to b", "a -> b", "a OPEN");
+            assertThat(kind).isIn("routed to b", "a -> b", "a OPEN", "DAY WARNING 0.8");
         }
     }
 }

@@ -8,6 +8,7 @@ import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.RoutingAttempt;
 import io.github.localllm.RoutingDecision;
+import io.github.localllm.Usage;
 import io.github.localllm.event.FallbackTriggered;
 import io.github.localllm.event.RequestRouted;
 import java.time.Duration;
@@ -39,6 +40,8 @@ final class Route {
     private final long startNanos;
     private final long deadlineNanos;
     private final Duration requestTimeout;
+    private final RequestMetrics.Operation operation;
+    private final boolean streamed;
     private final List<RoutingAttempt> attempts = new ArrayList<>(4);
     /** Counted down when a stream's consumer closes it, to cut a retry's wait short; streams only. */
     private volatile CountDownLatch cancelled;
@@ -52,7 +55,10 @@ final class Route {
     private String lastFailed;
     private int lastFailedChunks;
 
-    Route(Router router, List<TargetState> order, String strategy, String reason, Duration requestTimeout) {
+    Route(Router router, List<TargetState> order, String strategy, String reason, Duration requestTimeout,
+          RequestMetrics.Operation operation, boolean streamed) {
+        this.operation = operation;
+        this.streamed = streamed;
         this.router = router;
         this.settings = router.settings();
         this.events = router.events();
@@ -230,8 +236,9 @@ final class Route {
 
     private void record(Lease lease, LocalLlmException error, int chunks) {
         lease.release();
-        attempts.add(RoutingAttempt.failed(lease.name(), error,
-                Duration.ofNanos(System.nanoTime() - lease.startNanos), chunks));
+        long nanos = System.nanoTime() - lease.startNanos;
+        attempts.add(RoutingAttempt.failed(lease.name(), error, Duration.ofNanos(nanos), chunks));
+        router.accounting().failed(lease.target, operation, streamed, order.get(0) != lease.target, nanos, error);
         lastError = error;
         lastFailed = lease.name();
         lastFailedChunks = chunks;
@@ -294,19 +301,32 @@ final class Route {
      * @param lease the attempt that answered
      * @param model the model that answered
      * @param chunks chunks it streamed
-     * @param ttftNanos its time to first token, or negative when not measured
+     * @param ttftNanos its time to first token for the latency averages (the whole time when the
+     *        engine did not measure it), or negative when not known
      * @param tokensPerSecond its generation speed, or 0 when not measured
+     * @param measuredTtftNanos its measured time to first token, or negative, for the statistics
+     * @param usage its tokens as the engine reported them
      * @return the decision, published to listeners
      */
-    RoutingDecision answered(Lease lease, String model, int chunks, long ttftNanos, double tokensPerSecond) {
+    RoutingDecision answered(Lease lease, String model, int chunks, long ttftNanos, double tokensPerSecond,
+                             long measuredTtftNanos, Usage usage) {
+        return answered(lease, model, chunks, ttftNanos, tokensPerSecond, measuredTtftNanos, usage.promptTokens(),
+                usage.completionTokens(), RequestMetrics.Outcome.ANSWERED);
+    }
+
+    private RoutingDecision answered(Lease lease, String model, int chunks, long ttftNanos, double tokensPerSecond,
+                                     long measuredTtftNanos, long promptTokens, long outputTokens,
+                                     RequestMetrics.Outcome outcome) {
         lease.release();
         TargetState t = lease.target;
         t.breaker.onSuccess(lease.permit);
         t.stats.record(ttftNanos, tokensPerSecond);
-        attempts.add(RoutingAttempt.answered(t.name(), Duration.ofNanos(System.nanoTime() - lease.startNanos),
-                chunks));
-        RoutingDecision decision = new RoutingDecision(t.name(), model, strategy, reason, attempts,
-                order.get(0) != t);
+        long nanos = System.nanoTime() - lease.startNanos;
+        boolean fallback = order.get(0) != t;
+        router.accounting().answered(t, model, operation, streamed, fallback, nanos, measuredTtftNanos, promptTokens,
+                outputTokens, outcome);
+        attempts.add(RoutingAttempt.answered(t.name(), Duration.ofNanos(nanos), chunks));
+        RoutingDecision decision = new RoutingDecision(t.name(), model, strategy, reason, attempts, fallback);
         if (events.enabled()) {
             events.publish(new RequestRouted(events.now(), events.router(), decision));
         }
@@ -320,16 +340,19 @@ final class Route {
      * @param lease the attempt
      * @param model the model
      * @param chunks chunks the caller received from it
+     * @param ttftNanos the time to its first chunk, or negative when none came
      * @return the decision
      */
-    RoutingDecision cancelled(Lease lease, String model, int chunks) {
+    RoutingDecision cancelled(Lease lease, String model, int chunks, long ttftNanos) {
         if (chunks > 0) {
-            return answered(lease, model, chunks, -1, 0);
+            // The engine reported no usage: the chunks received stand for the tokens generated.
+            return answered(lease, model, chunks, -1, 0, ttftNanos, 0, chunks, RequestMetrics.Outcome.CANCELLED);
         }
         lease.release();
         lease.target.breaker.onAbandoned(lease.permit);
-        attempts.add(RoutingAttempt.answered(lease.name(), Duration.ofNanos(System.nanoTime() - lease.startNanos),
-                0));
+        long nanos = System.nanoTime() - lease.startNanos;
+        router.accounting().abandoned(lease.target, operation, streamed, order.get(0) != lease.target, nanos);
+        attempts.add(RoutingAttempt.answered(lease.name(), Duration.ofNanos(nanos), 0));
         RoutingDecision decision = new RoutingDecision(lease.name(), model, strategy, reason, attempts,
                 order.get(0) != lease.target);
         if (events.enabled()) {
@@ -341,6 +364,14 @@ final class Route {
     /** @return every target tried or passed over so far */
     List<RoutingAttempt> attempts() {
         return List.copyOf(attempts);
+    }
+
+    RequestMetrics.Operation operation() {
+        return operation;
+    }
+
+    boolean streamed() {
+        return streamed;
     }
 
     long startNanos() {

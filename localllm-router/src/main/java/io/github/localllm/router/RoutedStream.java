@@ -273,7 +273,7 @@ final class RoutedStream implements GenerationStream {
         disarmWatchdog();
         long ttft = attemptChunks > 0 ? attemptFirstNanos - lease.startNanos : -1;
         RoutingDecision decision = route.answered(lease, answer.model(), attemptChunks, ttft,
-                answer.metrics().generationTokensPerSecond());
+                answer.metrics().generationTokensPerSecond(), ttft, answer.usage());
         GenerationResult whole = priorChunks == 0 ? answer : joined(answer);
         result = whole.toBuilder().routing(decision).build();
         ended = true;
@@ -304,7 +304,8 @@ final class RoutedStream implements GenerationStream {
         String text = priorText.toString() + (attemptText == null ? "" : attemptText);
         Usage usage = new Usage(0, delivered);
         String model = router.modelName(lease.target);
-        RoutingDecision decision = route.cancelled(lease, model, attemptChunks);
+        RoutingDecision decision = route.cancelled(lease, model, attemptChunks,
+                attemptChunks > 0 ? attemptFirstNanos - lease.startNanos : -1);
         List<TokenLogprob> logprobs = new ArrayList<>(priorLogprobs);
         if (attemptLogprobs != null) {
             logprobs.addAll(attemptLogprobs);

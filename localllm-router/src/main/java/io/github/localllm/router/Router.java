@@ -12,19 +12,25 @@ import io.github.localllm.LocalLlm;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.RoutingDecision;
+import io.github.localllm.Usage;
+import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.event.GenerationFailed;
 import io.github.localllm.event.LocalLlmEventListener;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -76,18 +82,21 @@ public final class Router implements LanguageModel {
     private final List<Target> targets;
     private final Settings settings;
     private final Events events;
+    private final Accounting accounting;
 
-    private Router(Builder b, Settings settings, Events events) {
+    private Router(Builder b, List<Target> resolved, Settings settings, Events events, Accounting accounting) {
         this.name = b.name;
         this.settings = settings;
         this.events = events;
-        List<TargetState> s = new ArrayList<>(b.targets.size());
-        for (Target t : b.targets) {
+        this.accounting = accounting;
+        List<TargetState> s = new ArrayList<>(resolved.size());
+        for (Target t : resolved) {
+            EnergyCost energy = t.isLocal() ? b.energy.getOrDefault(t.name(), b.defaultEnergy) : null;
             s.add(new TargetState(t, new CircuitBreaker(t.name(), settings.breakerThreshold(),
-                    settings.breakerCooldown(), settings.clock(), events)));
+                    settings.breakerCooldown(), settings.clock(), events), energy, modelNameOf(t), providerOf(t)));
         }
         this.states = List.copyOf(s);
-        this.targets = List.copyOf(b.targets);
+        this.targets = List.copyOf(resolved);
     }
 
     /** @return an empty builder */
@@ -100,9 +109,29 @@ public final class Router implements LanguageModel {
         return name;
     }
 
-    /** @return its targets, in the order given */
+    /**
+     * @return its targets, in the order given; a cloud target without a price of its own carries the
+     *         one the router found for it in its {@link PriceTable}
+     */
     public List<Target> targets() {
         return targets;
+    }
+
+    /**
+     * @return what the router measured per target and model since it was built: requests, failures,
+     *         fallbacks, tokens, cost, and percentiles of total time and time to first token; one
+     *         entry per target at least, in the order of the targets
+     */
+    public List<TargetStatistics> statistics() {
+        return Accounting.statistics(states);
+    }
+
+    /**
+     * @return cloud spend today and this month (UTC) against the budgets, and what the local answers
+     *         saved against the reference cloud model's price
+     */
+    public CostReport costReport() {
+        return accounting.report();
     }
 
     /**
@@ -149,7 +178,7 @@ public final class Router implements LanguageModel {
     GenerationResult generate(GenerationRequest request, RoutingOptions options) {
         Objects.requireNonNull(request, "request");
         try {
-            Route route = plan(request, null, options);
+            Route route = plan(request, null, options, false);
             while (true) {
                 Route.Lease lease = route.next();
                 GenerationResult answer;
@@ -162,8 +191,10 @@ public final class Router implements LanguageModel {
                     route.failed(lease, unexpected(lease.name(), e), 0);
                     continue;
                 }
+                Duration ttft = answer.metrics().timeToFirstToken();
                 RoutingDecision decision = route.answered(lease, answer.model(), 0, ttftNanos(answer),
-                        answer.metrics().generationTokensPerSecond());
+                        answer.metrics().generationTokensPerSecond(), ttft.isZero() ? -1 : ttft.toNanos(),
+                        answer.usage());
                 return answer.toBuilder().routing(decision).build();
             }
         } catch (LocalLlmException e) {
@@ -175,7 +206,7 @@ public final class Router implements LanguageModel {
     GenerationStream stream(GenerationRequest request, RoutingOptions options) {
         Objects.requireNonNull(request, "request");
         try {
-            return new RoutedStream(plan(request, null, options), request);
+            return new RoutedStream(plan(request, null, options, true), request);
         } catch (LocalLlmException e) {
             failed(e);
             throw e;
@@ -185,7 +216,7 @@ public final class Router implements LanguageModel {
     EmbeddingResult embed(EmbeddingRequest request, RoutingOptions options) {
         Objects.requireNonNull(request, "request");
         try {
-            Route route = plan(null, request, options);
+            Route route = plan(null, request, options, false);
             while (true) {
                 Route.Lease lease = route.next();
                 EmbeddingResult answer;
@@ -198,7 +229,7 @@ public final class Router implements LanguageModel {
                     route.failed(lease, unexpected(lease.name(), e), 0);
                     continue;
                 }
-                route.answered(lease, answer.model(), 0, -1, 0);
+                route.answered(lease, answer.model(), 0, -1, 0, -1, new Usage(answer.promptTokens(), 0));
                 return answer;
             }
         } catch (LocalLlmException e) {
@@ -217,8 +248,10 @@ public final class Router implements LanguageModel {
      *
      * @throws io.github.localllm.InvalidRequestException when no target may serve it
      */
-    private Route plan(GenerationRequest request, EmbeddingRequest embedding, RoutingOptions options) {
-        boolean localOnly = settings.localOnly() || options.localOnly();
+    private Route plan(GenerationRequest request, EmbeddingRequest embedding, RoutingOptions options,
+                       boolean streamed) {
+        boolean budgetSpent = accounting.cloudBlocked();
+        boolean localOnly = settings.localOnly() || options.localOnly() || budgetSpent;
         TaskType task = options.task().orElse(embedding != null ? TaskType.EMBEDDING
                 : request.messages().isEmpty() ? TaskType.COMPLETION : TaskType.CHAT);
         TaskRoute route = settings.tasks().get(task);
@@ -243,6 +276,10 @@ public final class Router implements LanguageModel {
             eligible.add(t);
         }
         if (eligible.isEmpty()) {
+            if (budgetSpent && private_ > 0 && !settings.localOnly() && !options.localOnly()) {
+                throw budgetSpent(private_, lacking == null ? "it has no local target"
+                        : "no local target serves this request: " + String.join("; ", lacking));
+            }
             throw Eligibility.noneEligible(name, localOnly, private_, lacking);
         }
         RoutingContext context = new RoutingContext(task, java.util.Optional.ofNullable(request),
@@ -251,10 +288,32 @@ public final class Router implements LanguageModel {
                         : RoutingContext.DEFAULT_OUTPUT_TOKENS);
         List<TargetState> order = ranked(strategy, context, eligible, route);
         if (order.isEmpty()) {
+            if (budgetSpent && private_ > 0 && !settings.localOnly() && !options.localOnly()) {
+                throw budgetSpent(private_, "the " + strategy.name() + " strategy sends no request to a local target");
+            }
             throw Eligibility.strategyLeftNone(name, strategy, eligible);
         }
         String reason = Eligibility.reason(strategy, order, task, route, localOnly, private_, lacking);
-        return new Route(this, order, strategy.name(), reason, request == null ? null : request.timeout());
+        if (budgetSpent && private_ > 0) {
+            reason = reason + "; the cloud budget is spent";
+        }
+        RequestMetrics.Operation operation = embedding != null ? RequestMetrics.Operation.EMBEDDINGS
+                : request.messages().isEmpty() ? RequestMetrics.Operation.TEXT_COMPLETION
+                : RequestMetrics.Operation.CHAT;
+        return new Route(this, order, strategy.name(), reason, request == null ? null : request.timeout(),
+                operation, streamed);
+    }
+
+    private BudgetExceededException budgetSpent(int cloudTargets, String why) {
+        Spend spend = accounting.spend();
+        Duration wait = spend.untilUnblocked();
+        return new BudgetExceededException("the cloud budget of router '" + name + "' is spent (today "
+                + spend.spentToday() + (Double.isNaN(spend.dailyBudget()) ? "" : " of " + spend.dailyBudget())
+                + ", this month " + spend.spentThisMonth()
+                + (Double.isNaN(spend.monthlyBudget()) ? "" : " of " + spend.monthlyBudget())
+                + "), so its " + cloudTargets + " cloud target" + (cloudTargets == 1 ? "" : "s")
+                + " get no requests until the period ends in " + wait
+                + ", and " + why + ". Raise the budget, wait, or add a local target", wait);
     }
 
     /** The strategy's ranking, kept to what it was given, with the task's preferred targets first. */
@@ -297,6 +356,32 @@ public final class Router implements LanguageModel {
 
     Events events() {
         return events;
+    }
+
+    Accounting accounting() {
+        return accounting;
+    }
+
+    private static String modelNameOf(Target t) {
+        LanguageModel m = t.model();
+        if (m instanceof ModelInstance instance) {
+            return instance.info().name();
+        }
+        if (m instanceof LocalLlm llm) {
+            return llm.model().info().name();
+        }
+        return t.name();
+    }
+
+    private static String providerOf(Target t) {
+        LanguageModel m = t.model();
+        if (m instanceof ModelInstance instance) {
+            return instance.info().backend();
+        }
+        if (m instanceof LocalLlm llm) {
+            return llm.model().info().backend();
+        }
+        return t.name();
     }
 
     /** Reports a request no target answered. */
@@ -349,6 +434,17 @@ public final class Router implements LanguageModel {
         private Duration maxQueueWait = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
         private final List<LocalLlmEventListener> listeners = new ArrayList<>();
+        private final List<MetricsListener> metricsListeners = new ArrayList<>();
+        private PriceTable prices;
+        private Path pricesFile;
+        private final Map<String, String> priceModels = new HashMap<>();
+        private double dailyBudget = Double.NaN;
+        private double monthlyBudget = Double.NaN;
+        private double budgetWarning = Double.NaN;
+        private Path spendFile;
+        private String savingsReference;
+        private EnergyCost defaultEnergy;
+        private final Map<String, EnergyCost> energy = new HashMap<>();
 
         private Builder() {
         }
@@ -536,10 +632,169 @@ public final class Router implements LanguageModel {
             return this;
         }
 
-        /** @param v the clock of circuit breaker cooldowns and event times; the system's by default @return this */
+        /**
+         * @param v the clock of circuit breaker cooldowns, event times and the budgets' UTC days and
+         *        months; the system's by default
+         * @return this
+         */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
+        }
+
+        /** @param v receives one {@link RequestMetrics} per attempt @return this */
+        public Builder metricsListener(MetricsListener v) {
+            metricsListeners.add(Objects.requireNonNull(v, "metricsListener"));
+            return this;
+        }
+
+        /**
+         * @param v the prices cloud spend and savings are counted with; {@link PriceTable#bundled()} by
+         *        default
+         * @return this
+         */
+        public Builder prices(PriceTable v) {
+            prices = Objects.requireNonNull(v, "prices");
+            return this;
+        }
+
+        /**
+         * @param v a JSON file of prices over the table's ({@link PriceTable#withFile}); read by
+         *        {@link #build()}, which reports a missing or malformed file
+         * @return this
+         */
+        public Builder pricesFile(Path v) {
+            pricesFile = Objects.requireNonNull(v, "pricesFile");
+            return this;
+        }
+
+        /**
+         * Prices a target by a model of the price table, when its own model's name is not the
+         * table's (a cloud target whose model has a name in the table is priced by it without this).
+         *
+         * @param target the target's name
+         * @param model the model's name in the price table, e.g. {@code gpt-4o-mini}
+         * @return this
+         */
+        public Builder priceModel(String target, String model) {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(model, "model");
+            if (priceModels.put(target, model) != null) {
+                problems.add("target '" + target + "' is given a price model twice; give it one");
+            }
+            return this;
+        }
+
+        /**
+         * @param v the most cloud answers may cost per UTC day; once reached, requests go to local
+         *        targets only until the day ends (a {@link io.github.localllm.event.BudgetThresholdReached}
+         *        event says so). None by default
+         * @return this
+         */
+        public Builder dailyBudget(double v) {
+            checkAmount("dailyBudget", v);
+            dailyBudget = v;
+            return this;
+        }
+
+        /** @param v the most cloud answers may cost per UTC calendar month; as {@link #dailyBudget} @return this */
+        public Builder monthlyBudget(double v) {
+            checkAmount("monthlyBudget", v);
+            monthlyBudget = v;
+            return this;
+        }
+
+        /**
+         * @param v the share of a budget (above 0, below 1, e.g. 0.8) whose spending publishes a
+         *        warning event; routing is unchanged until the budget is spent. None by default
+         * @return this
+         */
+        public Builder budgetWarning(double v) {
+            if (!(v > 0 && v < 1)) {
+                problems.add("budgetWarning is a share of the budget above 0 and below 1 (0.8 warns at 80 %), was "
+                        + v);
+            }
+            budgetWarning = v;
+            return this;
+        }
+
+        /**
+         * @param v a small JSON file that keeps the day's and month's cloud spend across restarts:
+         *        read by {@link #build()}, written after each cloud answer. None by default: spend
+         *        counts from zero whenever the router is built. One router (in one process) per file:
+         *        two writing one file would each overwrite the other's count
+         * @return this
+         */
+        public Builder spendFile(Path v) {
+            spendFile = Objects.requireNonNull(v, "spendFile");
+            return this;
+        }
+
+        /**
+         * @param v the cloud model (a name in the price table) whose price the savings of local
+         *        answers are measured against; by default the first priced cloud target's price
+         * @return this
+         */
+        public Builder savingsReference(String v) {
+            savingsReference = Objects.requireNonNull(v, "savingsReference");
+            return this;
+        }
+
+        /**
+         * @param v the electricity every local target's answers are estimated to use, unless
+         *        {@link #localEnergy(String, EnergyCost)} gives its own. None by default: local answers
+         *        cost nothing
+         * @return this
+         */
+        public Builder localEnergy(EnergyCost v) {
+            defaultEnergy = Objects.requireNonNull(v, "energy");
+            return this;
+        }
+
+        /** @param target a local target's name @param v the electricity its answers use @return this */
+        public Builder localEnergy(String target, EnergyCost v) {
+            Objects.requireNonNull(target, "target");
+            energy.put(target, Objects.requireNonNull(v, "energy"));
+            return this;
+        }
+
+        /**
+         * Applies the router's configuration keys that are set: {@value PriceTable#CONFIG_KEY} (a prices
+         * file), {@code router.budget.daily}, {@code router.budget.monthly}, {@code router.budget.warning},
+         * {@code router.spend.file} and {@code router.savings.reference}. Builder calls after this one win.
+         *
+         * @param config the configuration
+         * @return this
+         */
+        public Builder config(LocalLlmConfig config) {
+            config.get(PriceTable.CONFIG_KEY).filter(v -> !v.isBlank()).ifPresent(v -> pricesFile(Path.of(v.trim())));
+            configAmount(config, "router.budget.daily").ifPresent(this::dailyBudget);
+            configAmount(config, "router.budget.monthly").ifPresent(this::monthlyBudget);
+            configAmount(config, "router.budget.warning").ifPresent(this::budgetWarning);
+            config.get("router.spend.file").filter(v -> !v.isBlank()).ifPresent(v -> spendFile(Path.of(v.trim())));
+            config.get("router.savings.reference").filter(v -> !v.isBlank()).ifPresent(v -> savingsReference(v.trim()));
+            return this;
+        }
+
+        private OptionalDouble configAmount(LocalLlmConfig config, String key) {
+            Optional<String> v = config.get(key);
+            if (v.isEmpty() || v.get().isBlank()) {
+                return OptionalDouble.empty();
+            }
+            try {
+                return OptionalDouble.of(Double.parseDouble(v.get().trim()));
+            } catch (NumberFormatException e) {
+                problems.add(key + " must be a number, was '" + v.get() + "' (" + config.value(key).orElseThrow()
+                        + ")");
+                return OptionalDouble.empty();
+            }
+        }
+
+        private void checkAmount(String what, double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                problems.add(what + " cannot be negative or undefined, was " + v + "; give the most cloud answers may"
+                        + " cost, in the currency of the prices (0 keeps every request local)");
+            }
         }
 
         /**
@@ -550,13 +805,141 @@ public final class Router implements LanguageModel {
         public Router build() {
             List<String> all = new ArrayList<>(problems);
             check(all);
+            PriceTable table = priceTable(all);
+            List<Target> resolved = priced(table, all);
+            Price reference = reference(table, resolved, all);
+            checkCost(resolved, all);
+            Events events = new Events(name, listeners, clock);
+            Spend spend = null;
+            if (all.isEmpty()) {
+                try {
+                    spend = new Spend(dailyBudget, monthlyBudget, budgetWarning, clock, spendFile, events);
+                } catch (ConfigurationException e) {
+                    all.add(e.getMessage());
+                }
+            }
             if (!all.isEmpty()) {
                 throw new ConfigurationException("router '" + name + "' cannot be built: " + String.join("; ", all));
             }
             Settings settings = new Settings(strategy, Map.copyOf(tasks), localOnly, retries, retryDelay,
                     maxRetryAfter, attemptTimeout, attemptTimeoutGrowth, firstTokenTimeout, breakerThreshold,
                     breakerCooldown, streamFailover, whenBusy, maxQueueWait, clock);
-            return new Router(this, settings, new Events(name, listeners, clock));
+            String referenceName = reference == null ? null : savingsReference != null ? savingsReference
+                    : referenceTarget(resolved);
+            Accounting accounting = new Accounting(name, table == null ? "" : table.currency(), spend, referenceName,
+                    reference, metricsListeners);
+            return new Router(this, resolved, settings, events, accounting);
+        }
+
+        /** @return the price table, with the prices file over it; {@code null} when the file is bad */
+        private PriceTable priceTable(List<String> all) {
+            PriceTable table = prices != null ? prices : PriceTable.bundled();
+            if (pricesFile == null) {
+                return table;
+            }
+            try {
+                return table.withFile(pricesFile);
+            } catch (ConfigurationException e) {
+                all.add(e.getMessage());
+                return null;
+            }
+        }
+
+        /** @return the targets, each cloud target without a price of its own priced from the table where it can be */
+        private List<Target> priced(PriceTable table, List<String> all) {
+            Set<String> names = new HashSet<>();
+            targets.forEach(t -> names.add(t.name()));
+            for (String t : priceModels.keySet()) {
+                if (!names.contains(t)) {
+                    all.add("priceModel names target '" + t + "', which is no target");
+                }
+            }
+            List<Target> out = new ArrayList<>(targets.size());
+            for (Target t : targets) {
+                Price price = t.price().orElse(null);
+                String model = priceModels.get(t.name());
+                if (model != null && t.price().isPresent()) {
+                    all.add("target '" + t.name() + "' has a price of its own and a price model '" + model
+                            + "'; give it one of them");
+                } else if (model != null && table != null) {
+                    price = table.price(model).orElse(null);
+                    if (price == null) {
+                        all.add("target '" + t.name() + "' is priced as model '" + model + "', which the price table"
+                                + " does not list; known models: " + table.knownNames() + ". Add it to a prices file"
+                                + " (pricesFile) or give the target a price(...)");
+                    }
+                } else if (price == null && !t.isLocal() && table != null) {
+                    price = table.price(modelNameOf(t)).orElse(null);
+                }
+                out.add(price == null || t.price().isPresent() ? t
+                        : new Target(t.name(), t.model(), t.locality(), t.capabilities(), Optional.of(price),
+                                t.maxConcurrent(), t.maxQueued(), t.contextSize()));
+            }
+            return out;
+        }
+
+        private Price reference(PriceTable table, List<Target> resolved, List<String> all) {
+            if (savingsReference != null) {
+                if (table == null) {
+                    return null;
+                }
+                Price p = table.price(savingsReference).orElse(null);
+                if (p == null) {
+                    all.add("the savings reference '" + savingsReference + "' is not in the price table; known models: "
+                            + table.knownNames());
+                }
+                return p;
+            }
+            for (Target t : resolved) {
+                if (!t.isLocal() && t.price().isPresent()) {
+                    return t.price().get();
+                }
+            }
+            return null;
+        }
+
+        private static String referenceTarget(List<Target> resolved) {
+            for (Target t : resolved) {
+                if (!t.isLocal() && t.price().isPresent()) {
+                    return t.name();
+                }
+            }
+            return null;
+        }
+
+        private void checkCost(List<Target> resolved, List<String> all) {
+            boolean budget = !Double.isNaN(dailyBudget) || !Double.isNaN(monthlyBudget);
+            if (!Double.isNaN(budgetWarning) && !budget) {
+                all.add("budgetWarning is set without a dailyBudget or monthlyBudget to warn about; set one");
+            }
+            if (dailyBudget > monthlyBudget) {
+                all.add("contradictory budgets: the daily budget " + dailyBudget + " exceeds the monthly budget "
+                        + monthlyBudget + ", so it could never be reached; lower it or raise the monthly one");
+            }
+            if (budget && !resolved.isEmpty()) {
+                if (resolved.stream().allMatch(Target::isLocal)) {
+                    all.add("a cloud budget is set but every target is local, so it would limit nothing; drop it or"
+                            + " add a cloud target");
+                } else if (localOnly) {
+                    all.add("contradictory options: the router is local-only, so a cloud budget would limit nothing;"
+                            + " drop one of them");
+                }
+                for (Target t : resolved) {
+                    if (!t.isLocal() && t.price().isEmpty()) {
+                        all.add("cloud target '" + t.name() + "' has no price, so the budget cannot count what it"
+                                + " spends; give it price(...) or priceModel(\"" + t.name() + "\", model)");
+                    }
+                }
+            }
+            Set<String> names = new HashSet<>();
+            resolved.forEach(t -> names.add(t.name()));
+            for (Map.Entry<String, EnergyCost> e : energy.entrySet()) {
+                if (!names.contains(e.getKey())) {
+                    all.add("localEnergy names target '" + e.getKey() + "', which is no target");
+                } else if (resolved.stream().anyMatch(t -> t.name().equals(e.getKey()) && !t.isLocal())) {
+                    all.add("localEnergy is given for cloud target '" + e.getKey() + "'; its price is what it costs");
+                }
+            }
         }
 
         private void check(List<String> all) {

@@ -3,18 +3,56 @@ package io.github.localllm.router;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
-/** A target with what the router keeps about it at run time: breaker, slots, measured latency. */
+/** A target with what the router keeps about it at run time: breaker, slots, measured latency, statistics. */
 final class TargetState implements Candidate {
+    /** Beyond this many distinct models answering for one target, further ones count under its own model. */
+    private static final int MAX_MODELS = 64;
+
     final Target target;
     final CircuitBreaker breaker;
     final Slots slots;
     final LatencyStats stats = new LatencyStats();
+    /** The price cloud answers are counted at, or {@code null} when not known. */
+    final Price price;
+    /** The energy estimate of local answers, or {@code null} for none. */
+    final EnergyCost energy;
+    /** The engine behind the target, for metrics. */
+    final String provider;
+    /** Statistics of the model the target runs, and of its failures. */
+    final ModelStats defaultStats;
+    private final ConcurrentHashMap<String, ModelStats> others = new ConcurrentHashMap<>();
 
-    TargetState(Target target, CircuitBreaker breaker) {
+    TargetState(Target target, CircuitBreaker breaker, EnergyCost energy, String model, String provider) {
         this.target = target;
         this.breaker = breaker;
         this.slots = new Slots(target.maxConcurrent(), target.maxQueued());
+        this.price = target.price().orElse(null);
+        this.energy = energy;
+        this.provider = provider;
+        this.defaultStats = new ModelStats(model);
+    }
+
+    /** @param model the model that answered @return its statistics: O(1), allocates only for a new model */
+    ModelStats stats(String model) {
+        if (model == null || model.equals(defaultStats.model)) {
+            return defaultStats;
+        }
+        ModelStats s = others.get(model);
+        if (s == null) {
+            if (others.size() >= MAX_MODELS) {
+                return defaultStats;
+            }
+            s = others.computeIfAbsent(model, ModelStats::new);
+        }
+        return s;
+    }
+
+    void forEachStats(Consumer<ModelStats> action) {
+        action.accept(defaultStats);
+        others.values().forEach(action);
     }
 
     @Override

@@ -10,6 +10,10 @@ import java.time.ZoneOffset;
 final class MutableClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
+    void set(Instant t) {
+        now = t;
+    }
+
     void advance(Duration d) {
         now = now.plus(d);
     }
