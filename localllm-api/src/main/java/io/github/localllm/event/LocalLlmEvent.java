@@ -10,7 +10,8 @@ import java.time.Instant;
  * {@code default}.
  */
 public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, GenerationCompleted,
-        GenerationFailed, EngineInstallProgress, RequestRouted, FallbackTriggered, CircuitBreakerChanged {
+        GenerationFailed, EngineInstallProgress, RequestRouted, FallbackTriggered, CircuitBreakerChanged,
+        ModelLoadProgress {
 
     /** @return when it happened */
     Instant time();

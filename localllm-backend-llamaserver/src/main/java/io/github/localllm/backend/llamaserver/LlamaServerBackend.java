@@ -5,6 +5,7 @@ import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelRef;
+import io.github.localllm.backend.llamaserver.internal.LoadStages;
 import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
 import io.github.localllm.backend.llamaserver.internal.ServerBinary;
 import io.github.localllm.backend.llamaserver.internal.ServerLaunch;
@@ -116,7 +117,16 @@ final class LlamaServerBackend implements InferenceBackend {
         ManagedModel model;
         try {
             ManagedModel.Connector connector = this::connect;
-            ManagedModel.Serving first = ManagedModel.start(launch, connector, s -> { });
+            LoadStages stages = new LoadStages(LlamaServerBackendProvider.ID, alias, request.listener());
+            stages.starting();
+            ManagedModel.Serving first;
+            try {
+                first = ManagedModel.start(launch, connector, s -> { }, stages);
+            } catch (RuntimeException | Error e) {
+                stages.finish();
+                throw e;
+            }
+            stages.ready();
             ModelInfo info = info(alias, gguf.model(), options, server, first.model().info(),
                     Duration.ofNanos(System.nanoTime() - start));
             ManagedModel[] self = new ManagedModel[1];

@@ -104,7 +104,16 @@ final class ManagedModel implements ModelInstance {
      * @return the ready server and its model
      */
     static Serving start(ServerLaunch launch, Connector connector, java.util.function.Consumer<ServerProcess> onSpawn) {
-        ServerProcess server = ServerProcess.start(launch, onSpawn);
+        return start(launch, connector, onSpawn, line -> { });
+    }
+
+    /**
+     * {@link #start(ServerLaunch, Connector, java.util.function.Consumer)}, showing {@code onLine} the
+     * server's output, for the stages of a load.
+     */
+    static Serving start(ServerLaunch launch, Connector connector, java.util.function.Consumer<ServerProcess> onSpawn,
+                         java.util.function.Consumer<String> onLine) {
+        ServerProcess server = ServerProcess.start(launch, onSpawn, onLine);
         try {
             return new Serving(server, connector.connect(server));
         } catch (RuntimeException | Error e) {
