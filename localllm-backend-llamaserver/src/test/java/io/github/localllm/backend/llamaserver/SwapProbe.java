@@ -15,7 +15,8 @@ import java.util.Map;
  * Run in a child JVM by {@link SwapMemoryTest}: loads, uses and closes the given model files in turn on
  * the managed engine, as an application that swaps models does. After the engine is made and after each
  * close it prints {@code STEP <label> <JVM resident bytes> <servers' resident bytes>}; while a model is
- * loaded, after its generation, {@code LOADED <label> <JVM> <servers>}. The servers counted are every
+ * loaded, after its generation, {@code LOADED <label> <JVM> <servers>}; and after each close
+ * {@code TIME <label> <load ms> <generation ms> <close ms>}. The servers counted are every
  * live {@code llama-server} below this JVM.
  */
 public final class SwapProbe {
@@ -31,13 +32,22 @@ public final class SwapProbe {
         step("STEP", "start");
         for (int i = 2; i < args.length; i++) {
             String label = "model-" + (i - 2);
+            long t0 = System.nanoTime();
+            long t1;
+            long t2;
             try (ModelInstance model = backend.load(new ModelLoadRequest(ModelRef.file(Path.of(args[i])),
-                    LoadOptions.builder().contextSize(256).threads(2).build()))) {
-                // Every weight is read once: the mapped file is then resident, as in real use.
+                    LoadOptions.builder().contextSize(256).threads(1).build()))) {
+                t1 = System.nanoTime();
+                // Every weight is read once: the mapped file is then resident, as in real use. One thread: on a
+                // busy CI machine two spinning threads wait for each other at every step of the graph.
                 model.generate(GenerationRequest.builder().prompt("Hello there").raw(true).maxTokens(4).build());
+                t2 = System.nanoTime();
                 step("LOADED", label);
             }
+            long t3 = System.nanoTime();
             step("STEP", "closed-" + label);
+            System.out.println("TIME " + label + " " + (t1 - t0) / 1_000_000 + " " + (t2 - t1) / 1_000_000 + " "
+                    + (t3 - t2) / 1_000_000);
         }
         backend.close();
     }
