@@ -235,6 +235,19 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.KV_CACHE_TYPE, KvCacheType.parse(type).wireName());
         }
 
+        /**
+         * Says that this application loads several models in one JVM, in turn or at once, so that
+         * {@link #autoDetect()} prefers an engine that returns a closed model's memory (the managed
+         * {@code llama-server}) over one that keeps it until the JVM exits (the in-process engine), where
+         * both run the model. The same as {@code models.swap=true} in any configuration layer.
+         *
+         * @param swaps whether it does
+         * @return this
+         */
+        public Builder swapsModels(boolean swaps) {
+            return set(ConfigKeys.SWAPS_MODELS, Boolean.toString(swaps));
+        }
+
         /** @param mlock lock the weights in RAM, for in-process engines @return this */
         public Builder mlock(boolean mlock) {
             return set(ConfigKeys.MLOCK, Boolean.toString(mlock));

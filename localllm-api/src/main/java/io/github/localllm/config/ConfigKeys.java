@@ -26,6 +26,11 @@ public final class ConfigKeys {
     public static final String KEEP_ALIVE = "keep.alive";
     /** Where model files are kept. */
     public static final String MODELS_DIR = "models.dir";
+    /**
+     * {@code true} when the application loads several models in one JVM, in turn or at once (a planner,
+     * a critic, an executor): auto-detection then prefers an engine that returns a closed model's memory.
+     */
+    public static final String SWAPS_MODELS = "models.swap";
 
     private ConfigKeys() {
     }

@@ -11,7 +11,7 @@ import java.time.Instant;
  */
 public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, GenerationCompleted,
         GenerationFailed, EngineInstallProgress, RequestRouted, FallbackTriggered, CircuitBreakerChanged,
-        BudgetThresholdReached {
+        BudgetThresholdReached, ModelLoadProgress {
 
     /** @return when it happened */
     Instant time();

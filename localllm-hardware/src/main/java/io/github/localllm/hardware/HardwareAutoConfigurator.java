@@ -109,6 +109,9 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         if (candidates.size() > 1) {
             // Several engines load files: the one whose plan runs best here loads it.
             plan = FitPlanner.chooseEngine(profile, request, candidates).orElseThrow();
+            if (swaps(config) && plan.engine().retainsClosedModels()) {
+                plan = returningMemory(profile, request, candidates).orElse(plan);
+            }
             detected.put(ConfigKeys.BACKEND, plan.engine().id());
         } else {
             plan = FitPlanner.plan(profile, request);
@@ -117,6 +120,11 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
             throw new InsufficientResourcesException(file.getFileName() + " cannot run on this machine: "
                     + plan.explanation());
         }
+        if (swaps(config) && plan.engine().retainsClosedModels()) {
+            LOG.warn("the application swaps models ({}=true), but {} loads {}: it keeps each model it loaded until the JVM"
+                    + " exits. Install llama-server (LlamaServerInstaller, or llamaserver.path) so that a closed model's"
+                    + " memory is returned", ConfigKeys.SWAPS_MODELS, plan.engine().displayName(), file.getFileName());
+        }
         LOG.info("fit plan for {}: {}", file.getFileName(), plan.explanation());
         detected.put(ConfigKeys.CONTEXT_SIZE, Integer.toString(plan.contextSize()));
         detected.put(ConfigKeys.GPU_LAYERS, Integer.toString(plan.gpuLayers()));
@@ -124,6 +132,27 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         // Generation is memory-bound: hyper-threads add nothing, every physical core the JVM may use helps.
         detected.put(ConfigKeys.THREADS, Integer.toString(profile.cpu().generationThreads()));
         return detected;
+    }
+
+    /** @return whether the application says it loads several models in this JVM ({@link ConfigKeys#SWAPS_MODELS}) */
+    private static boolean swaps(LocalLlmConfig config) {
+        return config.getBoolean(ConfigKeys.SWAPS_MODELS).orElse(false);
+    }
+
+    /**
+     * For an application that swaps models: the best runnable plan among the engines that return a
+     * closed model's memory, though another engine runs the model faster. Each model the in-process
+     * engine closes keeps its memory until the JVM exits, so the second or third swap of a large
+     * model runs the machine out of memory, which no speed makes up for.
+     */
+    private static Optional<FitPlan> returningMemory(HardwareProfile profile, FitRequest request,
+                                                     List<InferenceEngine> candidates) {
+        List<InferenceEngine> freeing = candidates.stream().filter(e -> !e.retainsClosedModels()).toList();
+        Optional<FitPlan> plan = FitPlanner.chooseEngine(profile, request, freeing).filter(FitPlan::runnable);
+        plan.ifPresent(p -> LOG.info("the application swaps models ({}=true): {} loads the model, as it returns a closed"
+                + " model's memory; the in-process engine keeps every model it loaded until the JVM exits",
+                ConfigKeys.SWAPS_MODELS, p.engine().displayName()));
+        return plan;
     }
 
     /**

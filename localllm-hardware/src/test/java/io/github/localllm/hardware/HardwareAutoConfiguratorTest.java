@@ -12,6 +12,8 @@ import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.config.ConfigKeys;
 import io.github.localllm.config.ConfigSource;
 import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.MemoryModel;
 import io.github.localllm.gguf.SyntheticModel;
 import io.github.localllm.spi.EngineCapabilities;
 import io.github.localllm.spi.InferenceBackend;
@@ -165,6 +167,44 @@ class HardwareAutoConfiguratorTest {
         HardwareAutoConfigurator one = new HardwareAutoConfigurator(PlannerFixtures::rtx4090Desktop,
                 ModelCatalog::defaultCatalog, () -> List.of(new LlamaCppBackendProvider()));
         assertThat(one.configure(config(withoutCalibration))).doesNotContainKey(ConfigKeys.BACKEND);
+    }
+
+    @Test
+    void anApplicationThatSwapsModelsGetsTheEngineThatReturnsMemoryThoughTheOtherIsFaster() {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.tiny().write(model);
+        HardwareProfile hw = PlannerFixtures.xeon2Cores();
+        InferenceBackendProvider inProcess = new LlamaCppBackendProvider();
+        InferenceBackendProvider server = new Engine("llamaserver", 50, InferenceEngine.currentLlamaCpp().capabilities(),
+                true);
+        HardwareAutoConfigurator cpu = new HardwareAutoConfigurator(() -> hw, ModelCatalog::defaultCatalog,
+                () -> List.of(inProcess, server));
+        Map<String, String> values = Map.of(ConfigKeys.MODEL, model.toString(), SpeedCalibrations.CONFIG_KEY,
+                dir.resolve("calibration.json").toString());
+        // Measured here: the in-process engine runs this file three times as fast.
+        MemoryModel memory = MemoryModel.of(GgufFile.read(model));
+        SpeedCalibrations measured = SpeedCalibrations.forConfig(config(values));
+        record(measured, hw, InferenceEngine.of(inProcess), memory, 300);
+        record(measured, hw, InferenceEngine.of(server), memory, 100);
+        assertThat(cpu.configure(config(values))).as("by speed").containsEntry(ConfigKeys.BACKEND, "llamacpp");
+
+        Map<String, String> swapping = new java.util.HashMap<>(values);
+        swapping.put(ConfigKeys.SWAPS_MODELS, "true");
+        assertThat(cpu.configure(config(swapping))).as("for an application that swaps models")
+                .containsEntry(ConfigKeys.BACKEND, "llamaserver");
+        swapping.put(ConfigKeys.SWAPS_MODELS, "false");
+        assertThat(cpu.configure(config(swapping))).containsEntry(ConfigKeys.BACKEND, "llamacpp");
+        assertThat(InferenceEngine.of(inProcess).retainsClosedModels()).isTrue();
+        assertThat(InferenceEngine.currentLlamaCpp().retainsClosedModels()).isFalse();
+    }
+
+    private static void record(SpeedCalibrations store, HardwareProfile hw, InferenceEngine engine, MemoryModel m,
+                               double measured) {
+        FitPlan plan = FitPlanner.plan(hw, FitRequest.builder(m).targetContext(256).engine(engine)
+                .calibrations(SpeedCalibrations.none()).build());
+        store.record(new SpeedSample(CalibrationKey.of(hw.cpu(), hw.cpu().generationThreads(), engine,
+                m.weightFormat()), m.totalWeightBytes(), measured, plan.speed().orElseThrow().estimatedTokensPerSecond(),
+                "a test's figures", Instant.EPOCH));
     }
 
     @Test

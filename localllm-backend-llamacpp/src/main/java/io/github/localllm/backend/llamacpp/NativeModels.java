@@ -114,7 +114,9 @@ final class NativeModels {
                 + " it holds in this JVM: " + held + ". Loading " + name + " adds about " + mib(footprint.bytes())
                 + " that stays until the JVM exits. Reloading a closed model with the same options reuses its memory;"
                 + " to swap models and get the memory back, run them in a server engine (llama-server, Ollama)"
-                + " instead";
+                + " instead: the managed llama-server (backend llamaserver) returns each closed model's memory, and"
+                + " autoDetect() picks it for applications that say they swap (LocalLlm.builder().swapsModels(true),"
+                + " or models.swap=true)";
     }
 
     private static String ordinal(int n) {

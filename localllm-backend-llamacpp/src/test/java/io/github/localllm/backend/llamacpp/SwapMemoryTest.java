@@ -77,6 +77,6 @@ class SwapMemoryTest {
         assertThat(w).startsWith(WARNING).contains("second is the 2nd it holds in this JVM")
                 .contains("none of the 1 model(s) loaded before is closed yet, but closing them will not return their"
                         + " memory either").contains("Loading second adds about 64 MiB")
-                .contains("run them in a server engine");
+                .contains("run them in a server engine").contains("swapsModels(true)").contains("models.swap=true");
     }
 }

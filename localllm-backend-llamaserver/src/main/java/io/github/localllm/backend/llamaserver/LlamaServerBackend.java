@@ -5,6 +5,7 @@ import io.github.localllm.LoadOptions;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelRef;
+import io.github.localllm.backend.llamaserver.internal.LoadStages;
 import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
 import io.github.localllm.backend.llamaserver.internal.ServerBinary;
 import io.github.localllm.backend.llamaserver.internal.ServerLaunch;
@@ -13,6 +14,9 @@ import io.github.localllm.backend.llamaserver.internal.ServerRecords;
 import io.github.localllm.backend.openai.OpenAiBackend;
 import io.github.localllm.backend.openai.ServerDialect;
 import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.gguf.LlamaCppBuild;
+import io.github.localllm.gguf.LoadSettings;
+import io.github.localllm.gguf.MemoryModel;
 import io.github.localllm.gguf.ModelMetadata;
 import io.github.localllm.http.RetryPolicy;
 import io.github.localllm.spi.BackendInfo;
@@ -51,13 +55,21 @@ final class LlamaServerBackend implements InferenceBackend {
 
     /** What the provider reads from the configuration. */
     record Settings(Duration loadTimeout, Duration stopGrace, Path stateDir, RestartPolicy restarts,
-                    io.github.localllm.backend.llamaserver.internal.PortChooser ports) {
+                    io.github.localllm.backend.llamaserver.internal.PortChooser ports, MemoryBudget budget) {
     }
 
+    private final Residency residency;
+
     LlamaServerBackend(ServerBinary binary, Settings settings, LlamaServerOptions configured) {
+        this(binary, settings, configured, Residency.JVM);
+    }
+
+    /** @param residency the models sharing the memory: the JVM's, or a test's own */
+    LlamaServerBackend(ServerBinary binary, Settings settings, LlamaServerOptions configured, Residency residency) {
         this.binary = binary;
         this.settings = settings;
         this.configured = configured;
+        this.residency = residency;
     }
 
     /**
@@ -99,17 +111,71 @@ final class LlamaServerBackend implements InferenceBackend {
             LOG.info("stopped {} llama-server(s) left running by JVMs that were killed", reaped);
         }
         long start = System.nanoTime();
-        ManagedModel.Connector connector = this::connect;
-        ManagedModel.Serving first = ManagedModel.start(launch, connector, s -> { });
-        ModelInfo info = info(alias, gguf.model(), options, server, first.model().info(),
-                Duration.ofNanos(System.nanoTime() - start));
-        ManagedModel[] self = new ManagedModel[1];
-        ManagedModel model = new ManagedModel(launch, settings.restarts(), connector, first, info,
-                () -> loaded.remove(self[0]));
-        self[0] = model;
+        // Room first: a model that does not fit beside the loaded ones unloads the least recently used, or fails.
+        Residency.Reservation place = residency.admit(alias, estimate(file, gguf, options, server), settings.budget(),
+                request.listener());
+        ManagedModel model;
+        try {
+            ManagedModel.Connector connector = this::connect;
+            LoadStages stages = new LoadStages(LlamaServerBackendProvider.ID, alias, request.listener());
+            stages.starting();
+            ManagedModel.Serving first;
+            try {
+                first = ManagedModel.start(launch, connector, s -> { }, stages);
+            } catch (RuntimeException | Error e) {
+                stages.finish();
+                throw e;
+            }
+            stages.ready();
+            ModelInfo info = info(alias, gguf.model(), options, server, first.model().info(),
+                    Duration.ofNanos(System.nanoTime() - start));
+            ManagedModel[] self = new ManagedModel[1];
+            model = new ManagedModel(launch, settings.restarts(), connector, first, info, () -> {
+                loaded.remove(self[0]);
+                place.release();
+            });
+            self[0] = model;
+        } catch (RuntimeException | Error e) {
+            place.release();
+            throw e;
+        }
         loaded.add(model);
-        LOG.debug("{} loaded by llama-server pid {} in {} ms", alias, first.server().pid(), info.loadTime().toMillis());
+        place.attach(model);
+        LOG.debug("{} loaded by {} in {} ms", alias, model, model.info().loadTime().toMillis());
         return model;
+    }
+
+    /**
+     * @return the memory the server is expected to take for the file with these options, as the fit
+     *     planner's memory model reckons it for this build; the file's size where the model cannot
+     */
+    long estimate(Path file, GgufFile gguf, LoadOptions options, LlamaServerOptions server) {
+        try {
+            MemoryModel memory = MemoryModel.of(gguf);
+            // As the server sizes it: the context asked for in each slot, else the model's trained one.
+            long trained = memory.trainedContextLength().orElse(4096);
+            int context = options.contextSize() != null ? options.contextSize() : (int) Math.min(trained, 1 << 20);
+            int slots = server.parallel() != null ? server.parallel() : 1;
+            LoadSettings.Builder b = LoadSettings.builder(context).parallel(slots)
+                    .gpuLayers(options.gpuLayers() == null ? 0 : Math.max(0, options.gpuLayers() == -1
+                            ? memory.blockCount() + 1 : options.gpuLayers()))
+                    .flashAttention(server.flashAttention() == null || server.flashAttention())
+                    .engineBuild(LlamaCppBuild.of(binary.build()));
+            if (server.kvCacheType() != null) {
+                b.cacheType(server.kvCacheType());
+            }
+            if (server.batchSize() != null) {
+                b.batchSize(server.batchSize());
+            }
+            return memory.estimate(b.build()).totalBytes();
+        } catch (RuntimeException e) {
+            LOG.debug("no memory estimate for {}; counting its file size: {}", file, e.toString());
+            try {
+                return Files.size(file);
+            } catch (java.io.IOException io) {
+                return 0;
+            }
+        }
     }
 
     /** @return the model's name in the server's API: the file name without {@code .gguf} */

@@ -38,6 +38,12 @@ import java.util.function.UnaryOperator;
  *   <li>{@code llamaserver.stop.grace}: how long a server gets to stop before it is killed, 5 s;</li>
  *   <li>{@code llamaserver.state.dir}: where started servers are recorded so that the next start reaps
  *       those of a JVM that was killed ({@code <engines dir>/state} by default);</li>
+ *   <li>{@code llamaserver.memory.budget}: how much memory the models this JVM runs on the engine may
+ *       take together, such as {@code 6GiB}; by default what the system has available when a model
+ *       loads. A model that does not fit beside the loaded ones (by the fit planner's memory model)
+ *       unloads the least recently used model that no request is using ({@code ModelUnloaded} events
+ *       tell the load's listener and the unloaded model's), or with {@code llamaserver.memory.full=fail}
+ *       fails with an {@link io.github.localllm.InsufficientResourcesException} naming the loaded models;</li>
  *   <li>the load options of {@link LlamaServerOptions#from}.</li>
  * </ul>
  */
@@ -56,6 +62,10 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
     public static final String STOP_GRACE_KEY = "llamaserver.stop.grace";
     /** The key of the directory of server records. */
     public static final String STATE_DIR_KEY = "llamaserver.state.dir";
+    /** The key of the memory budget of all models loaded together, such as {@code 6GiB}. */
+    public static final String MEMORY_BUDGET_KEY = MemoryBudget.BUDGET_KEY;
+    /** The key of what a load that does not fit does: {@code unload-lru} (the default) or {@code fail}. */
+    public static final String MEMORY_FULL_KEY = MemoryBudget.WHEN_FULL_KEY;
     /** The environment variable of the binary. */
     public static final String ENV = BinaryLocator.ENV;
     /**
@@ -165,6 +175,11 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
 
     /** {@link #create(LocalLlmConfig)} with the restart policy and port chooser tests set. */
     InferenceBackend create(LocalLlmConfig config, RestartPolicy restarts, PortChooser ports) {
+        return create(config, restarts, ports, Residency.JVM);
+    }
+
+    /** {@link #create(LocalLlmConfig)} with the restart policy, port chooser and models' memory tests set. */
+    LlamaServerBackend create(LocalLlmConfig config, RestartPolicy restarts, PortChooser ports, Residency residency) {
         ServerBinary binary = new BinaryLocator(config, env, VERSION_TIMEOUT, MINIMUM_BUILD).locate();
         Duration loadTimeout = positive(config, LOAD_TIMEOUT_KEY, DEFAULT_LOAD_TIMEOUT);
         Duration grace = config.getDuration(STOP_GRACE_KEY).orElse(DEFAULT_STOP_GRACE);
@@ -174,8 +189,9 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
         Optional<ConfigValue> state = config.value(STATE_DIR_KEY);
         Path stateDir = state.isPresent() ? Path.of(state.get().value().strip()).toAbsolutePath()
                 : EnginesDirectory.of(config).root().resolve("state");
-        return new LlamaServerBackend(binary, new LlamaServerBackend.Settings(loadTimeout, grace, stateDir, restarts, ports),
-                LlamaServerOptions.from(config));
+        return new LlamaServerBackend(binary, new LlamaServerBackend.Settings(loadTimeout, grace, stateDir, restarts, ports,
+                MemoryBudget.from(config)),
+                LlamaServerOptions.from(config), residency);
     }
 
     private static Duration positive(LocalLlmConfig config, String key, Duration fallback) {

@@ -74,6 +74,11 @@ final class ManagedModel implements ModelInstance {
     private volatile CompletableFuture<Serving> serving;
     private volatile boolean closed;
     private volatile int restarts;
+    /** Requests running now, and streams not yet ended. Guarded by {@link #lock}. */
+    private int inFlight;
+    private volatile long lastUsedNanos = System.nanoTime();
+    /** The model it was unloaded to make room for, if it was. */
+    private volatile String unloadedFor;
 
     /**
      * @param first the server started by the load, ready
@@ -99,7 +104,16 @@ final class ManagedModel implements ModelInstance {
      * @return the ready server and its model
      */
     static Serving start(ServerLaunch launch, Connector connector, java.util.function.Consumer<ServerProcess> onSpawn) {
-        ServerProcess server = ServerProcess.start(launch, onSpawn);
+        return start(launch, connector, onSpawn, line -> { });
+    }
+
+    /**
+     * {@link #start(ServerLaunch, Connector, java.util.function.Consumer)}, showing {@code onLine} the
+     * server's output, for the stages of a load.
+     */
+    static Serving start(ServerLaunch launch, Connector connector, java.util.function.Consumer<ServerProcess> onSpawn,
+                         java.util.function.Consumer<String> onLine) {
+        ServerProcess server = ServerProcess.start(launch, onSpawn, onLine);
         try {
             return new Serving(server, connector.connect(server));
         } catch (RuntimeException | Error e) {
@@ -313,32 +327,98 @@ final class ManagedModel implements ModelInstance {
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
-        Serving s = serving();
+        begin();
         try {
-            return s.model().generate(request);
-        } catch (LocalLlmException e) {
-            throw translate(s, e);
+            Serving s = serving();
+            try {
+                return s.model().generate(request);
+            } catch (LocalLlmException e) {
+                throw translate(s, e);
+            }
+        } finally {
+            end();
         }
     }
 
     @Override
     public GenerationStream stream(GenerationRequest request) {
-        Serving s = serving();
+        begin();
+        boolean started = false;
         try {
-            return new SupervisedStream(s.model().stream(request), e -> translate(s, e));
-        } catch (LocalLlmException e) {
-            throw translate(s, e);
+            Serving s = serving();
+            try {
+                GenerationStream stream = new SupervisedStream(s.model().stream(request), e -> translate(s, e), this::end);
+                started = true;
+                return stream;
+            } catch (LocalLlmException e) {
+                throw translate(s, e);
+            }
+        } finally {
+            if (!started) {
+                end();
+            }
         }
     }
 
     @Override
     public EmbeddingResult embed(EmbeddingRequest request) {
-        Serving s = serving();
+        begin();
         try {
-            return s.model().embed(request);
-        } catch (LocalLlmException e) {
-            throw translate(s, e);
+            Serving s = serving();
+            try {
+                return s.model().embed(request);
+            } catch (LocalLlmException e) {
+                throw translate(s, e);
+            }
+        } finally {
+            end();
         }
+    }
+
+    /** A request begins: the model is in use, so no load unloads it, until {@link #end}. */
+    private void begin() {
+        synchronized (lock) {
+            checkOpen();
+            inFlight++;
+            lastUsedNanos = System.nanoTime();
+        }
+    }
+
+    private void end() {
+        synchronized (lock) {
+            inFlight--;
+            lastUsedNanos = System.nanoTime();
+        }
+    }
+
+    /** @return requests running now, streams included until they end */
+    int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    /** @return when a request last began or ended, or when the model loaded ({@link System#nanoTime()}) */
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    /**
+     * Unloads the model to make room for another, unless a request is using it: its server stops, and
+     * later requests fail saying why.
+     *
+     * @param forModel the model being loaded
+     * @return whether it was unloaded; {@code false} when a request uses it, or it is closed already
+     */
+    boolean unloadIfIdle(String forModel) {
+        synchronized (lock) {
+            if (closed || inFlight > 0) {
+                return false;
+            }
+            unloadedFor = forModel;
+        }
+        close();
+        return true;
     }
 
     /** @return the server answering now; empty while it restarts or after it was given up */
@@ -365,6 +445,13 @@ final class ManagedModel implements ModelInstance {
     }
 
     private InvalidRequestException closedError() {
+        String why = unloadedFor;
+        if (why != null) {
+            return new InvalidRequestException(info.name() + " was unloaded, as the least recently used idle model, to"
+                    + " make room for " + why + " within the memory budget (" + MemoryBudget.BUDGET_KEY + "); load it"
+                    + " again to use it, raise the budget, or set " + MemoryBudget.WHEN_FULL_KEY + "=fail to be told"
+                    + " instead");
+        }
         return new InvalidRequestException(info.name() + " was closed and its llama-server stopped; load it again to"
                 + " use it");
     }

@@ -14,10 +14,24 @@ import java.util.function.UnaryOperator;
 final class SupervisedStream implements GenerationStream {
     private final GenerationStream stream;
     private final UnaryOperator<LocalLlmException> translate;
+    private final Runnable onEnd;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
-    SupervisedStream(GenerationStream stream, UnaryOperator<LocalLlmException> translate) {
+    /**
+     * @param stream the OpenAI-compatible engine's stream
+     * @param translate turns its failures into the supervisor's
+     * @param onEnd run once when the stream ends: read to its end, its result taken, failed or closed
+     */
+    SupervisedStream(GenerationStream stream, UnaryOperator<LocalLlmException> translate, Runnable onEnd) {
         this.stream = stream;
         this.translate = translate;
+        this.onEnd = onEnd;
+    }
+
+    private void end() {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.run();
+        }
     }
 
     @Override
@@ -27,8 +41,13 @@ final class SupervisedStream implements GenerationStream {
             @Override
             public boolean hasNext() {
                 try {
-                    return chunks.hasNext();
+                    boolean more = chunks.hasNext();
+                    if (!more) {
+                        end();
+                    }
+                    return more;
                 } catch (LocalLlmException e) {
+                    end();
                     throw translate.apply(e);
                 }
             }
@@ -38,6 +57,7 @@ final class SupervisedStream implements GenerationStream {
                 try {
                     return chunks.next();
                 } catch (LocalLlmException e) {
+                    end();
                     throw translate.apply(e);
                 }
             }
@@ -50,11 +70,17 @@ final class SupervisedStream implements GenerationStream {
             return stream.result();
         } catch (LocalLlmException e) {
             throw translate.apply(e);
+        } finally {
+            end();
         }
     }
 
     @Override
     public void close() {
-        stream.close();
+        try {
+            stream.close();
+        } finally {
+            end();
+        }
     }
 }

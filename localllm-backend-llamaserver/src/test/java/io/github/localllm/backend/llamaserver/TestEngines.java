@@ -87,11 +87,21 @@ final class TestEngines {
     }
 
     static LlamaServerBackend backend(Path dir, RestartPolicy restarts, PortChooser ports, String... keyValues) {
+        return backend(dir, restarts, ports, Residency.JVM, keyValues);
+    }
+
+    /** @return an engine on the real binary whose models share only {@code residency}'s memory */
+    static LlamaServerBackend backend(Path dir, Residency residency, String... keyValues) {
+        return backend(dir, RestartPolicy.DEFAULT, PortChooser.EPHEMERAL, residency, keyValues);
+    }
+
+    private static LlamaServerBackend backend(Path dir, RestartPolicy restarts, PortChooser ports, Residency residency,
+                                              String... keyValues) {
         String[] all = new String[keyValues.length + 2];
         all[0] = LlamaServerBackendProvider.PATH_KEY;
         all[1] = binary().toString();
         System.arraycopy(keyValues, 0, all, 2, keyValues.length);
-        return (LlamaServerBackend) new LlamaServerBackendProvider(name -> null).create(config(dir, all), restarts, ports);
+        return new LlamaServerBackendProvider(name -> null).create(config(dir, all), restarts, ports, residency);
     }
 
     /**

@@ -37,10 +37,12 @@ public final class OutputTail {
     private final ArrayDeque<String> lines = new ArrayDeque<>(KEPT);
     private final Thread reader;
     private final String name;
+    private final java.util.function.Consumer<String> onLine;
     private long count;
 
-    private OutputTail(InputStream output, String name) {
+    private OutputTail(InputStream output, String name, java.util.function.Consumer<String> onLine) {
         this.name = name;
+        this.onLine = onLine;
         this.reader = new Thread(() -> read(output), name + "-output");
         reader.setDaemon(true);
     }
@@ -53,7 +55,19 @@ public final class OutputTail {
      * @return the tail, filling as the server prints
      */
     public static OutputTail follow(InputStream output, String name) {
-        OutputTail tail = new OutputTail(output, name);
+        return follow(output, name, line -> { });
+    }
+
+    /**
+     * Starts reading, and shows each line to {@code onLine} too, on the reading thread.
+     *
+     * @param output the server's standard output, with its standard error merged in
+     * @param name how log lines name the server
+     * @param onLine sees each line as it is kept; its failures are logged, not thrown
+     * @return the tail, filling as the server prints
+     */
+    public static OutputTail follow(InputStream output, String name, java.util.function.Consumer<String> onLine) {
+        OutputTail tail = new OutputTail(output, name, onLine);
         tail.reader.start();
         return tail;
     }
@@ -86,6 +100,11 @@ public final class OutputTail {
             lines.addLast(line);
             count++;
             lines.notifyAll();
+        }
+        try {
+            onLine.accept(line);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reading its line failed: {}", name, e.toString());
         }
     }
 

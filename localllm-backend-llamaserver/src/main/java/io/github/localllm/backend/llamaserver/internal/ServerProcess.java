@@ -47,13 +47,14 @@ public final class ServerProcess {
     private volatile boolean stopping;
     private volatile Duration startTime = Duration.ZERO;
 
-    private ServerProcess(Process process, ServerLaunch launch, int port, String apiKey, long spawnedNanos) {
+    private ServerProcess(Process process, ServerLaunch launch, int port, String apiKey, long spawnedNanos,
+                          java.util.function.Consumer<String> onLine) {
         this.process = process;
         this.launch = launch;
         this.port = port;
         this.apiKey = apiKey;
         this.spawnedNanos = spawnedNanos;
-        this.tail = OutputTail.follow(process.getInputStream(), "llama-server[" + process.pid() + "]");
+        this.tail = OutputTail.follow(process.getInputStream(), "llama-server[" + process.pid() + "]", onLine);
         this.record = ServerRecords.write(launch.stateDir(), process.toHandle(), launch.binary().path(), launch.model(),
                 port);
         LiveServers.add(this);
@@ -85,9 +86,23 @@ public final class ServerProcess {
      * @return the ready server
      */
     public static ServerProcess start(ServerLaunch launch, java.util.function.Consumer<ServerProcess> onSpawn) {
+        return start(launch, onSpawn, line -> { });
+    }
+
+    /**
+     * {@link #start(ServerLaunch, java.util.function.Consumer)}, showing {@code onLine} each line the
+     * server prints, such as {@link LoadStages} reading the stages of the load.
+     *
+     * @param launch what to start
+     * @param onSpawn told of each process started, before it is ready
+     * @param onLine sees each line of each process's output, on its reading thread
+     * @return the ready server
+     */
+    public static ServerProcess start(ServerLaunch launch, java.util.function.Consumer<ServerProcess> onSpawn,
+                                      java.util.function.Consumer<String> onLine) {
         long deadline = System.nanoTime() + launch.loadTimeout().toNanos();
         for (int attempt = 1; ; attempt++) {
-            ServerProcess server = spawn(launch, launch.ports().next());
+            ServerProcess server = spawn(launch, launch.ports().next(), onLine);
             onSpawn.accept(server);
             try {
                 server.awaitReady(deadline);
@@ -109,7 +124,7 @@ public final class ServerProcess {
         }
     }
 
-    private static ServerProcess spawn(ServerLaunch launch, int port) {
+    private static ServerProcess spawn(ServerLaunch launch, int port, java.util.function.Consumer<String> onLine) {
         List<String> command = new ArrayList<>(List.of(launch.binary().path().toString(), "-m", launch.model().toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--alias", launch.alias(), "--no-webui"));
         command.addAll(launch.arguments());
@@ -133,7 +148,7 @@ public final class ServerProcess {
             // the server reads nothing from its input
         }
         LOG.debug("started llama-server pid {} on port {}: {}", process.pid(), port, command);
-        return new ServerProcess(process, launch, port, key, spawned);
+        return new ServerProcess(process, launch, port, key, spawned, onLine);
     }
 
     private static String newKey() {
