@@ -109,6 +109,11 @@ final class DownloadTask {
             installed = true;
             handle.succeeded(result);
         } catch (Stopped s) {
+            if (!handle.stopRequested()) {
+                handle.failed(new ModelDownloadException("the download of " + request.name() + " stopped without a "
+                        + "pause or cancel being asked; download again (it resumes)"));
+                return;
+            }
             if (handle.cancelRequested()) {
                 deletePartial(target);
             }
@@ -128,7 +133,8 @@ final class DownloadTask {
                     + e + "); the partial file is kept, try again", e));
         } finally {
             if (lock != null) {
-                lock.release(installed);
+                // The lock file stays only beside a partial file, which the next download of it will lock.
+                lock.release(installed || !Files.exists(partial));
             }
         }
     }
@@ -264,7 +270,7 @@ final class DownloadTask {
         }
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         HashFollower hasher = new HashFollower(partial, table);
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = settings.channels().open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             int n = Math.max(1, Math.min(settings.connections(), queue.size()));
             List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < n; w++) {
@@ -289,6 +295,8 @@ final class DownloadTask {
             supervise(running, table, probe.size, channel, failure, probe);
             RuntimeException failed = failure.get();
             if (failed instanceof RangeIgnored) {
+                // The workers were stopped because of it; the stream that follows must not see that as a pause.
+                stop = handle.stopRequested();
                 channel.close();
                 deletePartial(target);
                 return single(reprobeWhole());
@@ -564,7 +572,7 @@ final class DownloadTask {
             }
             MessageDigest digest = Sha256.digest();
             long position = 0;
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel channel = settings.channels().open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING); RemoteAnswer answer = probe.wholeBody) {
                 probe.wholeBody = null;
                 InputStream in = answer.response().body();

@@ -73,7 +73,7 @@ public final class Downloader implements AutoCloseable {
 
     private Downloader(Builder b) {
         this.settings = new Settings(b.connections, b.chunkSize, b.attempts, b.backoff, b.maxRetryWait, b.timeout,
-                b.idleTimeout, b.progressInterval, b.diskSpace, b.listener, b.hashAtEnd);
+                b.idleTimeout, b.progressInterval, b.diskSpace, b.listener, b.hashAtEnd, b.channels);
         HttpClient client = b.client != null ? b.client : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 // One TCP connection per chunk: a server or CDN that limits each connection is then outrun.
@@ -177,7 +177,7 @@ public final class Downloader implements AutoCloseable {
     /** The downloader's settings, for its tasks. */
     record Settings(int connections, long chunkSize, int attempts, Duration backoff, Duration maxRetryWait,
                     Duration timeout, Duration idleTimeout, Duration progressInterval, DiskSpace diskSpace,
-                    LocalLlmEventListener listener, boolean hashAtEnd) {
+                    LocalLlmEventListener listener, boolean hashAtEnd, PartChannels channels) {
     }
 
     /** Builds a {@link Downloader}; every setting has a default. */
@@ -196,8 +196,15 @@ public final class Downloader implements AutoCloseable {
         private boolean allowPlainHttp;
         private boolean hashAtEnd;
         private HttpClient client;
+        private PartChannels channels = PartChannels.DEFAULT;
 
         private Builder() {
+        }
+
+        /** For tests: how partial files are opened for writing. */
+        Builder channels(PartChannels channels) {
+            this.channels = Objects.requireNonNull(channels, "channels");
+            return this;
         }
 
         /** @param n connections per file, 1 to 32 (default 4) @return this builder */
