@@ -278,15 +278,20 @@ class DownloaderTest {
     @Test
     void anExpiredCdnSignatureIsResolvedAgainAtTheHub() {
         hub.cdn().inject(Fault.throttle(4L << 20));
-        try (Downloader d = downloader(Downloader.builder().connections(1).listener(e -> {
-            if (e instanceof ModelDownloadProgress p && p.status().equals("downloading") && p.completedBytes() > 0) {
-                hub.expireSignatures();
-            }
-        }))) {
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Downloader d = Downloader.builder().chunkSize(64 << 10).connections(1).backoff(Duration.ofMillis(5))
+                .progressInterval(Duration.ofMillis(5)).listener(e -> {
+                    if (e instanceof ModelDownloadProgress p && p.status().equals("downloading")
+                            && p.completedBytes() > 0 && !expired.getAndSet(true)) {
+                        hub.expireSignatures();
+                    }
+                }).build()) {
             DownloadResult result = d.download(request(FILE).build());
             assertThat(result.sha256()).isEqualTo(Fixtures.sha256(MODEL));
         }
+        assertThat(expired).isTrue();
         assertThat(hub.requests().size()).isGreaterThan(1);
+        assertThat(hub.cdn().requests().stream().map(r -> r.query()).distinct().count()).isGreaterThan(1);
     }
 
     @Test
