@@ -69,4 +69,11 @@ public final class Sha256 {
             position += n;
         }
     }
+
+    /** @return the first 16 hex digits of the SHA-256 of a text: a stable, safe file name for it */
+    public static String nameOf(String text) {
+        MessageDigest d = digest();
+        d.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Sha256.hex(d).substring(0, 16);
+    }
 }
