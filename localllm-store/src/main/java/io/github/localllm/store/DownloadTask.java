@@ -565,6 +565,28 @@ final class DownloadTask {
         synchronized (active) {
             active.add(worker);
         }
+        // A read blocked on a silent server returns only when its connection is closed: a watchdog does that.
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<?> watchdog = downloader.workers.submit(() -> {
+            while (!finished.get()) {
+                worker.abortIfIdle(System.nanoTime(), settings.idleTimeout().toNanos());
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            return stream(probe, worker, retries);
+        } finally {
+            finished.set(true);
+            watchdog.cancel(true);
+        }
+    }
+
+    private String stream(Probe first, Worker worker, Retries retries) {
+        Probe probe = first;
         while (true) {
             checkStopDeleting();
             if (probe.wholeBody == null) {

@@ -133,6 +133,30 @@ class DownloaderTest {
     }
 
     @Test
+    void aConnectionThatFallsSilentIsDroppedAndAskedAgain() {
+        hub.cdn().injectLater(1, 1, Fault.stallAfter(0, Duration.ofSeconds(30)));
+        try (Downloader d = downloader(Downloader.builder().idleTimeout(Duration.ofMillis(300)))) {
+            DownloadResult result = d.download(request(FILE).build());
+            assertThat(result.sha256()).isEqualTo(Fixtures.sha256(MODEL));
+        }
+        assertThat(cdnRanges()).anySatisfy(r -> {
+            String range = r.header("Range").orElseThrow();
+            assertThat(Long.parseLong(range.substring(6, range.indexOf('-'))) % (64 << 10)).isNotZero();
+        });
+    }
+
+    @Test
+    void aSingleStreamThatFallsSilentIsDroppedAndReadAgain() {
+        hub.cdn().inject(Fault.ignoreRange());
+        hub.cdn().injectNext(1, Fault.stallAfter(0, Duration.ofSeconds(30)));
+        try (Downloader d = downloader(Downloader.builder().idleTimeout(Duration.ofMillis(300)))) {
+            DownloadResult result = d.download(request(FILE).build());
+            assertThat(result.sha256()).isEqualTo(Fixtures.sha256(MODEL));
+        }
+        assertThat(hub.cdn().requests()).hasSize(2);
+    }
+
+    @Test
     void aServerThatIgnoresRangesIsReadAsOneStream() {
         hub.cdn().inject(Fault.ignoreRange());
 
