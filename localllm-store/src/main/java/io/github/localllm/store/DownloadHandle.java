@@ -140,6 +140,12 @@ public final class DownloadHandle {
         return "DownloadHandle[" + request.name() + ", " + state() + ", " + completed.get() + "/" + total.get() + "]";
     }
 
+    /** The downloader closed: whoever waits is told, and the partial file stays for a later download. */
+    void closed() {
+        result.completeExceptionally(new ModelDownloadException("the download of " + request.name() + " stopped "
+                + "because its downloader was closed; the partial download is kept, and downloading it again resumes"));
+    }
+
     // --- for the task ---
 
     synchronized boolean begin(DownloadTask task) {

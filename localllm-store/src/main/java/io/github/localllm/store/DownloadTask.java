@@ -354,11 +354,13 @@ final class DownloadTask {
             AtomicReference<RuntimeException> failure, Probe probe) throws IOException {
         long lastSave = System.nanoTime();
         long tick = settings.progressInterval().toNanos();
+        boolean interrupted = false;
         while (!running.stream().allMatch(Future::isDone)) {
             try {
                 TimeUnit.NANOSECONDS.sleep(Math.min(tick, 50_000_000L));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // Kept for later: with the flag set, the record could not be saved (channels close on interrupt).
+                interrupted = true;
                 stop();
             }
             long now = System.nanoTime();
@@ -377,6 +379,10 @@ final class DownloadTask {
             progress(table.written(), size, now, tick);
         }
         progress(table.written(), size, System.nanoTime(), 0);
+        if (interrupted) {
+            saveRecord(table, probe, channel);
+            Thread.currentThread().interrupt();
+        }
     }
 
     private long lastProgressNanos;

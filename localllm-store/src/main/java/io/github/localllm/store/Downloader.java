@@ -138,8 +138,21 @@ public final class Downloader implements AutoCloseable {
         for (DownloadHandle handle : handles) {
             handle.pause();
         }
+        // Paused tasks end within a read and save their records; an interrupt would close their file channels first.
+        jobs.shutdown();
+        workers.shutdown();
+        try {
+            if (!jobs.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                DownloadTask.LOG.warn("downloads still running 10 s after close; interrupting them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         jobs.shutdownNow();
         workers.shutdownNow();
+        for (DownloadHandle handle : handles) {
+            handle.closed();
+        }
     }
 
     void enqueue(DownloadHandle handle) {

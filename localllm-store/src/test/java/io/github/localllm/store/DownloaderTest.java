@@ -360,6 +360,21 @@ class DownloaderTest {
     }
 
     @Test
+    void closingTheDownloaderEndsItsDownloadsAndKeepsTheirPartials() throws Exception {
+        hub.cdn().inject(Fault.throttle(1L << 20));
+        Downloader closing = downloader(Downloader.builder());
+        DownloadHandle handle = closing.submit(request(FILE).build());
+        waitUntil(() -> handle.completedBytes() > 0);
+
+        closing.close();
+
+        assertThatThrownBy(handle::await).isInstanceOf(ModelDownloadException.class)
+                .hasMessageContaining("downloader was closed");
+        waitUntil(() -> Files.exists(Downloader.recordFile(dir.resolve(FILE))));
+        assertThat(Downloader.partialFile(dir.resolve(FILE))).exists();
+    }
+
+    @Test
     void aCancelledDownloadLeavesNothingBehind() throws Exception {
         hub.cdn().inject(Fault.throttle(1L << 20));
         DownloadHandle handle = downloader.submit(request(FILE).build());
