@@ -14,6 +14,7 @@ module io.github.localllm.benchmarks {
     requires io.github.localllm.backend.openai;
     requires io.github.localllm.router;
     requires io.github.localllm.backend.llamaserver;
+    requires io.github.localllm.store;
     requires tools.jackson.databind;
     requires llama;
     requires jmh.core;

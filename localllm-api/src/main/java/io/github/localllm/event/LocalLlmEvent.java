@@ -9,9 +9,9 @@ import java.time.Instant;
  * handle each kind. Kinds are added over time: an exhaustive {@code switch} then needs a case, or a
  * {@code default}.
  */
-public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, GenerationCompleted,
-        GenerationFailed, EngineInstallProgress, RequestRouted, FallbackTriggered, CircuitBreakerChanged,
-        BudgetThresholdReached, ModelLoadProgress {
+public sealed interface LocalLlmEvent permits ModelLoaded, ModelUnloaded, ModelPullProgress, ModelDownloadProgress,
+        GenerationCompleted, GenerationFailed, EngineInstallProgress, RequestRouted, FallbackTriggered,
+        CircuitBreakerChanged, BudgetThresholdReached, ModelLoadProgress {
 
     /** @return when it happened */
     Instant time();

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * {@code 200}; always {@code Accept-Ranges: bytes}. Paths can redirect ({@code 302} with
  * {@code Location}, e.g. to a second server standing for a CDN) and carry extra headers (Hugging
  * Face's {@code X-Linked-Size}, {@code X-Repo-Commit}, {@code ETag}). {@link Fault#ignoreRange()}
- * answers 200 to a range request; the other faults work as on every fake.
+ * answers 200 to a range request, {@link Fault#corruptBytes()} changes a byte of the answer,
+ * {@link Fault#throttle(long)} limits each answer's rate; the other faults work as on every fake.
  */
 public final class FakeRangeServer extends FakeServer {
 

@@ -80,6 +80,17 @@ public abstract sealed class FakeServer implements AutoCloseable permits FakeOll
         core.faults().add(fault, Objects.requireNonNull(path, "path"), requireCount(requests));
     }
 
+    /**
+     * Applies a fault to {@code requests} requests after the next {@code skip} ones pass unharmed, e.g.
+     * to break a download's chunks but not the request that asked for its size.
+     */
+    public void injectLater(int skip, int requests, Fault fault) {
+        if (skip < 0) {
+            throw new IllegalArgumentException("requests to skip cannot be negative: " + skip);
+        }
+        core.faults().add(fault, null, requireCount(requests), skip);
+    }
+
     /** Removes every fault, those set on the builder included. */
     public void clearFaults() {
         core.faults().clear();

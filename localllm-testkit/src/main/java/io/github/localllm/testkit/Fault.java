@@ -79,6 +79,22 @@ public sealed interface Fault {
     }
 
     /**
+     * {@link FakeRangeServer} (and so {@link FakeHub}'s CDN) only: sends a file's bytes with the byte in
+     * the middle of the answer changed, status and headers unchanged, as a broken proxy or disk would.
+     */
+    static Fault corruptBytes() {
+        return new CorruptBytes();
+    }
+
+    /**
+     * Sends a body no faster than {@code bytesPerSecond}, in pieces about a fiftieth of a second
+     * apart, as a server or CDN that limits each connection does.
+     */
+    static Fault throttle(long bytesPerSecond) {
+        return new Throttle(bytesPerSecond);
+    }
+
+    /**
      * See {@link Fault#slowFirstByte(Duration)}.
      *
      * @param delay how long to wait
@@ -178,6 +194,24 @@ public sealed interface Fault {
 
     /** See {@link Fault#ignoreRange()}. */
     record IgnoreRange() implements Fault {
+    }
+
+    /** See {@link Fault#corruptBytes()}. */
+    record CorruptBytes() implements Fault {
+    }
+
+    /**
+     * See {@link Fault#throttle(long)}.
+     *
+     * @param bytesPerSecond the most bytes sent per second
+     */
+    record Throttle(long bytesPerSecond) implements Fault {
+        /** Rejects rates below one byte per second. */
+        public Throttle {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("a rate is at least one byte per second: " + bytesPerSecond);
+            }
+        }
     }
 
     private static void requireNonNegative(Duration d) {

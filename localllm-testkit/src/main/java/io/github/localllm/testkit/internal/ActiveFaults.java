@@ -32,6 +32,16 @@ public record ActiveFaults(List<Fault> faults) {
         return faults.stream().anyMatch(f -> f instanceof Fault.IgnoreRange);
     }
 
+    public boolean corruptBytes() {
+        return faults.stream().anyMatch(f -> f instanceof Fault.CorruptBytes);
+    }
+
+    /** The lowest throttle set, if any, in bytes per second. */
+    public java.util.OptionalLong throttle() {
+        return faults.stream().filter(f -> f instanceof Fault.Throttle)
+                .mapToLong(f -> ((Fault.Throttle) f).bytesPerSecond()).min();
+    }
+
     public Duration firstByteDelay() {
         return faults.stream().filter(f -> f instanceof Fault.SlowFirstByte)
                 .map(f -> ((Fault.SlowFirstByte) f).delay()).reduce(Duration.ZERO, Duration::plus);

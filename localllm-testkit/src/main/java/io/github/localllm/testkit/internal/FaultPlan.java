@@ -16,16 +16,23 @@ public final class FaultPlan {
         final Fault fault;
         final String path;
         int remaining;
+        int skip;
 
-        Rule(Fault fault, String path, int remaining) {
+        Rule(Fault fault, String path, int remaining, int skip) {
             this.fault = fault;
             this.path = path;
             this.remaining = remaining;
+            this.skip = skip;
         }
     }
 
     /** Adds a fault for {@code count} requests ({@code -1}: all) on {@code path} (null: every path). */
-    public synchronized void add(Fault fault, String path, int count) {
+    public void add(Fault fault, String path, int count) {
+        add(fault, path, count, 0);
+    }
+
+    /** Adds a fault for {@code count} requests on {@code path} (null: every path) after the next {@code skip} ones. */
+    public synchronized void add(Fault fault, String path, int count, int skip) {
         Objects.requireNonNull(fault, "fault");
         if (count == 0 || count < UNLIMITED) {
             throw new IllegalArgumentException("a fault applies to at least one request: " + count);
@@ -33,7 +40,10 @@ public final class FaultPlan {
         if (path != null && !path.startsWith("/")) {
             throw new IllegalArgumentException("a path starts with '/': " + path);
         }
-        rules.add(new Rule(fault, path, count));
+        if (skip < 0) {
+            throw new IllegalArgumentException("requests to skip cannot be negative: " + skip);
+        }
+        rules.add(new Rule(fault, path, count, skip));
     }
 
     public void addAlways(Fault fault, String path) {
@@ -50,6 +60,10 @@ public final class FaultPlan {
         for (Iterator<Rule> it = rules.iterator(); it.hasNext();) {
             Rule rule = it.next();
             if (rule.path != null && !rule.path.equals(path)) {
+                continue;
+            }
+            if (rule.skip > 0) {
+                rule.skip--;
                 continue;
             }
             active.add(rule.fault);

@@ -41,8 +41,16 @@ final class ReplyWriter {
             exchange.close();
             return;
         }
+        if (faults.corruptBytes() && reply.body() instanceof Body.Bytes && bytes.length > 0) {
+            bytes = bytes.clone();
+            bytes[bytes.length / 2] ^= 0x5A;
+        }
         exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
         OutputStream out = exchange.getResponseBody();
+        if (faults.throttle().isPresent() && bytes.length > 0) {
+            sendThrottled(out, bytes, faults.throttle().getAsLong(), faults.truncateAfter().isPresent());
+            return;
+        }
         boolean cut = faults.truncateAfter().isPresent();
         if (bytes.length > 0 && (cut || faults.anyStall())) {
             int half = bytes.length / 2;
@@ -55,6 +63,28 @@ final class ReplyWriter {
             out.write(bytes, half, bytes.length - half);
         } else {
             out.write(bytes);
+        }
+        exchange.close();
+    }
+
+    /** Sends at most {@code rate} bytes per second, in pieces 20 ms apart; a truncation cuts it at half. */
+    private void sendThrottled(OutputStream out, byte[] bytes, long rate, boolean cut) throws IOException {
+        int piece = (int) Math.max(1, Math.min(1 << 20, rate / 50));
+        long started = System.nanoTime();
+        int end = cut ? bytes.length / 2 : bytes.length;
+        for (int sent = 0; sent < end; ) {
+            int n = Math.min(piece, end - sent);
+            out.write(bytes, sent, n);
+            out.flush();
+            sent += n;
+            long due = started + sent * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Pause.of(java.time.Duration.ofNanos(wait));
+            }
+        }
+        if (cut) {
+            throw new AbortConnection("truncated body after " + end + " of " + bytes.length + " bytes");
         }
         exchange.close();
     }

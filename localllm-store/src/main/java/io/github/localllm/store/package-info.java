@@ -1,0 +1,10 @@
+/**
+ * The model store. {@link io.github.localllm.store.Downloader} fetches one file over several
+ * connections in ranged chunks, resumes after a crash or kill from its partial file and record,
+ * verifies SHA-256 and GGUF, and moves the file into place atomically; a queue runs a few downloads
+ * at once, each with pause and cancel, reporting {@link io.github.localllm.event.ModelDownloadProgress}.
+ * {@link io.github.localllm.store.ModelLibrary} keeps models in the Hugging Face cache layout (by
+ * default), imports local files, records each model, cleans stale partial downloads, and lists what
+ * the Hugging Face tools, Ollama and LM Studio already hold, read in place.
+ */
+package io.github.localllm.store;
