@@ -119,6 +119,8 @@ public final class GbnfValidator {
 
     private final String src;
     private final int end;
+    /** Whether token terminals ({@code <[id]>}, {@code !<[id]>}, {@code <text>}) are part of the dialect. */
+    private final boolean tokenTerminals;
     /** llama.cpp's symbol_ids: user names and generated rules share one id counter. */
     private final Map<String, Integer> symbolIds = new HashMap<>();
     private final Map<Integer, String> names = new HashMap<>();
@@ -131,9 +133,10 @@ public final class GbnfValidator {
     private long charValue;
     private Set<Integer> nullable;
 
-    private GbnfValidator(String src) {
+    private GbnfValidator(String src, boolean tokenTerminals) {
         this.src = src;
         this.end = src.length();
+        this.tokenTerminals = tokenTerminals;
     }
 
     /**
@@ -141,7 +144,21 @@ public final class GbnfValidator {
      * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
      */
     public static void validate(String gbnf) {
-        new GbnfValidator(gbnf).check();
+        new GbnfValidator(gbnf, false).check();
+    }
+
+    /**
+     * Checks a grammar in a newer llama.cpp's dialect, which adds token terminals to b4916's:
+     * {@code <[id]>} matches the token with that id, {@code !<[id]>} any other token, and
+     * {@code <text>} the one token the text is (llama-server b10470 takes all three; whether
+     * {@code <text>} is one token only the model's vocabulary tells, so that is left to the server).
+     *
+     * @param gbnf the grammar text
+     * @param tokenTerminals whether token terminals are allowed; {@code false} is {@link #validate(String)}
+     * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
+     */
+    public static void validate(String gbnf, boolean tokenTerminals) {
+        new GbnfValidator(gbnf, tokenTerminals).check();
     }
 
     private void check() {
@@ -255,6 +272,12 @@ public final class GbnfValidator {
                 }
                 addTerminal(seq, at);
                 p = parseSpace(p + 1, nested);
+            } else if (tokenTerminals && (c == '<' || c == '!')) {
+                seq.startSymbol();
+                p = parseToken(c == '!' ? p + 1 : p);
+                seq.realLength++;
+                addTerminal(seq, at);
+                p = parseSpace(p, nested);
             } else if (isWordChar(c)) {
                 int nameEnd = parseName(p);
                 int id = symbolId(src.substring(p, nameEnd));
@@ -575,6 +598,35 @@ public final class GbnfValidator {
             p++;
         }
         return p;
+    }
+
+    /** llama.cpp's parse_token: {@code <[digits]>}, or {@code <} up to the next {@code >}. @return the index after it */
+    private int parseToken(int start) {
+        if (at(start) != '<') {
+            throw error(start, "expected '<' of a token after '!' (as in !<[2]>) but found " + describe(start));
+        }
+        int p = start + 1;
+        if (at(p) == '[') {
+            int digits = p + 1;
+            int digitsEnd = digitsEnd(digits);
+            if (digitsEnd == digits) {
+                throw error(digits, "expected a token id after '<[' (as in <[2]>) but found " + describe(digits));
+            }
+            if (digitsEnd - digits > 10 || Long.parseLong(src.substring(digits, digitsEnd)) > 0xFFFFFFFFL) {
+                throw error(digits, "token id " + src.substring(digits, digitsEnd) + " is too large; token ids are"
+                        + " those of the model's vocabulary");
+            }
+            if (at(digitsEnd) != ']' || at(digitsEnd + 1) != '>') {
+                int bad = at(digitsEnd) != ']' ? digitsEnd : digitsEnd + 1;
+                throw error(bad, "expected ']>' to close the token at " + position(start) + " but found " + describe(bad));
+            }
+            return digitsEnd + 2;
+        }
+        int close = src.indexOf('>', p);
+        if (close < 0) {
+            throw error(start, "unterminated token; close it with '>' (as in <|im_end|>), or write a literal \"<\"");
+        }
+        return close + 1;
     }
 
     private int digitsEnd(int start) {
