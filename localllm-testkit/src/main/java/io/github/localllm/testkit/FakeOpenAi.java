@@ -114,8 +114,9 @@ public final class FakeOpenAi extends FakeServer {
             EngineConfig config = config();
             EngineState state = new EngineState(config);
             Dialect dialect = switch (flavor) {
+                // The wall clock, not the fake's: tests script the fake's readings one per answer and chunk.
                 case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint, embeddings, metrics,
-                        state.now().getEpochSecond());
+                        System.currentTimeMillis() / 1000);
                 case VLLM -> OpenAiProtocol.vllm();
                 case OPENAI -> OpenAiProtocol.openAi();
             };

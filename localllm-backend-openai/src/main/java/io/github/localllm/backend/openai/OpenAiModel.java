@@ -88,6 +88,10 @@ final class OpenAiModel implements ModelInstance {
             throw new InvalidRequestException(info.name() + " on " + dialect.displayName() + " cannot serve "
                     + missing + "; remove it from the request, or use a model or server that has it");
         }
+        Integer context = info.options().contextSize();
+        if (tokenizer != null && context != null) {
+            PromptLength.check(request, tokenizer, context);
+        }
         boolean completion = RequestBodies.isCompletion(request);
         ObjectNode body = bodies.body(request, info.name(), streamed);
         String path = !streamed && !completion ? backend.completeChatPath()

@@ -162,4 +162,24 @@ class LlamaServerOwnApiTest {
             model.close();
         }
     }
+
+    @Test
+    void aPromptLongerThanTheContextIsCountedAndRefusedBeforeGenerating() {
+        try (FakeOpenAi server = llamaCpp().start(); ModelInstance model = Servers.load(Servers.backend(server), STORIES)) {
+            model.generate(GenerationRequest.builder().user("Once upon a time").build());
+            // Fewer bytes than the context: nothing to count.
+            assertThat(server.requests("/tokenize")).isEmpty();
+
+            assertThatThrownBy(() -> model.generate(GenerationRequest.builder().user("Once upon a time ".repeat(80).strip()).build()))
+                    .isInstanceOfSatisfying(io.github.localllm.ContextOverflowException.class, e -> {
+                        assertThat(e.promptTokens()).isEqualTo(320);
+                        assertThat(e.contextSize()).isEqualTo(256);
+                    });
+            assertThat(server.requests("/tokenize")).hasSize(1);
+            assertThat(server.requests("/v1/chat/completions")).hasSize(1);
+            // Long in bytes but short in tokens: counted, then sent.
+            assertThat(model.generate(GenerationRequest.builder().user("x".repeat(300)).build()).text()).isNotEmpty();
+            assertThat(server.requests("/v1/chat/completions")).hasSize(2);
+        }
+    }
 }
