@@ -273,11 +273,7 @@ public final class GbnfValidator {
                 addTerminal(seq, at);
                 p = parseSpace(p + 1, nested);
             } else if (tokenTerminals && (c == '<' || c == '!')) {
-                seq.startSymbol();
-                p = parseToken(c == '!' ? p + 1 : p);
-                seq.realLength++;
-                addTerminal(seq, at);
-                p = parseSpace(p, nested);
+                p = tokenTerminal(seq, p, nested);
             } else if (isWordChar(c)) {
                 int nameEnd = parseName(p);
                 int id = symbolId(src.substring(p, nameEnd));
@@ -598,6 +594,15 @@ public final class GbnfValidator {
             p++;
         }
         return p;
+    }
+
+    /** A token terminal, outside {@link #parseSequence} so that its frame, nested once per parenthesis, stays small. */
+    private int tokenTerminal(Seq seq, int at, boolean nested) {
+        seq.startSymbol();
+        int p = parseToken(at(at) == '!' ? at + 1 : at);
+        seq.realLength++;
+        addTerminal(seq, at);
+        return parseSpace(p, nested);
     }
 
     /** llama.cpp's parse_token: {@code <[digits]>}, or {@code <} up to the next {@code >}. @return the index after it */
