@@ -144,7 +144,7 @@ public final class GbnfValidator {
      * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
      */
     public static void validate(String gbnf) {
-        new GbnfValidator(gbnf, false).check();
+        validate(gbnf, false);
     }
 
     /**
@@ -158,7 +158,56 @@ public final class GbnfValidator {
      * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
      */
     public static void validate(String gbnf, boolean tokenTerminals) {
-        new GbnfValidator(gbnf, tokenTerminals).check();
+        GbnfValidator validator = new GbnfValidator(gbnf, tokenTerminals);
+        if (openings(gbnf) <= SHALLOW) {
+            validator.check();
+            return;
+        }
+        // The parser recurses once per parenthesis; how much stack a level takes depends on what the
+        // JIT made of it, so deep grammars get a stack that holds MAX_NESTING levels whatever it made.
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(null, () -> {
+            try {
+                validator.check();
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
+            }
+        }, "gbnf-validator", DEEP_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Nesting any thread's stack holds, whatever the JIT did. */
+    private static final int SHALLOW = 64;
+    /** Room for {@link #MAX_NESTING} levels with frames far larger than measured. */
+    private static final long DEEP_STACK_BYTES = 64L << 20;
+
+    private static int openings(String gbnf) {
+        int n = 0;
+        for (int i = 0; i < gbnf.length(); i++) {
+            if (gbnf.charAt(i) == '(') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void check() {
