@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param loadTime how long loading took
  * @param capabilities what this model on this engine can do (a server may say per model, e.g. vision
  *        or tools); the engine's own capabilities when it does not
+ * @param chatTemplate the chat template the engine renders conversations with (a Jinja template, as
+ *        llama.cpp's server reports it), or empty when the engine does not say
  */
 public record ModelInfo(String name, String backend, String architecture, long parameterCount,
                         String quantization, int trainedContextLength, int embeddingLength,
-                        LoadOptions options, Duration loadTime, EngineCapabilities capabilities) {
+                        LoadOptions options, Duration loadTime, EngineCapabilities capabilities,
+                        String chatTemplate) {
 
     /** Checks no part is missing. */
     public ModelInfo {
@@ -32,6 +35,28 @@ public record ModelInfo(String name, String backend, String architecture, long p
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(loadTime, "loadTime");
         capabilities = capabilities == null ? EngineCapabilities.unknown() : capabilities;
+        chatTemplate = chatTemplate == null ? "" : chatTemplate;
+    }
+
+    /**
+     * Without a chat template; kept so that code written before it existed still compiles.
+     *
+     * @param name the model's name
+     * @param backend the engine's id
+     * @param architecture the architecture
+     * @param parameterCount parameters or -1
+     * @param quantization the weight format
+     * @param trainedContextLength trained context or -1
+     * @param embeddingLength embedding width or -1
+     * @param options options in effect
+     * @param loadTime load time
+     * @param capabilities what the model can do
+     */
+    public ModelInfo(String name, String backend, String architecture, long parameterCount, String quantization,
+                     int trainedContextLength, int embeddingLength, LoadOptions options, Duration loadTime,
+                     EngineCapabilities capabilities) {
+        this(name, backend, architecture, parameterCount, quantization, trainedContextLength, embeddingLength,
+                options, loadTime, capabilities, "");
     }
 
     /**
@@ -50,7 +75,7 @@ public record ModelInfo(String name, String backend, String architecture, long p
     public ModelInfo(String name, String backend, String architecture, long parameterCount, String quantization,
                      int trainedContextLength, int embeddingLength, LoadOptions options, Duration loadTime) {
         this(name, backend, architecture, parameterCount, quantization, trainedContextLength, embeddingLength,
-                options, loadTime, null);
+                options, loadTime, null, "");
     }
 
     /**
@@ -74,6 +99,7 @@ public record ModelInfo(String name, String backend, String architecture, long p
         private LoadOptions options = LoadOptions.defaults();
         private Duration loadTime = Duration.ZERO;
         private EngineCapabilities capabilities;
+        private String chatTemplate = "";
 
         private Builder(String name, String backend) {
             this.name = name;
@@ -128,10 +154,16 @@ public record ModelInfo(String name, String backend, String architecture, long p
             return this;
         }
 
+        /** @param v the chat template the engine renders with; empty when not known @return this */
+        public Builder chatTemplate(String v) {
+            chatTemplate = v;
+            return this;
+        }
+
         /** @return the info */
         public ModelInfo build() {
             return new ModelInfo(name, backend, architecture, parameterCount, quantization, trainedContextLength,
-                    embeddingLength, options, loadTime, capabilities);
+                    embeddingLength, options, loadTime, capabilities, chatTemplate);
         }
     }
 }

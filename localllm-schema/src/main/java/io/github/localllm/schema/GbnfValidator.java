@@ -119,6 +119,8 @@ public final class GbnfValidator {
 
     private final String src;
     private final int end;
+    /** Whether token terminals ({@code <[id]>}, {@code !<[id]>}, {@code <text>}) are part of the dialect. */
+    private final boolean tokenTerminals;
     /** llama.cpp's symbol_ids: user names and generated rules share one id counter. */
     private final Map<String, Integer> symbolIds = new HashMap<>();
     private final Map<Integer, String> names = new HashMap<>();
@@ -131,9 +133,10 @@ public final class GbnfValidator {
     private long charValue;
     private Set<Integer> nullable;
 
-    private GbnfValidator(String src) {
+    private GbnfValidator(String src, boolean tokenTerminals) {
         this.src = src;
         this.end = src.length();
+        this.tokenTerminals = tokenTerminals;
     }
 
     /**
@@ -141,7 +144,70 @@ public final class GbnfValidator {
      * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
      */
     public static void validate(String gbnf) {
-        new GbnfValidator(gbnf).check();
+        validate(gbnf, false);
+    }
+
+    /**
+     * Checks a grammar in a newer llama.cpp's dialect, which adds token terminals to b4916's:
+     * {@code <[id]>} matches the token with that id, {@code !<[id]>} any other token, and
+     * {@code <text>} the one token the text is (llama-server b10470 takes all three; whether
+     * {@code <text>} is one token only the model's vocabulary tells, so that is left to the server).
+     *
+     * @param gbnf the grammar text
+     * @param tokenTerminals whether token terminals are allowed; {@code false} is {@link #validate(String)}
+     * @throws GbnfException if llama.cpp would reject the grammar, naming the line and column
+     */
+    public static void validate(String gbnf, boolean tokenTerminals) {
+        GbnfValidator validator = new GbnfValidator(gbnf, tokenTerminals);
+        if (openings(gbnf) <= SHALLOW) {
+            validator.check();
+            return;
+        }
+        // The parser recurses once per parenthesis; how much stack a level takes depends on what the
+        // JIT made of it, so deep grammars get a stack that holds MAX_NESTING levels whatever it made.
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(null, () -> {
+            try {
+                validator.check();
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
+            }
+        }, "gbnf-validator", DEEP_STACK_BYTES);
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Nesting any thread's stack holds, whatever the JIT did. */
+    private static final int SHALLOW = 64;
+    /** Room for {@link #MAX_NESTING} levels with frames far larger than measured. */
+    private static final long DEEP_STACK_BYTES = 64L << 20;
+
+    private static int openings(String gbnf) {
+        int n = 0;
+        for (int i = 0; i < gbnf.length(); i++) {
+            if (gbnf.charAt(i) == '(') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void check() {
@@ -255,6 +321,8 @@ public final class GbnfValidator {
                 }
                 addTerminal(seq, at);
                 p = parseSpace(p + 1, nested);
+            } else if (tokenTerminals && (c == '<' || c == '!')) {
+                p = tokenTerminal(seq, p, nested);
             } else if (isWordChar(c)) {
                 int nameEnd = parseName(p);
                 int id = symbolId(src.substring(p, nameEnd));
@@ -575,6 +643,44 @@ public final class GbnfValidator {
             p++;
         }
         return p;
+    }
+
+    /** A token terminal, outside {@link #parseSequence} so that its frame, nested once per parenthesis, stays small. */
+    private int tokenTerminal(Seq seq, int at, boolean nested) {
+        seq.startSymbol();
+        int p = parseToken(at(at) == '!' ? at + 1 : at);
+        seq.realLength++;
+        addTerminal(seq, at);
+        return parseSpace(p, nested);
+    }
+
+    /** llama.cpp's parse_token: {@code <[digits]>}, or {@code <} up to the next {@code >}. @return the index after it */
+    private int parseToken(int start) {
+        if (at(start) != '<') {
+            throw error(start, "expected '<' of a token after '!' (as in !<[2]>) but found " + describe(start));
+        }
+        int p = start + 1;
+        if (at(p) == '[') {
+            int digits = p + 1;
+            int digitsEnd = digitsEnd(digits);
+            if (digitsEnd == digits) {
+                throw error(digits, "expected a token id after '<[' (as in <[2]>) but found " + describe(digits));
+            }
+            if (digitsEnd - digits > 10 || Long.parseLong(src.substring(digits, digitsEnd)) > 0xFFFFFFFFL) {
+                throw error(digits, "token id " + src.substring(digits, digitsEnd) + " is too large; token ids are"
+                        + " those of the model's vocabulary");
+            }
+            if (at(digitsEnd) != ']' || at(digitsEnd + 1) != '>') {
+                int bad = at(digitsEnd) != ']' ? digitsEnd : digitsEnd + 1;
+                throw error(bad, "expected ']>' to close the token at " + position(start) + " but found " + describe(bad));
+            }
+            return digitsEnd + 2;
+        }
+        int close = src.indexOf('>', p);
+        if (close < 0) {
+            throw error(start, "unterminated token; close it with '>' (as in <|im_end|>), or write a literal \"<\"");
+        }
+        return close + 1;
     }
 
     private int digitsEnd(int start) {

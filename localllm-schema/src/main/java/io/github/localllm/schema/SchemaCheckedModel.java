@@ -63,6 +63,12 @@ final class SchemaCheckedModel implements ModelInstance {
         return model.tokenizer();
     }
 
+    /** @return this wrapper when it is a {@code type}, else what the wrapped model answers */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : model.unwrap(type);
+    }
+
     @Override
     public void close() {
         model.close();

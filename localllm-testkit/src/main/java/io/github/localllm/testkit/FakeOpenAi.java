@@ -12,7 +12,8 @@ import java.util.Objects;
  * A fake OpenAI-compatible server: {@code GET /v1/models}, {@code POST /v1/chat/completions} (SSE
  * {@code data: ...} events ending with {@code data: [DONE]}, a usage chunk when
  * {@code stream_options.include_usage}), {@code POST /v1/completions} (the legacy text completions),
- * {@code POST /v1/embeddings}, and llama.cpp's {@code GET /props}, in the {@link Flavor} of one
+ * {@code POST /v1/embeddings}, and llama.cpp's {@code GET /props}, {@code POST /tokenize},
+ * {@code POST /detokenize}, {@code GET /slots} and {@code GET /metrics}, in the {@link Flavor} of one
  * real server: its member order, first and last chunks, error bodies and unknown-route answer.
  *
  * <pre>{@code
@@ -70,6 +71,7 @@ public final class FakeOpenAi extends FakeServer {
         private final Flavor flavor;
         private String systemFingerprint = "b10470-34af94cd9";
         private boolean embeddings = true;
+        private boolean metrics;
 
         private Builder(Flavor flavor) {
             this.flavor = Objects.requireNonNull(flavor, "flavor");
@@ -96,15 +98,28 @@ public final class FakeOpenAi extends FakeServer {
             return this;
         }
 
+        /**
+         * llama.cpp only: whether the server was started with {@code --metrics}; {@code false} by default, as on
+         * the real server. Without it {@code GET /metrics} answers 501 (capture 23b-ERR-metrics-disabled.http);
+         * with it, Prometheus text counting the answers given (23-GET-metrics.http), and {@code /props} says
+         * {@code endpoint_metrics: true}.
+         */
+        public Builder metrics(boolean enabled) {
+            this.metrics = enabled;
+            return this;
+        }
+
         @Override
         public FakeOpenAi start() {
             EngineConfig config = config();
+            EngineState state = new EngineState(config);
             Dialect dialect = switch (flavor) {
-                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint, embeddings);
+                // The wall clock, not the fake's: tests script the fake's readings one per answer and chunk.
+                case LLAMA_CPP -> OpenAiProtocol.llamaCpp(systemFingerprint, embeddings, metrics,
+                        System.currentTimeMillis() / 1000);
                 case VLLM -> OpenAiProtocol.vllm();
                 case OPENAI -> OpenAiProtocol.openAi();
             };
-            EngineState state = new EngineState(config);
             OpenAiProtocol protocol = new OpenAiProtocol(state, dialect);
             return new FakeOpenAi(new ServerCore("fake-openai-" + flavor.name().toLowerCase(Locale.ROOT), protocol,
                     config.faults()), flavor, state);

@@ -207,7 +207,10 @@ final class LlamaServerBackend implements InferenceBackend {
                                   ModelInfo served, Duration loadTime) {
         Integer context = served.options().contextSize() != null ? served.options().contextSize() : asked.contextSize();
         LoadOptions resolved = asked.toBuilder().contextSize(context).engineOptions(server).build();
+        // Embeddings only from a server started for them: the probe alone would not tell a server
+        // that embeds by default in some future build from one asked to.
         EngineCapabilities caps = served.capabilities().toBuilder()
+                .embeddings(server.embedsText() && served.capabilities().embeddings())
                 .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
                 .build();
         return ModelInfo.builder(alias, LlamaServerBackendProvider.ID)
@@ -219,6 +222,7 @@ final class LlamaServerBackend implements InferenceBackend {
                 .options(resolved)
                 .loadTime(loadTime)
                 .capabilities(caps)
+                .chatTemplate(served.chatTemplate())
                 .build();
     }
 

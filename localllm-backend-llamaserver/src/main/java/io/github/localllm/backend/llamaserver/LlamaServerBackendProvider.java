@@ -83,6 +83,9 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
     /** {@code --version} answers at once; a slow disk or a cold start may take a moment. */
     static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The first build whose grammar dialect (b4916's with token terminals such as {@code <[2]>}) grammars are checked in. */
+    static final int TOKEN_GRAMMAR_BUILD = 10470;
+
     /**
      * What the engine does, known before a binary is found: the OpenAI-compatible engine's, with llama.cpp's
      * grammars, and the architectures of the build the SDK installs and is tested with
@@ -103,7 +106,7 @@ public final class LlamaServerBackendProvider implements InferenceBackendProvide
      */
     static EngineCapabilities capabilitiesOf(int build) {
         return OpenAiBackend.CAPABILITIES.toBuilder()
-                .grammarDialect("llama.cpp b4916")
+                .grammarDialect(build >= TOKEN_GRAMMAR_BUILD ? "llama.cpp b10470" : "llama.cpp b4916")
                 .loadOptions(LoadOptions.Field.CONTEXT_SIZE, LoadOptions.Field.GPU_LAYERS, LoadOptions.Field.THREADS)
                 .architectures(LlamaCppArchitectures.of(LlamaCppBuild.of(build)).orElse(Set.of()))
                 .build();

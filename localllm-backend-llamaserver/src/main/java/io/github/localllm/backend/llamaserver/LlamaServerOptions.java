@@ -10,7 +10,8 @@ import io.github.localllm.config.LocalLlmConfig;
  * Load settings only the managed {@code llama-server} takes, each becoming one of its arguments.
  * Pass them with {@code LoadOptions.builder().engineOptions(LlamaServerOptions.builder().parallel(4).build())},
  * or set the configuration keys {@code parallel}, {@code kv.cache.type}, {@code mmap}, {@code mlock},
- * {@code batch.size}, {@code llamaserver.flash.attention} and {@code llamaserver.jinja}; options in a
+ * {@code batch.size}, {@code llamaserver.flash.attention}, {@code llamaserver.jinja},
+ * {@code llamaserver.embeddings}, {@code llamaserver.pooling} and {@code llamaserver.metrics}; options in a
  * request win over configuration. Each field is optional ({@code null}: the server's own default).
  *
  * @param parallel server slots, requests decoded at once ({@code --parallel}); each gets the context
@@ -22,18 +23,56 @@ import io.github.localllm.config.LocalLlmConfig;
  * @param jinja render chat templates with the server's Jinja engine ({@code --jinja}, the default here)
  *        rather than its built-in list of known formats ({@code --no-jinja})
  * @param batchSize tokens per prompt-processing batch ({@code --batch-size})
+ * @param embeddings start the server for embeddings too ({@code --embeddings}); off by default, and
+ *        without it the model reports no embeddings and refuses to embed. The server still generates.
+ * @param pooling how token vectors become a text's embedding ({@code --pooling}); setting it implies
+ *        {@code embeddings}; {@code null} takes the model's own
+ * @param metrics serve Prometheus counters at {@code /metrics} ({@code --metrics}), read by
+ *        {@code LlamaServerModel.metrics()}; on unless set to {@code false}
  */
 public record LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Boolean flashAttention, Boolean mmap,
-                                 Boolean mlock, Boolean jinja, Integer batchSize) implements EngineOptions {
+                                 Boolean mlock, Boolean jinja, Integer batchSize, Boolean embeddings, Pooling pooling,
+                                 Boolean metrics) implements EngineOptions {
     /** {@code on} or {@code off}; unset lets the server decide. */
     public static final String FLASH_ATTENTION_KEY = "llamaserver.flash.attention";
     /** {@code true} (the default) or {@code false}. */
     public static final String JINJA_KEY = "llamaserver.jinja";
+    /** {@code true} or {@code false} (the default). */
+    public static final String EMBEDDINGS_KEY = "llamaserver.embeddings";
+    /** {@code mean}, {@code cls} or {@code last}; unset takes the model's own. */
+    public static final String POOLING_KEY = "llamaserver.pooling";
+    /** {@code true} (the default) or {@code false}. */
+    public static final String METRICS_KEY = "llamaserver.metrics";
 
-    /** Rejects sizes that cannot work. */
+    /** Rejects sizes that cannot work, and a pooling for a server told not to embed. */
     public LlamaServerOptions {
         positive("parallel", parallel);
         positive("batchSize", batchSize);
+        if (pooling != null && Boolean.FALSE.equals(embeddings)) {
+            throw new InvalidRequestException("pooling " + pooling.wireName() + " is for embeddings, but embeddings"
+                    + " is false; set embeddings(true), or leave pooling unset");
+        }
+    }
+
+    /**
+     * Without the embedding and metrics settings; kept so that code written before they existed still compiles.
+     *
+     * @param parallel server slots
+     * @param kvCacheType the attention cache type
+     * @param flashAttention flash attention on or off
+     * @param mmap memory-map the file
+     * @param mlock lock weights in RAM
+     * @param jinja render chat templates with Jinja
+     * @param batchSize tokens per prompt batch
+     */
+    public LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Boolean flashAttention, Boolean mmap,
+                              Boolean mlock, Boolean jinja, Integer batchSize) {
+        this(parallel, kvCacheType, flashAttention, mmap, mlock, jinja, batchSize, null, null, null);
+    }
+
+    /** @return whether the server is started for embeddings: asked for, or implied by a pooling */
+    public boolean embedsText() {
+        return Boolean.TRUE.equals(embeddings) || pooling != null;
     }
 
     private static void positive(String name, Integer value) {
@@ -66,7 +105,18 @@ public record LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Bool
                 config.getBoolean(ConfigKeys.MMAP).orElse(null),
                 config.getBoolean(ConfigKeys.MLOCK).orElse(null),
                 config.getBoolean(JINJA_KEY).orElse(null),
-                config.getInt(ConfigKeys.BATCH_SIZE).orElse(null));
+                config.getInt(ConfigKeys.BATCH_SIZE).orElse(null),
+                config.getBoolean(EMBEDDINGS_KEY).orElse(null),
+                config.value(POOLING_KEY).map(v -> {
+                    try {
+                        return Pooling.parse(v.value());
+                    } catch (io.github.localllm.ConfigurationException e) {
+                        throw new io.github.localllm.ConfigurationException(POOLING_KEY + ": " + e.getMessage() + ", set by "
+                                + v.source().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " "
+                                + v.origin(), e);
+                    }
+                }).orElse(null),
+                config.getBoolean(METRICS_KEY).orElse(null));
     }
 
     private static Boolean flashAttention(LocalLlmConfig config) {
@@ -91,7 +141,10 @@ public record LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Bool
                 mmap != null ? mmap : fallback.mmap,
                 mlock != null ? mlock : fallback.mlock,
                 jinja != null ? jinja : fallback.jinja,
-                batchSize != null ? batchSize : fallback.batchSize);
+                batchSize != null ? batchSize : fallback.batchSize,
+                embeddings != null ? embeddings : fallback.embeddings,
+                pooling != null ? pooling : fallback.pooling,
+                metrics != null ? metrics : fallback.metrics);
     }
 
     /** Builds {@link LlamaServerOptions}. */
@@ -103,6 +156,9 @@ public record LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Bool
         private Boolean mlock;
         private Boolean jinja;
         private Integer batchSize;
+        private Boolean embeddings;
+        private Pooling pooling;
+        private Boolean metrics;
 
         private Builder() {
         }
@@ -149,9 +205,28 @@ public record LlamaServerOptions(Integer parallel, KvCacheType kvCacheType, Bool
             return this;
         }
 
+        /** @param v start the server for embeddings ({@code --embeddings}) @return this */
+        public Builder embeddings(Boolean v) {
+            embeddings = v;
+            return this;
+        }
+
+        /** @param v how token vectors are pooled ({@code --pooling}); implies embeddings @return this */
+        public Builder pooling(Pooling v) {
+            pooling = v;
+            return this;
+        }
+
+        /** @param v serve {@code /metrics} ({@code --metrics}); on by default @return this */
+        public Builder metrics(Boolean v) {
+            metrics = v;
+            return this;
+        }
+
         /** @return the options */
         public LlamaServerOptions build() {
-            return new LlamaServerOptions(parallel, kvCacheType, flashAttention, mmap, mlock, jinja, batchSize);
+            return new LlamaServerOptions(parallel, kvCacheType, flashAttention, mmap, mlock, jinja, batchSize,
+                    embeddings, pooling, metrics);
         }
     }
 }

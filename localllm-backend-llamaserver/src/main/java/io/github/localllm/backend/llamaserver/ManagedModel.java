@@ -12,6 +12,7 @@ import io.github.localllm.LocalLlmException;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.Tokenizer;
+import io.github.localllm.backend.openai.LlamaServerModel;
 import io.github.localllm.backend.llamaserver.internal.ExitCodes;
 import io.github.localllm.backend.llamaserver.internal.OutputTail;
 import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
@@ -64,6 +65,8 @@ final class ManagedModel implements ModelInstance {
     private final Connector connector;
     private final ModelInfo info;
     private final Runnable onClose;
+    private final Tokenizer tokenizer = new ManagedTokenizer(this);
+    private final LlamaServerModel view = new ManagedServerView(this);
     private final Object lock = new Object();
     /** Crash times within the policy's window, oldest first. Guarded by {@link #lock}. */
     private final Deque<Long> crashes = new ArrayDeque<>();
@@ -319,10 +322,35 @@ final class ManagedModel implements ModelInstance {
         return info;
     }
 
-    /** @return none: the server tokenizes over HTTP only */
+    /**
+     * @return the server's tokenizer ({@code /tokenize}, {@code /detokenize}): no begin-of-sequence
+     *     token added, special tokens in the text read as such, ids checked against the vocabulary
+     */
     @Override
     public Optional<Tokenizer> tokenizer() {
-        return Optional.empty();
+        return Optional.of(tokenizer);
+    }
+
+    /** @return {@link LlamaServerModel} (props, slots, metrics of the server serving now), or this model as {@code type} */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        if (type.isInstance(this)) {
+            return Optional.of(type.cast(this));
+        }
+        return type.isInstance(view) ? Optional.of(type.cast(view)) : Optional.empty();
+    }
+
+    /**
+     * Runs {@code call} on the model of the server serving now, waiting for one that restarts; a
+     * failure because the server died is reported as the crash.
+     */
+    <T> T onServer(java.util.function.Function<ModelInstance, T> call) {
+        Serving s = serving();
+        try {
+            return call.apply(s.model());
+        } catch (LocalLlmException e) {
+            throw translate(s, e);
+        }
     }
 
     @Override
@@ -360,8 +388,16 @@ final class ManagedModel implements ModelInstance {
         }
     }
 
+    /** @throws InvalidRequestException before sending, naming the option, if the server was not started for embeddings */
     @Override
     public EmbeddingResult embed(EmbeddingRequest request) {
+        if (!info.capabilities().embeddings()) {
+            checkOpen();
+            throw new InvalidRequestException(info.name() + " was loaded without embeddings: its llama-server was not"
+                    + " started with --embeddings. Load it with LoadOptions.builder().engineOptions(LlamaServerOptions"
+                    + ".builder().embeddings(true).build()) (or " + LlamaServerOptions.EMBEDDINGS_KEY + "=true), ideally"
+                    + " with an embedding model");
+        }
         begin();
         try {
             Serving s = serving();

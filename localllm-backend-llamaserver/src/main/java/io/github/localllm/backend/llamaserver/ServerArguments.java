@@ -67,6 +67,17 @@ final class ServerArguments {
         if (options.batchSize() != null) {
             add(args, "--batch-size", options.batchSize().toString());
         }
+        if (options.embedsText()) {
+            // b10470 still generates with --embeddings; it only adds /v1/embeddings.
+            args.add("--embeddings");
+            if (options.pooling() != null) {
+                add(args, "--pooling", options.pooling().wireName());
+            }
+        }
+        // The counters cost nothing; without --metrics llama-server answers /metrics with a 501.
+        if (!Boolean.FALSE.equals(options.metrics())) {
+            args.add("--metrics");
+        }
         return args;
     }
 

@@ -19,9 +19,34 @@ class ServerArgumentsTest {
     Path dir;
 
     @Test
-    void nothingSetPassesOnlyJinja() {
+    void nothingSetPassesOnlyJinjaAndMetrics() {
         assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().build(), BUILD))
-                .containsExactly("--jinja");
+                .containsExactly("--jinja", "--metrics");
+    }
+
+    @Test
+    void embeddingsPoolingAndMetricsBecomeTheirArguments() {
+        assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().embeddings(true).metrics(false)
+                .build(), BUILD)).containsExactly("--jinja", "--embeddings");
+        assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().pooling(Pooling.CLS).build(),
+                BUILD)).containsExactly("--jinja", "--embeddings", "--pooling", "cls", "--metrics");
+        assertThat(LlamaServerOptions.builder().pooling(Pooling.LAST).build().embedsText()).isTrue();
+        assertThat(LlamaServerOptions.builder().build().embedsText()).isFalse();
+        assertThatThrownBy(() -> LlamaServerOptions.builder().embeddings(false).pooling(Pooling.MEAN).build())
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("embeddings(true)");
+    }
+
+    @Test
+    void embeddingOptionsComeFromTheConfiguration() {
+        LlamaServerOptions configured = LlamaServerOptions.from(TestEngines.config(dir, "llamaserver.embeddings", "true",
+                "llamaserver.pooling", "Mean", "llamaserver.metrics", "false"));
+        assertThat(configured.embeddings()).isTrue();
+        assertThat(configured.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(configured.metrics()).isFalse();
+        assertThat(LlamaServerOptions.builder().build().orElse(configured)).isEqualTo(configured);
+        assertThatThrownBy(() -> LlamaServerOptions.from(TestEngines.config(dir, "llamaserver.pooling", "rank")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("llamaserver.pooling")
+                .hasMessageContaining("mean, cls or last");
     }
 
     @Test
@@ -31,19 +56,19 @@ class ServerArgumentsTest {
                 .flashAttention(true).mmap(false).mlock(true).jinja(false).batchSize(512).build();
         assertThat(ServerArguments.of(load, server, BUILD)).containsExactly("--ctx-size", "8192", "--n-gpu-layers", "999",
                 "--threads", "6", "--parallel", "2", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0", "--flash-attn",
-                "on", "--load-mode", "mlock", "--no-jinja", "--batch-size", "512");
+                "on", "--load-mode", "mlock", "--no-jinja", "--batch-size", "512", "--metrics");
     }
 
     @Test
     void olderBuildsGetTheLoadFlagsTheyTake() {
         LlamaServerOptions noMap = LlamaServerOptions.builder().mmap(false).mlock(true).build();
-        assertThat(ServerArguments.of(LoadOptions.defaults(), noMap, 7000)).containsExactly("--no-mmap", "--mlock", "--jinja");
+        assertThat(ServerArguments.of(LoadOptions.defaults(), noMap, 7000)).containsExactly("--no-mmap", "--mlock", "--jinja", "--metrics");
         assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().mmap(true).mlock(true).build(),
                 BUILD)).containsSequence("--load-mode", "mmap+mlock");
         assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().mmap(false).build(), BUILD))
                 .containsSequence("--load-mode", "none");
         assertThat(ServerArguments.of(LoadOptions.defaults(), LlamaServerOptions.builder().mmap(true).build(), 7000))
-                .containsExactly("--jinja");
+                .containsExactly("--jinja", "--metrics");
     }
 
     @Test

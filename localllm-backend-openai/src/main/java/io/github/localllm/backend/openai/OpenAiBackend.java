@@ -86,7 +86,7 @@ public final class OpenAiBackend implements InferenceBackend {
     private final String modelHint;
     private final String healthPath;
     private volatile ServerDialect detectedDialect;
-    private volatile ServerProps props;
+    private volatile LlamaServerProps props;
 
     private OpenAiBackend(Builder b) {
         this.id = b.id;
@@ -116,19 +116,21 @@ public final class OpenAiBackend implements InferenceBackend {
 
     @Override
     public BackendInfo info() {
-        ServerProps p = props;
+        LlamaServerProps p = props;
         return BackendInfo.builder(id).name(name).version(p == null || p.build().isEmpty() ? "unknown" : p.build())
-                .capabilities(capabilities(dialect())).endpoint(endpoints.base()).build();
+                .capabilities(capabilities(dialect(), p)).endpoint(endpoints.base()).build();
     }
 
     /**
-     * Grammars only for llama.cpp, checked before sending in the dialect of b4916, which every newer
-     * llama-server reads; the rest is the same everywhere.
+     * Grammars only for llama.cpp, checked before sending in the dialect of its build: b4916's, which
+     * every newer llama-server reads, and from b10470 on with token terminals; the rest is the same everywhere.
+     *
+     * @param p what the server's {@code /props} said, or {@code null}
      */
-    private static EngineCapabilities capabilities(ServerDialect dialect) {
+    private static EngineCapabilities capabilities(ServerDialect dialect, LlamaServerProps p) {
         EngineCapabilities.Builder caps = CAPABILITIES.toBuilder().logprobs(dialect.reportsLogprobs());
         return dialect != ServerDialect.LLAMA_CPP ? caps.build()
-                : caps.grammarDialect(RequestBodies.GRAMMAR_DIALECT).build();
+                : caps.grammarDialect(RequestBodies.grammarDialect(p == null ? -1 : p.buildNumber())).build();
     }
 
     /**
@@ -153,7 +155,7 @@ public final class OpenAiBackend implements InferenceBackend {
         String wanted = ref.name();
         ServedModel model = served.stream().filter(m -> m.answersTo(wanted)).findFirst()
                 .orElseThrow(() -> notFound(wanted, served));
-        ServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps() : null;
+        LlamaServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps() : null;
         int context = p != null && p.contextSize() > 0 ? p.contextSize() : model.servedContext();
         Integer asked = request.options().contextSize();
         if (asked != null && context > 0 && asked > context) {
@@ -166,12 +168,13 @@ public final class OpenAiBackend implements InferenceBackend {
                     wanted, asked);
         }
         String sent = model.id().equals(wanted) || model.aliases().contains(wanted) ? wanted : model.id();
-        EngineCapabilities base = capabilities(dialect);
+        EngineCapabilities base = capabilities(dialect, p);
         EngineCapabilities caps = base.toBuilder()
                 .images(p == null || p.vision() == null || p.vision())
                 .embeddings(dialect != ServerDialect.LLAMA_CPP || embedsOnLlamaCpp(sent))
                 .build();
         ModelInfo info = ModelInfo.builder(sent, id)
+                .chatTemplate(p == null ? "" : p.chatTemplate())
                 .parameterCount(model.parameterCount())
                 .quantization(model.quantization().isEmpty() ? "unknown" : model.quantization())
                 .trainedContextLength(model.trainedContext())
@@ -244,7 +247,7 @@ public final class OpenAiBackend implements InferenceBackend {
         if (!servesLoaded(dialect)) {
             return List.of();
         }
-        ServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps() : null;
+        LlamaServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps() : null;
         List<LoadedModel> out = new ArrayList<>();
         for (ServedModel m : ServedModel.list(listing)) {
             int context = p != null && p.contextSize() > 0 ? p.contextSize() : m.servedContext();
@@ -264,7 +267,7 @@ public final class OpenAiBackend implements InferenceBackend {
         try {
             JsonNode listing = quick.getJson(healthPath);
             ServerDialect dialect = dialectOf(listing);
-            ServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps(quick) : props;
+            LlamaServerProps p = dialect == ServerDialect.LLAMA_CPP ? readProps(quick) : props;
             return EngineHealth.up(p == null ? "" : p.build(), Duration.ofNanos(System.nanoTime() - start));
         } catch (LocalLlmException e) {
             return EngineHealth.down(e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
@@ -283,17 +286,17 @@ public final class OpenAiBackend implements InferenceBackend {
         return d;
     }
 
-    private ServerProps readProps() {
+    private LlamaServerProps readProps() {
         return readProps(transport);
     }
 
     /** llama.cpp's {@code /props} is optional knowledge: a server without it still serves. */
-    private ServerProps readProps(HttpTransport through) {
+    private LlamaServerProps readProps(HttpTransport through) {
         if (!endpoints.hasRoot()) {
             return props;
         }
         try {
-            ServerProps p = ServerProps.read(through.getJson("/props"));
+            LlamaServerProps p = LlamaServerProps.read(through.getJson("/props"));
             props = p;
             return p;
         } catch (LocalLlmException e) {

@@ -28,6 +28,9 @@ final class OpenAiModel implements ModelInstance {
     private final ServerDialect dialect;
     private final RequestBodies bodies;
     private final Embeddings embeddings;
+    /** llama.cpp's own routes; {@code null} for other servers, or when the server's root is not known. */
+    private final ServerTokenizer tokenizer;
+    private final LlamaServerRoutes routes;
     private final Runnable onClose;
     private final Set<Exchange> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -36,8 +39,13 @@ final class OpenAiModel implements ModelInstance {
         this.backend = backend;
         this.info = info;
         this.dialect = dialect;
-        this.bodies = new RequestBodies(backend.transport().mapper(), dialect);
+        this.bodies = new RequestBodies(backend.transport().mapper(), dialect,
+                info.capabilities().grammarDialect().isEmpty() ? RequestBodies.GRAMMAR_DIALECT
+                        : info.capabilities().grammarDialect());
         this.embeddings = new Embeddings(backend, info);
+        boolean llamaCpp = dialect == ServerDialect.LLAMA_CPP && backend.endpoints().hasRoot();
+        this.tokenizer = llamaCpp ? new ServerTokenizer(backend, info.name(), this::checkOpen) : null;
+        this.routes = llamaCpp ? new LlamaServerRoutes(backend, this::checkOpen) : null;
         this.onClose = onClose;
     }
 
@@ -46,9 +54,19 @@ final class OpenAiModel implements ModelInstance {
         return info;
     }
 
+    /** @return llama-server's {@code /tokenize} and {@code /detokenize}; none from other servers */
     @Override
     public Optional<Tokenizer> tokenizer() {
-        return Optional.empty();
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** @return {@link LlamaServerModel} from a llama-server */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        if (type.isInstance(this)) {
+            return Optional.of(type.cast(this));
+        }
+        return routes != null && type.isInstance(routes) ? Optional.of(type.cast(routes)) : Optional.empty();
     }
 
     @Override
@@ -69,6 +87,10 @@ final class OpenAiModel implements ModelInstance {
         if (!missing.isEmpty()) {
             throw new InvalidRequestException(info.name() + " on " + dialect.displayName() + " cannot serve "
                     + missing + "; remove it from the request, or use a model or server that has it");
+        }
+        Integer context = info.options().contextSize();
+        if (tokenizer != null && context != null) {
+            PromptLength.check(request, tokenizer, context);
         }
         boolean completion = RequestBodies.isCompletion(request);
         ObjectNode body = bodies.body(request, info.name(), streamed);

@@ -28,15 +28,38 @@ final class RequestBodies {
     private static final String ANY_OBJECT = "{\"type\":\"object\"}";
     /** The legacy {@code /v1/completions} of the OpenAI API reports at most this many alternatives per token. */
     private static final int LEGACY_MAX_ALTERNATIVES = 5;
-    /** The llama.cpp build whose grammar parser {@link GbnfValidator} follows. */
+    /** The llama.cpp build whose grammar parser {@link GbnfValidator#validate(String)} follows. */
     static final String GRAMMAR_DIALECT = "llama.cpp b4916";
+    /**
+     * The newest dialect: b4916's with token terminals ({@code <[id]>}, {@code !<[id]>}, {@code <text>}),
+     * as llama-server b10470 parses it (checked against that server). Older builds since b4916 may take
+     * token terminals too; they are allowed from the build they were verified on.
+     */
+    static final String TOKEN_GRAMMAR_DIALECT = "llama.cpp b10470";
+    /** The build of {@link #TOKEN_GRAMMAR_DIALECT}. */
+    static final int TOKEN_GRAMMAR_BUILD = 10470;
 
     private final ObjectMapper mapper;
     private final ServerDialect dialect;
+    private final String grammarDialect;
 
     RequestBodies(ObjectMapper mapper, ServerDialect dialect) {
+        this(mapper, dialect, GRAMMAR_DIALECT);
+    }
+
+    /** @param grammarDialect {@link #GRAMMAR_DIALECT} or {@link #TOKEN_GRAMMAR_DIALECT}: what grammars are checked against */
+    RequestBodies(ObjectMapper mapper, ServerDialect dialect, String grammarDialect) {
         this.mapper = mapper;
         this.dialect = dialect;
+        this.grammarDialect = grammarDialect;
+    }
+
+    /**
+     * @param build a llama.cpp build number such as 10470, or a non-positive number when not known
+     * @return the grammar dialect of that build
+     */
+    static String grammarDialect(int build) {
+        return build >= TOKEN_GRAMMAR_BUILD ? TOKEN_GRAMMAR_DIALECT : GRAMMAR_DIALECT;
     }
 
     /** @return whether the request goes to {@code /v1/completions}: a raw prompt, outside any chat template */
@@ -208,10 +231,10 @@ final class RequestBodies {
             }
             try {
                 // llama.cpp reads the grammar only once the request has reached it; say what is wrong first.
-                GbnfValidator.validate(grammar.gbnf());
+                GbnfValidator.validate(grammar.gbnf(), grammarDialect.equals(TOKEN_GRAMMAR_DIALECT));
             } catch (GbnfValidator.GbnfException e) {
                 throw new InvalidRequestException("invalid GBNF grammar at line " + e.line() + ", column " + e.column()
-                        + ": " + e.problem() + " (checked against llama.cpp's grammar parser as of " + GRAMMAR_DIALECT
+                        + ": " + e.problem() + " (checked against llama.cpp's grammar parser as of " + grammarDialect
                         + ", whose grammars every newer llama-server reads)", e);
             }
             body.put("grammar", grammar.gbnf());

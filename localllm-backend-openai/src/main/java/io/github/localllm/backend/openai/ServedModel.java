@@ -22,9 +22,10 @@ import tools.jackson.databind.JsonNode;
  * @param trainedContext the context it was trained for, or {@code -1}
  * @param servedContext the context the server gives it, or {@code -1}
  * @param embeddingLength the width of its embeddings, or {@code -1}
+ * @param vocabularySize the tokens its vocabulary holds (llama.cpp's {@code n_vocab}), or {@code -1}
  */
 record ServedModel(String id, List<String> aliases, long sizeBytes, long parameterCount, String quantization,
-                   int trainedContext, int servedContext, int embeddingLength) {
+                   int trainedContext, int servedContext, int embeddingLength, int vocabularySize) {
 
     /** llama.cpp's file-type names (llama_model_ftype_name) to the usual quantization names. */
     private static final Map<String, String> FTYPES = Map.ofEntries(Map.entry("all F32", "F32"),
@@ -50,7 +51,8 @@ record ServedModel(String id, List<String> aliases, long sizeBytes, long paramet
             }
             String ftype = meta.path("ftype").asString("");
             models.add(new ServedModel(id, aliases, meta.path("size").asLong(-1), meta.path("n_params").asLong(-1),
-                    FTYPES.getOrDefault(ftype, ftype), trained, served, meta.path("n_embd").asInt(-1)));
+                    FTYPES.getOrDefault(ftype, ftype), trained, served, meta.path("n_embd").asInt(-1),
+                    meta.path("n_vocab").asInt(-1)));
         }
         return models;
     }

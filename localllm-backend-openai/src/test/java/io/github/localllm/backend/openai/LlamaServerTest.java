@@ -102,7 +102,7 @@ class LlamaServerTest {
         assertThat(instance.info().trainedContextLength()).isEqualTo(512);
         assertThat(instance.info().quantization()).isEqualTo("F16");
         assertThat(instance.info().parameterCount()).isPositive();
-        assertThat(instance.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
+        assertThat(instance.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b10470");
         assertThat(backend.dialect()).isEqualTo(ServerDialect.LLAMA_CPP);
         assertThat(backend.info().version()).startsWith("b10470");
         EngineHealth health = backend.health();

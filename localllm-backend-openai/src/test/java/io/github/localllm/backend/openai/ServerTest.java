@@ -53,7 +53,8 @@ class ServerTest {
                 assertThat(model.info().quantization()).isEqualTo("Q4_K_M");
                 assertThat(model.info().parameterCount()).isEqualTo(134_000_000L);
                 assertThat(model.info().backend()).isEqualTo("openai");
-                assertThat(model.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
+                // b10470 parses token terminals (<[id]>): the grammars are checked in its dialect.
+                assertThat(model.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b10470");
                 assertThat(model.info().capabilities().responseFormats()).contains(ResponseFormat.Kind.GRAMMAR);
                 // The captured server has no vision.
                 assertThat(model.info().capabilities().images()).isFalse();
@@ -61,7 +62,19 @@ class ServerTest {
             assertThat(backend.dialect()).isEqualTo(ServerDialect.LLAMA_CPP);
             assertThat(backend.info().version()).isEqualTo("b10470-34af94cd9");
             assertThat(backend.info().endpoint()).isEqualTo(server.uri("/v1"));
-            assertThat(backend.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
+            assertThat(backend.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b10470");
+        }
+    }
+
+    @Test
+    void anOlderLlamaCppBuildIsCheckedInTheB4916Dialect() {
+        try (FakeOpenAi server = FakeOpenAi.builder(Flavor.LLAMA_CPP).model(LLAMA).systemFingerprint("b6500-abcdef012")
+                .start(); ModelInstance model = Servers.load(Servers.backend(server), "small-q4_k_m")) {
+            assertThat(model.info().capabilities().grammarDialect()).isEqualTo("llama.cpp b4916");
+            assertThatThrownBy(() -> model.generate(io.github.localllm.GenerationRequest.builder().user("Hi")
+                    .responseFormat(ResponseFormat.grammar("root ::= <[403]>")).build()))
+                    .isInstanceOf(io.github.localllm.InvalidRequestException.class).hasMessageContaining("llama.cpp b4916");
+            assertThat(server.requests("/v1/chat/completions")).isEmpty();
         }
     }
 

@@ -287,6 +287,10 @@ public abstract class Dialect {
     }
 
     /** Extra routes some servers have ({@code /health}); null when the path is not one. */
+    /** Told of each answer given, for servers that count them (llama.cpp's /metrics). */
+    void served(Turn t) {
+    }
+
     Reply extraRoute(Call call) {
         return null;
     }

@@ -30,12 +30,23 @@ final class LlamaCppDialect extends Dialect {
             Map.entry("Q4_K_S", "Q4_K - Small"), Map.entry("Q4_K_M", "Q4_K - Medium"), Map.entry("Q5_K_S", "Q5_K - Small"),
             Map.entry("Q5_K_M", "Q5_K - Medium"), Map.entry("Q6_K", "Q6_K"));
 
+    /** The slots of the captured server ({@code total_slots} of 03-GET-props.http). */
+    static final int TOTAL_SLOTS = 4;
+
     private final String systemFingerprint;
     private final boolean embeddings;
+    private final LlamaCppRoutes routes;
 
-    LlamaCppDialect(String systemFingerprint, boolean embeddings) {
+    LlamaCppDialect(String systemFingerprint, boolean embeddings, boolean metrics, long startSeconds) {
         this.systemFingerprint = systemFingerprint;
         this.embeddings = embeddings;
+        this.routes = new LlamaCppRoutes(metrics, startSeconds);
+    }
+
+    /** Counts an answer for {@code /metrics} and {@code /slots}. */
+    @Override
+    void served(Turn t) {
+        routes.served(t);
     }
 
     /** 10-ERR-v1-embeddings-on-gen-server.http: a server started without {@code --embeddings}. */
@@ -239,7 +250,27 @@ final class LlamaCppDialect extends Dialect {
      */
     JsonObject props(List<FakeModel> models, Ids ids) {
         FakeModel m = models.isEmpty() ? FakeModel.of("model") : models.get(0);
-        JsonObject params = new JsonObject().put("seed", 4294967295L).put("temperature", 0.800000011920929)
+        JsonObject caps = new JsonObject().put("supports_object_arguments", false).put("supports_parallel_tool_calls", false)
+                .put("supports_preserve_reasoning", false).put("supports_reasoning_effort", false)
+                .put("supports_string_content", true).put("supports_system_role", true).put("supports_tool_calls", false)
+                .put("supports_tools", false).put("supports_typed_content", false);
+        return new JsonObject()
+                .put("default_generation_settings", new JsonObject().put("params", params()).put("n_ctx", m.contextLength()))
+                .put("total_slots", TOTAL_SLOTS).put("model_alias", m.name())
+                .put("model_ftype", FTYPES.getOrDefault(m.quantization(), m.quantization()))
+                .put("model_path", "models/" + m.name() + ".gguf")
+                .put("modalities", new JsonObject().put("vision", false).put("video", false).put("audio", false))
+                .put("media_marker", "<__media_" + ids.alnum(32) + "__>").put("endpoint_slots", true)
+                .put("endpoint_props", false).put("endpoint_metrics", routes.metricsEnabled()).put("ui", true)
+                .put("ui_settings", new JsonObject())
+                .put("chat_template", CHAT_TEMPLATE).put("chat_template_caps", caps).put("bos_token", "<s>")
+                .put("eos_token", "</s>").put("build_info", systemFingerprint).put("is_sleeping", false)
+                .put("cors_proxy_enabled", false);
+    }
+
+    /** The sampling defaults of b10470 as 03-GET-props.http and 22-GET-slots.http report them. */
+    static JsonObject params() {
+        return new JsonObject().put("seed", 4294967295L).put("temperature", 0.800000011920929)
                 .put("dynatemp_range", 0.0).put("dynatemp_exponent", 1.0).put("top_k", 40).put("top_p", 0.949999988079071)
                 .put("min_p", 0.05000000074505806).put("top_n_sigma", -1.0).put("xtc_probability", 0.0)
                 .put("xtc_threshold", 0.10000000149011612).put("typical_p", 1.0).put("repeat_last_n", 64)
@@ -253,21 +284,6 @@ final class LlamaCppDialect extends Dialect {
                 .put("samplers", List.of("penalties", "dry", "top_n_sigma", "top_k", "typ_p", "top_p", "min_p", "xtc", "temperature"))
                 .put("speculative.types", "none").put("timings_per_token", false).put("post_sampling_probs", false)
                 .put("backend_sampling", false).put("lora", List.of());
-        JsonObject caps = new JsonObject().put("supports_object_arguments", false).put("supports_parallel_tool_calls", false)
-                .put("supports_preserve_reasoning", false).put("supports_reasoning_effort", false)
-                .put("supports_string_content", true).put("supports_system_role", true).put("supports_tool_calls", false)
-                .put("supports_tools", false).put("supports_typed_content", false);
-        return new JsonObject()
-                .put("default_generation_settings", new JsonObject().put("params", params).put("n_ctx", m.contextLength()))
-                .put("total_slots", 4).put("model_alias", m.name())
-                .put("model_ftype", FTYPES.getOrDefault(m.quantization(), m.quantization()))
-                .put("model_path", "models/" + m.name() + ".gguf")
-                .put("modalities", new JsonObject().put("vision", false).put("video", false).put("audio", false))
-                .put("media_marker", "<__media_" + ids.alnum(32) + "__>").put("endpoint_slots", true)
-                .put("endpoint_props", false).put("endpoint_metrics", false).put("ui", true).put("ui_settings", new JsonObject())
-                .put("chat_template", CHAT_TEMPLATE).put("chat_template_caps", caps).put("bos_token", "<s>")
-                .put("eos_token", "</s>").put("build_info", systemFingerprint).put("is_sleeping", false)
-                .put("cors_proxy_enabled", false);
     }
 
     /** The template of the captured model (a llama-2 style one). */
@@ -377,5 +393,13 @@ final class LlamaCppDialect extends Dialect {
             return Reply.json(200, JSON, new JsonObject().put("status", "ok"), style());
         }
         return null;
+    }
+
+    /**
+     * @param models the served models, for the context {@code /slots} reports
+     * @return the answer of /tokenize, /detokenize, /slots or /metrics ({@link LlamaCppRoutes}), or {@code null}
+     */
+    Reply ownRoute(Call call, List<FakeModel> models) {
+        return routes.handle(call, this::error, tree -> Reply.json(200, JSON, tree, style()), models);
     }
 }

@@ -37,7 +37,16 @@ public final class OpenAiProtocol implements Protocol {
 
     /** @param embeddings whether the server was started with {@code --embeddings} */
     public static Dialect llamaCpp(String systemFingerprint, boolean embeddings) {
-        return new LlamaCppDialect(systemFingerprint, embeddings);
+        return llamaCpp(systemFingerprint, embeddings, false, 0);
+    }
+
+    /**
+     * @param embeddings whether the server was started with {@code --embeddings}
+     * @param metrics whether it was started with {@code --metrics}
+     * @param startSeconds its start time, as {@code /metrics} reports it
+     */
+    public static Dialect llamaCpp(String systemFingerprint, boolean embeddings, boolean metrics, long startSeconds) {
+        return new LlamaCppDialect(systemFingerprint, embeddings, metrics, startSeconds);
     }
 
     public static Dialect vllm() {
@@ -67,6 +76,12 @@ public final class OpenAiProtocol implements Protocol {
         if (llamaCpp && path.equals("/props")) {
             return call.method().equals("GET") ? json(((LlamaCppDialect) dialect).props(state.models().all(), state.ids()))
                     : finish(dialect.unknownRoute(call), false);
+        }
+        if (llamaCpp) {
+            Reply own = ((LlamaCppDialect) dialect).ownRoute(call, state.models().all());
+            if (own != null) {
+                return finish(own, false);
+            }
         }
         if (path.equals("/v1/models") || (llamaCpp && path.equals("/models"))) {
             return call.method().equals("GET") ? finish(models(), false) : finish(dialect.unknownRoute(call), false);
@@ -118,6 +133,7 @@ public final class OpenAiProtocol implements Protocol {
         Turn turn = new Turn(answer.id().orElseGet(() -> dialect.completionId(state.ids())), reported, answer, calls,
                 callIds, dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond(),
                 dialect.logprobsAsked(request, true));
+        dialect.served(turn);
         if (!request.bool("stream").orElse(false)) {
             JsonObject whole = completion.apply(turn);
             return json(turn.logprobs() < 0 ? whole : Dialect.withLogprobs(whole,
@@ -149,6 +165,7 @@ public final class OpenAiProtocol implements Protocol {
         Turn turn = new Turn(answer.id().orElseGet(() -> dialect.textCompletionId(state.ids())), reported, answer, List.of(),
                 List.of(), dialect.includeUsage(request), state.now().getEpochSecond(), () -> state.now().getEpochSecond(),
                 dialect.logprobsAsked(request, false));
+        dialect.served(turn);
         if (!request.bool("stream").orElse(false)) {
             JsonObject whole = dialect.textCompletion(turn);
             return json(turn.logprobs() < 0 ? whole : Dialect.withLogprobs(whole,
