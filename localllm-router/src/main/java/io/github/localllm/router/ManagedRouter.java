@@ -220,10 +220,50 @@ public final class ManagedRouter implements LanguageModel, AutoCloseable {
             case "least-busy" -> RoutingStrategy.leastBusy();
             case "latency" -> RoutingStrategy.latencyOptimized();
             case "cost" -> RoutingStrategy.costOptimized();
+            case "quality" -> RoutingStrategy.qualityOptimized(quality(config));
             default -> throw new ConfigurationException("router.strategy '" + name + "' is not a strategy; use"
-                    + " prefer-local, prefer-cloud, local-only, cloud-only, round-robin, least-busy, latency or cost ("
+                    + " prefer-local, prefer-cloud, local-only, cloud-only, round-robin, least-busy, latency, cost or"
+                    + " quality ("
                     + config.value("router.strategy").orElseThrow() + ")");
         };
+    }
+
+    /**
+     * {@code router.quality}: comma-separated {@code name=score} pairs, each name a target or a model,
+     * optionally prefixed by a task ({@code code:coder=0.95}).
+     */
+    private static QualityRanking quality(LocalLlmConfig config) {
+        String text = config.get("router.quality").orElseThrow(() -> new ConfigurationException("router.strategy"
+                + " quality needs router.quality, e.g. \"cloud=0.9, laptop=0.6, code:coder=0.95\""));
+        QualityRanking.Builder b = QualityRanking.builder();
+        for (String pair : text.split(",")) {
+            String p = pair.strip();
+            int eq = p.lastIndexOf('=');
+            try {
+                double score = Double.parseDouble(p.substring(eq + 1).strip());
+                String name = p.substring(0, eq).strip();
+                int colon = name.indexOf(':');
+                TaskType task = null;
+                if (colon > 0) {
+                    try {
+                        task = TaskType.parse(name.substring(0, colon));
+                        name = name.substring(colon + 1).strip();
+                    } catch (ConfigurationException notATask) {
+                        // a model name with a tag, such as qwen2.5:7b
+                    }
+                }
+                if (task == null) {
+                    b.score(name, score);
+                } else {
+                    b.score(task, name, score);
+                }
+            } catch (RuntimeException e) {
+                throw new ConfigurationException("router.quality has '" + p + "', which is not name=score (e.g."
+                        + " cloud=0.9, or code:coder=0.95 for one task) (" + config.value("router.quality")
+                        .orElseThrow() + ")");
+            }
+        }
+        return b.build();
     }
 
     /** @return the router, for its statistics, cost report and routing views */

@@ -1,5 +1,6 @@
 package io.github.localllm.router;
 
+import io.github.localllm.ChatMessage;
 import io.github.localllm.ContextOverflowException;
 import io.github.localllm.GenerationException;
 import io.github.localllm.GenerationRequest;
@@ -8,12 +9,14 @@ import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.RoutingAttempt;
 import io.github.localllm.RoutingDecision;
+import io.github.localllm.Tokenizer;
 import io.github.localllm.Usage;
 import io.github.localllm.event.FallbackTriggered;
 import io.github.localllm.event.RequestRouted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -51,12 +54,18 @@ final class Route {
     /** After a context overflow: the context a target needs, 0 when not known. */
     private int neededContext;
     private boolean overflowed;
+    /** The generation request, to count its tokens with a target's tokenizer; null for embeddings. */
+    private final GenerationRequest request;
+    /** The prompt's size estimated from its characters. */
+    private final int estimatedTokens;
     private LocalLlmException lastError;
     private String lastFailed;
     private int lastFailedChunks;
 
     Route(Router router, List<TargetState> order, String strategy, String reason, Duration requestTimeout,
-          RequestMetrics.Operation operation, boolean streamed) {
+          RequestMetrics.Operation operation, boolean streamed, GenerationRequest request, int estimatedTokens) {
+        this.request = request;
+        this.estimatedTokens = estimatedTokens;
         this.operation = operation;
         this.streamed = streamed;
         this.router = router;
@@ -117,6 +126,12 @@ final class Route {
                         + (neededContext > 0 ? " (" + neededContext + " tokens needed)" : ""));
                 continue;
             }
+            int counted = tokensIfTooLong(t);
+            if (counted > 0) {
+                skip(t, "its context of " + t.target.contextSize().getAsInt() + " tokens is too small for the prompt ("
+                        + counted + " tokens by its tokenizer)");
+                continue;
+            }
             CircuitBreaker.Permit permit = t.breaker.tryAcquire();
             if (permit == CircuitBreaker.Permit.DENIED) {
                 skip(t, t.breaker.deniedReason());
@@ -157,6 +172,40 @@ final class Route {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GenerationException("interrupted while waiting for a free slot of target '" + t.name() + "'", e);
+        }
+    }
+
+    /**
+     * Counts the prompt with the target's own tokenizer when the estimate says it may not fit, so that a
+     * target whose context is too small is passed over before anything is sent to it.
+     *
+     * @return the prompt's tokens when they fill the target's context, else 0 (it fits, or cannot be counted)
+     */
+    private int tokensIfTooLong(TargetState t) {
+        if (request == null || overflowed || t.target.contextSize().isEmpty()
+                || (long) estimatedTokens * 2 < t.target.contextSize().getAsInt()
+                || Instances.of(t.target.model()).isEmpty()) {
+            return 0;
+        }
+        try {
+            Optional<Tokenizer> tokenizer = Instances.of(t.target.model()).get().tokenizer();
+            if (tokenizer.isEmpty()) {
+                return 0;
+            }
+            int n;
+            if (request.prompt() != null) {
+                n = tokenizer.get().countTokens(request.prompt());
+            } else {
+                n = 0;
+                for (ChatMessage message : request.messages()) {
+                    // A few tokens per message for the chat template's framing.
+                    n += tokenizer.get().countTokens(message.content()) + 4;
+                }
+            }
+            return n >= t.target.contextSize().getAsInt() ? n : 0;
+        } catch (RuntimeException e) {
+            // A tokenizer that fails (its server down) decides nothing: the target is tried as usual.
+            return 0;
         }
     }
 

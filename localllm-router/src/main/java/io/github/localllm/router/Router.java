@@ -301,7 +301,7 @@ public final class Router implements LanguageModel {
                 : request.messages().isEmpty() ? RequestMetrics.Operation.TEXT_COMPLETION
                 : RequestMetrics.Operation.CHAT;
         return new Route(this, order, strategy.name(), reason, request == null ? null : request.timeout(),
-                operation, streamed);
+                operation, streamed, embedding == null ? request : null, context.promptTokens());
     }
 
     private BudgetExceededException budgetSpent(int cloudTargets, String why) {

@@ -83,4 +83,13 @@ public interface RoutingStrategy {
     static RoutingStrategy costOptimized() {
         return CostStrategy.INSTANCE;
     }
+
+    /**
+     * @param ranking how good each target's model is, per task
+     * @return the target whose model scores highest for the request's task first (see {@link QualityRanking});
+     *         unscored targets after, in the order given
+     */
+    static RoutingStrategy qualityOptimized(QualityRanking ranking) {
+        return new QualityStrategy(ranking);
+    }
 }

@@ -46,6 +46,8 @@ final class FakeTarget implements ModelInstance {
     final AtomicInteger cancels = new AtomicInteger();
 
     /** @param name its name; it can do everything */
+    private volatile Tokenizer tokenizer;
+
     FakeTarget(String name) {
         this(name, null, null);
     }
@@ -188,7 +190,13 @@ final class FakeTarget implements ModelInstance {
 
     @Override
     public Optional<Tokenizer> tokenizer() {
-        return Optional.empty();
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** Gives the target a tokenizer, counted in {@link #tokenized}. */
+    FakeTarget withTokenizer(Tokenizer t) {
+        this.tokenizer = t;
+        return this;
     }
 
     @Override

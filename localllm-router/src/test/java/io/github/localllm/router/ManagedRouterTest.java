@@ -110,6 +110,20 @@ class ManagedRouterTest {
     }
 
     @Test
+    void qualityScoresComeFromConfiguration() {
+        twoTargets();
+        set("router.strategy", "quality");
+        set("router.quality", "gpt-4o-mini=0.9, laptop=0.5, code:laptop=0.95");
+        try (ManagedRouter router = ManagedRouter.fromConfig(environment())) {
+            assertThat(router.generate(GenerationRequest.of("Hi")).routing().orElseThrow().target()).isEqualTo("cloud");
+            assertThat(router.router().with(RoutingOptions.task(TaskType.CODE)).generate(GenerationRequest.of("Hi"))
+                    .routing().orElseThrow().target()).isEqualTo("laptop");
+        }
+        set("router.quality", "laptop");
+        assertThatThrownBy(() -> ManagedRouter.fromConfig(environment())).hasMessageContaining("not name=score");
+    }
+
+    @Test
     void badDescriptionsAreNamedWithTheirOrigin() {
         assertThatThrownBy(() -> ManagedRouter.fromConfig(environment())).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("set router.targets");

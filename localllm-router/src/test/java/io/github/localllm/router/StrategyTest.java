@@ -103,7 +103,8 @@ class StrategyTest {
 
     @Test
     void latencyOptimizedLearnsFromAnswers() {
-        FakeTarget slow = new FakeTarget("slow").always(Script.answer("x").delayed(Duration.ofMillis(60)));
+        // Slow by far more than a loaded machine stalls the fast one.
+        FakeTarget slow = new FakeTarget("slow").always(Script.answer("x").delayed(Duration.ofMillis(400)));
         FakeTarget fast = new FakeTarget("fast");
         Router router = Router.builder().target(Target.local("slow", slow).build())
                 .target(Target.local("fast", fast).build()).strategy(RoutingStrategy.latencyOptimized()).build();
