@@ -76,7 +76,7 @@ final class CachedModel implements LanguageModel {
         }
         cache.entries().miss();
         Lookup toStore = lookup;
-        return new RecordingStream(model.stream(request), result -> store(toStore, result));
+        return WatchedStream.onResult(model.stream(request), result -> store(toStore, result));
     }
 
     /** Embeddings are not cached: they are cheap and callers often batch them. */

@@ -32,7 +32,7 @@ final class RoleModel implements LanguageModel {
     public GenerationStream stream(GenerationRequest request) {
         Roles.Resident r = roles.acquire(role);
         try {
-            return new ReleasingStream(r.instance.stream(request), () -> roles.release(r));
+            return WatchedStream.onEnd(r.instance.stream(request), () -> roles.release(r));
         } catch (RuntimeException | Error e) {
             roles.release(r);
             throw e;

@@ -4,6 +4,7 @@ import io.github.localllm.backend.llamaserver.internal.PortChooser;
 import io.github.localllm.backend.llamaserver.internal.RestartPolicy;
 import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.testkit.RealEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real {@code llama-server} and model the integration tests run, found like the project's other
@@ -23,47 +23,18 @@ import org.junit.jupiter.api.Assumptions;
  * engines and state directories of the test.
  */
 final class TestEngines {
-    private static final String ENGINE = "shared/engines/llama.cpp-b10470-linux-x64-cpu/llama-server";
-    private static final String MODEL = "shared/models/stories260K-f16.gguf";
 
     private TestEngines() {
     }
 
     /** @return the real binary; skips (or fails under CI) without it */
     static Path binary() {
-        return require("llama-server", System.getProperty("localllm.llamaserver.path"), System.getenv("LLAMA_SERVER"),
-                ENGINE, "LLAMA_SERVER or -Dlocalllm.llamaserver.path");
+        return RealEngines.llamaServer();
     }
 
     /** @return the real model; skips (or fails under CI) without it */
     static Path model() {
-        return require("test model", System.getProperty("localllm.test.model"), System.getenv("LOCALLLM_TEST_MODEL"),
-                MODEL, "LOCALLLM_TEST_MODEL or -Dlocalllm.test.model");
-    }
-
-    private static Path require(String what, String property, String environment, String fallback, String howToSet) {
-        String given = property != null && !property.isBlank() ? property : environment;
-        Path path = given != null && !given.isBlank() ? Path.of(given) : repositoryRoot().resolveSibling(fallback);
-        if (Files.isRegularFile(path)) {
-            return path;
-        }
-        String why = "no " + what + " at " + path + (given == null ? " (set " + howToSet + ")" : "");
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError(why + "; CI=true: the tests against the real llama-server must run");
-        }
-        Assumptions.abort(why);
-        return null;
-    }
-
-    /** The project root: the nearest directory up from here with the Maven wrapper. */
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("mvnw")) && Files.isDirectory(p.resolve("localllm-api"))) {
-                return p;
-            }
-        }
-        return dir;
+        return RealEngines.tinyModel();
     }
 
     /**
