@@ -1,7 +1,7 @@
 package io.github.localllm.store;
 
 import io.github.localllm.StorageException;
-import io.github.localllm.store.internal.QuantizationName;
+import io.github.localllm.gguf.QuantizationNames;
 import io.github.localllm.store.internal.SafeNames;
 import io.github.localllm.store.internal.Sha256;
 import java.io.IOException;
@@ -152,7 +152,7 @@ final class HfCache {
                 Path real = f.toRealPath();
                 String blobName = real.getFileName().toString();
                 found.add(new StoredModel("hf:" + repository + "/" + file + "@" + commit, ModelSource.HUGGING_FACE, f,
-                        Optional.of(repository), Optional.of(commit), file, QuantizationName.of(file), Files.size(real),
+                        Optional.of(repository), Optional.of(commit), file, QuantizationNames.of(file), Files.size(real),
                         Sha256.isHex(blobName) ? Optional.of(blobName) : Optional.empty(), Optional.empty(),
                         Optional.empty()));
             }

@@ -6,7 +6,7 @@ import io.github.localllm.ModelRef;
 import io.github.localllm.StorageException;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.store.internal.Addresses;
-import io.github.localllm.store.internal.QuantizationName;
+import io.github.localllm.gguf.QuantizationNames;
 import io.github.localllm.store.internal.SafeNames;
 import io.github.localllm.store.internal.Sha256;
 import java.io.IOException;
@@ -193,7 +193,7 @@ public final class ModelLibrary implements AutoCloseable {
         Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
         Instant now = clock.instant();
         StoredModel m = new StoredModel("hf:" + ref.repository() + "/" + file + "@" + commit, ModelSource.HUGGING_FACE,
-                snapshot, Optional.of(ref.repository()), Optional.of(commit), file, QuantizationName.of(file),
+                snapshot, Optional.of(ref.repository()), Optional.of(commit), file, QuantizationNames.of(file),
                 result.size(), Optional.of(result.sha256()), Optional.of(now), Optional.empty());
         records.put(m);
         return m;
@@ -257,7 +257,7 @@ public final class ModelLibrary implements AutoCloseable {
                     + dest + " (" + e.getMessage() + "); check free space and permissions there", e);
         }
         StoredModel m = new StoredModel(id, ModelSource.IMPORTED, dest, Optional.empty(), Optional.empty(), name,
-                QuantizationName.of(name), size, Optional.of(sha256), Optional.of(clock.instant()), Optional.empty());
+                QuantizationNames.of(name), size, Optional.of(sha256), Optional.of(clock.instant()), Optional.empty());
         records.put(m);
         return m;
     }

@@ -1,6 +1,6 @@
 package io.github.localllm.store;
 
-import io.github.localllm.store.internal.QuantizationName;
+import io.github.localllm.gguf.QuantizationNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ final class OtherTools {
                 }
                 return Optional.of(new StoredModel("ollama:" + name, ModelSource.OLLAMA, blob,
                         Optional.of(name.substring(0, name.lastIndexOf(':'))), Optional.of(tag), model + ":" + tag,
-                        QuantizationName.of(tag), Files.size(blob), Optional.of(digest.substring(7)), Optional.empty(),
+                        QuantizationNames.of(tag), Files.size(blob), Optional.of(digest.substring(7)), Optional.empty(),
                         Optional.empty()));
             }
         } catch (IOException | RuntimeException e) {
@@ -114,7 +114,7 @@ final class OtherTools {
                 String repository = rel.getName(0) + "/" + rel.getName(1);
                 String file = rel.getName(2).toString();
                 found.add(new StoredModel("lmstudio:" + repository + "/" + file, ModelSource.LM_STUDIO, f,
-                        Optional.of(repository), Optional.empty(), file, QuantizationName.of(file), Files.size(f),
+                        Optional.of(repository), Optional.empty(), file, QuantizationNames.of(file), Files.size(f),
                         Optional.empty(), Optional.empty(), Optional.empty()));
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.github.localllm.registry.hf;
 
+import io.github.localllm.gguf.QuantizationNames;
 import io.github.localllm.registry.GgufVariant;
 import io.github.localllm.registry.RepoFile;
 import java.util.ArrayList;
@@ -19,15 +20,6 @@ import java.util.regex.Pattern;
  * llama.cpp's {@code convert_hf_to_gguf.py} and {@code llama-quantize} and of the large GGUF publishers.
  */
 public final class GgufNames {
-    /** llama.cpp's quantization types by the names files carry, longest alternatives first. */
-    private static final Pattern QUANT = Pattern.compile("(?i)(?<![A-Za-z0-9])((?:UD-)?(?:"
-            + "IQ[1-4]_(?:XXS|XS|NL|S|M)"
-            + "|Q[2-8]_K(?:_(?:XXL|XL|S|M|L))?"
-            + "|Q[4-8]_[01](?:_[0-9]+)?"
-            + "|TQ[12]_0"
-            + "|MXFP4(?:_MOE)?"
-            + "|BF16|FP16|F16|FP32|F32"
-            + "))(?![A-Za-z0-9])");
     private static final Pattern SHARD = Pattern.compile("(?i)^(.*)-(\\d{5})-of-(\\d{5})\\.gguf$");
 
     private GgufNames() {
@@ -38,19 +30,7 @@ public final class GgufNames {
      * @return its quantization in upper case ({@code Q4_K_M}; {@code FP16} reads as {@code F16}), when the name says it
      */
     public static Optional<String> quantization(String fileName) {
-        String name = fileName.substring(fileName.lastIndexOf('/') + 1);
-        Matcher shard = SHARD.matcher(name);
-        String stem = shard.matches() ? shard.group(1) : name.replaceFirst("(?i)\\.gguf$", "");
-        Matcher m = QUANT.matcher(stem);
-        String found = null;
-        while (m.find()) {
-            found = m.group(1);
-        }
-        if (found == null) {
-            return Optional.empty();
-        }
-        String q = found.toUpperCase(Locale.ROOT);
-        return Optional.of(q.equals("FP16") ? "F16" : q.equals("FP32") ? "F32" : q);
+        return QuantizationNames.of(fileName);
     }
 
     /** @param path a file path @return whether it is a GGUF file */

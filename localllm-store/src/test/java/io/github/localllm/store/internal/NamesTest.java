@@ -22,20 +22,6 @@ class NamesTest {
     }
 
     @Test
-    void quantizationsAreReadFromNames() {
-        assertThat(QuantizationName.of("qwen2.5-0.5b-instruct-q4_k_m.gguf")).contains("Q4_K_M");
-        assertThat(QuantizationName.of("Llama-3.2-1B-Instruct-Q8_0.gguf")).contains("Q8_0");
-        assertThat(QuantizationName.of("model-IQ2_XXS.gguf")).contains("IQ2_XXS");
-        assertThat(QuantizationName.of("gpt-oss-20b-MXFP4.gguf")).contains("MXFP4");
-        assertThat(QuantizationName.of("x-BF16-00001-of-00002.gguf")).contains("BF16");
-        assertThat(QuantizationName.of("Qwen2.5-7B-Instruct-Q4_K_M-00001-of-00002.gguf")).contains("Q4_K_M");
-        assertThat(QuantizationName.of("model.F16.gguf")).contains("F16");
-        assertThat(QuantizationName.of("mmproj-model-f16.gguf")).contains("F16");
-        assertThat(QuantizationName.of("q8_0")).contains("Q8_0");
-        assertThat(QuantizationName.of("qwen2.5-coder.gguf")).isEmpty();
-    }
-
-    @Test
     void plainHttpOnlyToLoopback() {
         assertThat(Addresses.refusal(URI.create("http://127.0.0.1:8080/x"), false)).isNull();
         assertThat(Addresses.refusal(URI.create("http://localhost/x"), false)).isNull();
