@@ -34,6 +34,15 @@ public interface Candidate {
         return inFlight() + queued();
     }
 
+    /**
+     * @return whether its model is loaded now; false for one that must be loaded first, which costs
+     *         seconds to minutes (a {@link Roles} model another role's model displaced). True when the
+     *         target cannot tell.
+     */
+    default boolean loaded() {
+        return true;
+    }
+
     /** @return the moving average of its time to first token, once it answered at least once */
     Optional<Duration> averageTimeToFirstToken();
 

@@ -25,22 +25,25 @@ final class LocalityStrategy implements RoutingStrategy {
         return name;
     }
 
+    /** Within each locality, targets whose model is loaded go first: loading one costs seconds to minutes. */
     @Override
     public List<Candidate> rank(RoutingContext context, List<Candidate> candidates) {
         List<Candidate> ranked = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            if (c.isLocal() == localFirst) {
-                ranked.add(c);
-            }
-        }
+        add(candidates, localFirst, true, ranked);
+        add(candidates, localFirst, false, ranked);
         if (others) {
-            for (Candidate c : candidates) {
-                if (c.isLocal() != localFirst) {
-                    ranked.add(c);
-                }
-            }
+            add(candidates, !localFirst, true, ranked);
+            add(candidates, !localFirst, false, ranked);
         }
         return ranked;
+    }
+
+    private static void add(List<Candidate> candidates, boolean local, boolean loaded, List<Candidate> into) {
+        for (Candidate c : candidates) {
+            if (c.isLocal() == local && c.loaded() == loaded) {
+                into.add(c);
+            }
+        }
     }
 
     /**

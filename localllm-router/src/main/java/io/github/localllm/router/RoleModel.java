@@ -49,6 +49,11 @@ final class RoleModel implements LanguageModel {
         }
     }
 
+    /** @return whether the role's model is loaded now */
+    boolean loaded() {
+        return roles.isResident(role);
+    }
+
     @Override
     public String toString() {
         return "role " + role;

@@ -123,6 +123,14 @@ public final class Roles implements AutoCloseable {
         }
     }
 
+    /** @param role a role's name @return whether its model is loaded now */
+    boolean isResident(String role) {
+        synchronized (state) {
+            Spec spec = roles.get(role);
+            return spec != null && resident.containsKey(spec);
+        }
+    }
+
     /** @return how many times a model was loaded so far */
     public long loads() {
         synchronized (state) {

@@ -37,7 +37,10 @@ public interface RoutingStrategy {
      */
     List<Candidate> rank(RoutingContext context, List<Candidate> candidates);
 
-    /** @return local targets first, in the order given, then cloud ones: the default */
+    /**
+     * @return local targets first, in the order given, then cloud ones: the default; within each, a
+     *         target whose model is loaded before one that must be loaded ({@link Candidate#loaded()})
+     */
     static RoutingStrategy preferLocal() {
         return LocalityStrategy.PREFER_LOCAL;
     }

@@ -86,6 +86,11 @@ final class TargetState implements Candidate {
     }
 
     @Override
+    public boolean loaded() {
+        return !(target.model() instanceof RoleModel role) || role.loaded();
+    }
+
+    @Override
     public OptionalDouble averageTokensPerSecond() {
         return stats.averageTokensPerSecond();
     }

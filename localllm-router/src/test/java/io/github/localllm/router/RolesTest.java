@@ -280,6 +280,21 @@ class RolesTest {
     }
 
     @Test
+    void aRouterOverRolesPrefersTheOneWhoseModelIsLoaded() {
+        try (Roles roles = three().build()) {
+            Router router = Router.builder().target(Target.local("planner", roles.model("planner")).build())
+                    .target(Target.local("critic", roles.model("critic")).build()).build();
+            assertThat(router.generate(GenerationRequest.of("a")).routing().orElseThrow().target())
+                    .as("nothing loaded: the order given").isEqualTo("planner");
+            roles.model("critic").generate(GenerationRequest.of("b"));
+            GenerationResult r = router.generate(GenerationRequest.of("c"));
+            assertThat(r.routing().orElseThrow().target()).as("the critic's model is loaded").isEqualTo("critic");
+            assertThat(r.text()).isEqualTo("critic.gguf: c");
+            assertThat(roles.loads()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void loadOptionsGoToTheEngine() {
         List<LoadOptions> seen = new ArrayList<>();
         InferenceBackend recording = new InferenceBackend() {
