@@ -7,6 +7,7 @@ import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationTimeoutException;
 import io.github.localllm.InvalidRequestException;
 import io.github.localllm.LocalLlmException;
+import io.github.localllm.ModelInstance;
 import io.github.localllm.RoutingAttempt;
 import io.github.localllm.RoutingDecision;
 import io.github.localllm.Tokenizer;
@@ -183,12 +184,11 @@ final class Route {
      */
     private int tokensIfTooLong(TargetState t) {
         if (request == null || overflowed || t.target.contextSize().isEmpty()
-                || (long) estimatedTokens * 2 < t.target.contextSize().getAsInt()
-                || Instances.of(t.target.model()).isEmpty()) {
+                || (long) estimatedTokens * 2 < t.target.contextSize().getAsInt()) {
             return 0;
         }
         try {
-            Optional<Tokenizer> tokenizer = Instances.of(t.target.model()).get().tokenizer();
+            Optional<Tokenizer> tokenizer = Instances.of(t.target.model()).flatMap(ModelInstance::tokenizer);
             if (tokenizer.isEmpty()) {
                 return 0;
             }

@@ -65,7 +65,7 @@ class ResponseCacheTest {
 
         @Override
         public EmbeddingResult embed(EmbeddingRequest request) {
-            throw new UnsupportedOperationException("the counting model does not embed");
+            throw new AssertionError("the cache never asks the answering model to embed");
         }
     }
 
