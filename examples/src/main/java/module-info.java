@@ -8,6 +8,8 @@ module io.github.localllm.examples {
     requires io.github.localllm.gguf;
     requires io.github.localllm.backend.llamacpp;
     requires io.github.localllm.hardware;
+    // Not called directly: its model resolver, found by ServiceLoader, downloads the quick start's model.
+    requires io.github.localllm.store;
 
     exports io.github.localllm.examples;
 }

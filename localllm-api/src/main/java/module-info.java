@@ -14,5 +14,6 @@ module io.github.localllm {
 
     uses io.github.localllm.spi.InferenceBackendProvider;
     uses io.github.localllm.spi.AutoConfigurator;
+    uses io.github.localllm.spi.ModelResolver;
     uses io.github.localllm.registry.ModelRegistryProvider;
 }

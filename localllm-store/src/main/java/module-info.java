@@ -12,4 +12,6 @@ module io.github.localllm.store {
     requires org.slf4j;
 
     exports io.github.localllm.store;
+
+    provides io.github.localllm.spi.ModelResolver with io.github.localllm.store.internal.StoreResolver;
 }

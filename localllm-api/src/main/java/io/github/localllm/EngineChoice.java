@@ -122,9 +122,11 @@ final class EngineChoice {
                     + " io.github.localllm:localllm-backend-ollama (or -openai, -lmstudio), or pass a .gguf file path";
         }
         if (model instanceof ModelRef.Hub) {
-            return "; download the file and pass its path, or add an engine that fetches from the Hub";
+            return "; add io.github.localllm:localllm-store, which downloads Hub files (with allowDownloads(true)),"
+                    + " or download the file and pass its path";
         }
-        return "; download the file and pass its path";
+        return "; add io.github.localllm:localllm-store, which downloads model files (with allowDownloads(true)),"
+                + " or download the file and pass its path";
     }
 
     private static String ids(List<InferenceBackendProvider> providers) {

@@ -14,6 +14,7 @@ import io.github.localllm.spi.AutoConfigurator;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.InferenceBackendProvider;
 import io.github.localllm.spi.ModelLoadRequest;
+import io.github.localllm.spi.ModelResolver;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
@@ -88,6 +90,14 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
         found.sort(Comparator.comparingInt(InferenceBackendProvider::priority).reversed()
                 .thenComparing(InferenceBackendProvider::id));
         return found;
+    }
+
+    /**
+     * @return every model resolver on the class and module path (such as {@code localllm-store}'s, which
+     *         finds and downloads Hugging Face files), highest priority first
+     */
+    public static List<ModelResolver> resolvers() {
+        return ModelResolution.resolvers();
     }
 
     /** @return the loaded model */
@@ -248,6 +258,19 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
             return set(ConfigKeys.SWAPS_MODELS, Boolean.toString(swaps));
         }
 
+        /**
+         * Lets the SDK download a model that is not on this machine: a Hugging Face file, an address, or
+         * the catalog model {@link #autoDetect()} chose. Without it such a model is a
+         * {@link DownloadNotAllowedException} that says what would be downloaded, how big it is and where it
+         * would go. The same as {@code models.download=true} in any configuration layer.
+         *
+         * @param allow whether downloads may happen
+         * @return this
+         */
+        public Builder allowDownloads(boolean allow) {
+            return set(ConfigKeys.MODELS_DOWNLOAD, Boolean.toString(allow));
+        }
+
         /** @param mlock lock the weights in RAM, for in-process engines @return this */
         public Builder mlock(boolean mlock) {
             return set(ConfigKeys.MLOCK, Boolean.toString(mlock));
@@ -320,15 +343,30 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
          */
         public LocalLlm build() {
             ConfigEnvironment env = environment == null ? ConfigEnvironment.system() : environment;
-            LocalLlmConfig config = LocalLlmConfig.load(explicit, Map.of(), env);
-            if (autoDetect) {
-                config = config.withAutoDetected(autoConfigure(config));
-            }
+            LocalLlmConfig base = LocalLlmConfig.load(explicit, Map.of(), env);
+            Map<String, String> detected = autoDetect ? autoConfigure(base) : Map.of();
+            LocalLlmConfig config = base.withAutoDetected(detected);
             String modelText = config.get(ConfigKeys.MODEL).orElseThrow(() -> new InvalidRequestException(
                     "no model given; call model(Path.of(\"model.gguf\")) or model(\"qwen2.5:7b\") on the builder,"
                             + " or set LOCALLLM_MODEL or -Dlocalllm.model"));
             ModelRef modelRef = ModelRef.parse(modelText);
-            InferenceBackendProvider provider = EngineChoice.choose(providers(), config, modelRef);
+            EventBus events = new EventBus(listeners);
+            List<InferenceBackendProvider> providers = providers();
+            Optional<ModelResolution.Resolved> resolved = ModelResolution.resolve(modelRef, config, providers,
+                    ModelResolution.resolvers(), events::publish);
+            if (resolved.isPresent()) {
+                Path file = resolved.get().file();
+                modelRef = new ModelRef.File(file);
+                if (autoDetect) {
+                    // Planned again, now that there is a file to read the plan from.
+                    Map<String, String> planned = new HashMap<>(detected);
+                    planned.putAll(autoConfigure(base.withAutoDetected(detected).withResolvedModel(file,
+                            resolved.get().how())));
+                    config = base.withAutoDetected(planned);
+                }
+                config = config.withResolvedModel(file, resolved.get().how());
+            }
+            InferenceBackendProvider provider = EngineChoice.choose(providers, config, modelRef);
             // Only the portable settings travel in the request; engine-specific keys (batch.size,
             // mmap, kv.cache.type, ...) reach each engine through the configuration it is created with.
             LoadOptions options = LoadOptions.builder()
@@ -337,7 +375,6 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
                     .gpuLayers(config.getInt(ConfigKeys.GPU_LAYERS).orElse(null))
                     .keepAlive(config.getDuration(ConfigKeys.KEEP_ALIVE).orElse(null))
                     .build();
-            EventBus events = new EventBus(listeners);
             InferenceBackend backend = provider.create(config);
             ModelInstance instance;
             try {

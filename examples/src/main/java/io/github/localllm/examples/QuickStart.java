@@ -10,7 +10,12 @@ import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
 import io.github.localllm.LocalLlm;
 import io.github.localllm.LocalLlmException;
+import io.github.localllm.ModelDownloadException;
 import io.github.localllm.ResponseFormat;
+import io.github.localllm.config.ConfigEnvironment;
+import io.github.localllm.config.ConfigKeys;
+import io.github.localllm.hardware.FitPlan;
+import io.github.localllm.hardware.Recommendation;
 import io.github.localllm.gguf.GgmlType;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.gguf.SyntheticModel;
@@ -22,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The quick start: streams an answer, asks for JSON that matches a schema, compares two
@@ -53,7 +59,8 @@ public final class QuickStart {
     }
 
     /**
-     * @param args {@code --model path.gguf}, optional; else {@code LOCALLLM_MODEL}; else a synthetic model
+     * @param args {@code --model <file or hf://...>} or {@code --synthetic}, optional; else {@code LOCALLLM_MODEL};
+     *     else the catalog's best small chat model for this machine, downloaded once
      */
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -70,62 +77,79 @@ public final class QuickStart {
      * Runs the quick start.
      *
      * @param args command-line arguments
-     * @param env environment variables ({@code LOCALLLM_MODEL} is read)
+     * @param env environment variables: {@code LOCALLLM_MODEL}, and every other {@code LOCALLLM_*} setting
      * @param out where the results go
      * @param err where errors go
      * @return 0 on success, 1 on a localllm error, 2 on bad arguments; {@link #main} fails on anything but 0
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Path model;
-        boolean synthetic = false;
+        Arguments arguments;
         try {
-            model = modelArgument(args);
+            arguments = Arguments.parse(args);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            err.println("usage: QuickStart [--model path.gguf]   (or set LOCALLLM_MODEL)");
+            err.println("usage: QuickStart [--model <path.gguf | hf://owner/repo/file.gguf> | --synthetic]"
+                    + "   (or set LOCALLLM_MODEL)");
             return 2;
         }
+        ConfigEnvironment config = environment(env);
+        String model = arguments.model();
         if (model == null && env.get("LOCALLLM_MODEL") != null && !env.get("LOCALLLM_MODEL").isBlank()) {
-            model = Path.of(env.get("LOCALLLM_MODEL"));
+            model = env.get("LOCALLLM_MODEL");
         }
         try {
-            if (model == null) {
-                model = writeSyntheticModel(out);
-                synthetic = true;
+            if (arguments.synthetic()) {
+                return runSynthetic(config, out, "--synthetic was given");
             }
-            return run(model, out);
-        } catch (LocalLlmException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        } catch (UncheckedIOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        } finally {
-            if (synthetic) {
-                model.toFile().deleteOnExit();
-            }
-        }
-    }
-
-    private static Path modelArgument(String[] args) {
-        Path model = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--model") || a.equals("-m")) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(a + " needs a .gguf file path");
-                }
-                model = Path.of(args[++i]);
-            } else if (a.startsWith("--model=")) {
-                model = Path.of(a.substring("--model=".length()));
+            DownloadBar bar = new DownloadBar(out);
+            LocalLlm.Builder builder = LocalLlm.builder().environment(config).allowDownloads(true).listener(bar);
+            if (model != null) {
+                builder.model(model);
             } else {
-                throw new IllegalArgumentException("unknown argument: " + a);
+                Optional<Recommendation.Choice<FitPlan>> choice = SmallModel.choose(config, out);
+                if (choice.isEmpty()) {
+                    return runSynthetic(config, out, "no small catalog model fits this machine");
+                }
+                builder.model(choice.get().model().hubFile(choice.get().file())).autoDetect();
+                choice.get().file().sha256().ifPresent(h -> builder.set(ConfigKeys.MODEL_SHA256, h));
             }
+            LocalLlm llm;
+            try {
+                llm = builder.build();
+            } catch (ModelDownloadException e) {
+                if (model != null) {
+                    throw e;
+                }
+                bar.end();
+                out.println("Could not download it: " + e.getMessage());
+                return runSynthetic(config, out, "the model could not be downloaded (no network?); the next run"
+                        + " resumes the download");
+            }
+            try (llm) {
+                return run(llm, out);
+            }
+        } catch (LocalLlmException | UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
-        return model;
     }
 
-    private static Path writeSyntheticModel(PrintStream out) {
+    /** The process's settings, with {@code env} as its environment variables. */
+    private static ConfigEnvironment environment(Map<String, String> env) {
+        ConfigEnvironment system = ConfigEnvironment.system();
+        return new ConfigEnvironment(system.systemProperties(), env, system.workingDirectory(), system.userConfigFile());
+    }
+
+    private static int runSynthetic(ConfigEnvironment config, PrintStream out, String why) {
+        Path model = writeSyntheticModel(out, why);
+        try (LocalLlm llm = LocalLlm.builder().environment(config).model(model).build()) {
+            return run(llm, out);
+        } finally {
+            model.toFile().deleteOnExit();
+        }
+    }
+
+    private static Path writeSyntheticModel(PrintStream out, String why) {
         long start = System.nanoTime();
         SyntheticModel synthetic = SyntheticModel.withParameterCount(5_000_000)
                 .tensorType(GgmlType.Q8_0).name("quickstart-synthetic-5M").build();
@@ -136,15 +160,17 @@ public final class QuickStart {
             throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
         }
         long bytes = synthetic.write(file);
-        out.printf(Locale.ROOT, "No model given (--model or LOCALLLM_MODEL), so a synthetic model was built:%n"
-                        + "  %,d parameters, %,d KB, %d ms. Its weights are RANDOM: every answer below is random text.%n%n",
-                synthetic.parameterCount(), bytes / 1024, ms(Duration.ofNanos(System.nanoTime() - start)));
+        out.printf(Locale.ROOT, "SYNTHETIC MODEL (%s):%n"
+                        + "  %,d parameters, %,d KB, built in %d ms. Its weights are RANDOM: every answer below is random"
+                        + " text.%n%n",
+                why, synthetic.parameterCount(), bytes / 1024, ms(Duration.ofNanos(System.nanoTime() - start)));
         return file;
     }
 
-    private static int run(Path model, PrintStream out) {
-        boolean chatTemplate = GgufFile.read(model).model().chatTemplate().isPresent();
-        try (LocalLlm llm = LocalLlm.builder().model(model).build()) {
+    private static int run(LocalLlm llm, PrintStream out) {
+        boolean chatTemplate = GgufFile.read(Path.of(llm.config().get(ConfigKeys.MODEL).orElseThrow())).model()
+                .chatTemplate().isPresent();
+        {
             out.printf("Model: %s (%s, %s, %,d parameters)%n%n", llm.model().info().name(),
                     llm.model().info().architecture(), llm.model().info().quantization(),
                     llm.model().info().parameterCount());

@@ -21,14 +21,14 @@ class QuickStartTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
-        // An empty environment: no LOCALLLM_MODEL, so QuickStart builds its synthetic model.
-        int code = QuickStart.run(new String[0], Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        // --synthetic: no download, a synthetic model with random weights.
+        int code = QuickStart.run(new String[] {"--synthetic"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         String errors = err.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, () -> "exit code; stderr:\n" + errors + "\nstdout:\n" + text);
 
-        assertTrue(text.contains("synthetic model") && text.contains("RANDOM"), text);
+        assertTrue(text.contains("SYNTHETIC MODEL (--synthetic was given)") && text.contains("RANDOM"), text);
 
         // 1. The streamed answer: a non-empty line after the prompt marker, then its finish reason.
         Matcher streamed = Pattern.compile("   > (.+)\\R\\s*\\[(LENGTH|STOP)]").matcher(text);

@@ -31,6 +31,14 @@ public final class ConfigKeys {
      * a critic, an executor): auto-detection then prefers an engine that returns a closed model's memory.
      */
     public static final String SWAPS_MODELS = "models.swap";
+    /**
+     * {@code true} to let the SDK download a model that is not on this machine (a Hugging Face file, an
+     * address, or the model {@code autoDetect()} chose); without it such a model is an error saying what
+     * would be downloaded. Never on by default: a model is gigabytes.
+     */
+    public static final String MODELS_DOWNLOAD = "models.download";
+    /** The SHA-256 the model file must have; a download with another hash is never installed. */
+    public static final String MODEL_SHA256 = "model.sha256";
 
     private ConfigKeys() {
     }

@@ -121,6 +121,24 @@ public final class LocalLlmConfig {
         return new LocalLlmConfig(Map.copyOf(merged));
     }
 
+    /**
+     * The configuration once the model reference has been resolved to a file on this machine (found
+     * in a cache, or downloaded): {@code model} names the file, keeping the layer it was set in, with
+     * the original reference and how it was resolved as its origin, so {@link #describe()} shows both.
+     *
+     * @param file the model file
+     * @param how how the reference became the file, e.g. {@code found in the Hugging Face cache}
+     * @return the configuration with {@code model} set to the file
+     */
+    public LocalLlmConfig withResolvedModel(java.nio.file.Path file, String how) {
+        ConfigValue before = values.get(ConfigKeys.MODEL);
+        ConfigSource source = before == null ? ConfigSource.AUTO_DETECTED : before.source();
+        String origin = (before == null ? "" : before.value() + ", ") + how;
+        Map<String, ConfigValue> merged = new TreeMap<>(values);
+        merged.put(ConfigKeys.MODEL, new ConfigValue(ConfigKeys.MODEL, file.toString(), source, origin));
+        return new LocalLlmConfig(Map.copyOf(merged));
+    }
+
     /** @return a configuration with no values, for tests and embedding */
     public static LocalLlmConfig empty() {
         return new LocalLlmConfig(Map.of());

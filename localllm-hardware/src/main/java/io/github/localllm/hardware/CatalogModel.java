@@ -84,4 +84,12 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
     public String downloadUrl(CatalogFile file) {
         return "https://huggingface.co/" + repository + "/resolve/main/" + file.fileName();
     }
+
+    /**
+     * @param file one of this model's files
+     * @return the file as a Hub reference, for a model resolver to find or download
+     */
+    public io.github.localllm.ModelRef.Hub hubFile(CatalogFile file) {
+        return new io.github.localllm.ModelRef.Hub(repository, file.fileName(), "main");
+    }
 }

@@ -87,15 +87,20 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         Path file;
         Optional<String> model = config.get(ConfigKeys.MODEL);
         if (model.isPresent()) {
-            file = Path.of(model.get());
+            if (!(ModelRef.parse(model.get()) instanceof ModelRef.File f) || !Files.isRegularFile(f.path())) {
+                // A name for a server engine, or a Hub file not fetched yet: nothing here to plan from.
+                return detected;
+            }
+            file = f.path();
         } else {
             // The file is not chosen yet; engines choose by the kind of reference, so any file stands in.
-            file = installedRecommendation(config, profile, engine(config, engines, Path.of("model.gguf"), true));
+            Optional<Path> installed = recommendation(config, profile,
+                    engine(config, engines, Path.of("model.gguf"), true), detected);
+            if (installed.isEmpty()) {
+                return detected;
+            }
+            file = installed.get();
             detected.put(ConfigKeys.MODEL, file.toString());
-        }
-        if (!Files.isRegularFile(file)) {
-            // A name for a server engine, not a file: nothing here to plan from.
-            return detected;
         }
         GgufFile gguf = GgufFile.read(file);
         int trained = (int) Math.min(Integer.MAX_VALUE, gguf.model().contextLength().orElse(DEFAULT_TARGET_CONTEXT));
@@ -200,7 +205,13 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         return up;
     }
 
-    private Path installedRecommendation(LocalLlmConfig config, HardwareProfile profile, InferenceEngine engine) {
+    /**
+     * The catalog's best chat model for this machine: its file if it is in the model directory, else
+     * its Hub file at the catalog's revision (and hash) in {@code detected}, for a model resolver to
+     * find in a cache or download with the user's permission.
+     */
+    private Optional<Path> recommendation(LocalLlmConfig config, HardwareProfile profile, InferenceEngine engine,
+                                          Map<String, String> detected) {
         ModelCatalog models = catalog.get();
         if (models == null) {
             models = ModelCatalog.forConfig(config, ConfigEnvironment.system());
@@ -215,13 +226,23 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
         for (Path candidate : List.of(dir.resolve(choice.file().fileName()),
                 dir.resolve(choice.model().repository()).resolve(choice.file().fileName()))) {
             if (Files.isRegularFile(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new ModelNotFoundException("no model was configured; for this machine the catalog recommends "
-                + choice.model().displayName() + " " + choice.file().quantization() + " (" + choice.reason() + ")."
-                + " Download " + choice.model().downloadUrl(choice.file()) + " (" + published(choice.file()) + ") into "
-                + dir + ", or set LOCALLLM_MODEL to a .gguf file you have");
+        ModelRef.Hub hub = choice.model().hubFile(choice.file());
+        if (LocalLlm.resolvers().isEmpty()) {
+            throw new ModelNotFoundException("no model was configured; for this machine the catalog recommends "
+                    + choice.model().displayName() + " " + choice.file().quantization() + " (" + choice.reason() + ")."
+                    + " Download " + choice.model().downloadUrl(choice.file()) + " (" + published(choice.file())
+                    + ") into " + dir + ", or add io.github.localllm:localllm-store and call allowDownloads(true) to"
+                    + " let the SDK fetch it, or set LOCALLLM_MODEL to a .gguf file you have");
+        }
+        LOG.info("no model was configured; for this machine the catalog recommends {} {} ({}): {} ({})",
+                choice.model().displayName(), choice.file().quantization(), choice.reason(), hub.text(),
+                published(choice.file()));
+        detected.put(ConfigKeys.MODEL, hub.text());
+        choice.file().sha256().ifPresent(h -> detected.put(ConfigKeys.MODEL_SHA256, h));
+        return Optional.empty();
     }
 
     /** What a manual download can be checked against. */

@@ -205,6 +205,15 @@ public final class ModelCatalog {
         return new ModelCatalog(doc.version(), doc.updated(), doc.models());
     }
 
+    /**
+     * @param keep which models to keep, e.g. {@code m -> m.parameterCount() <= 1_500_000_000L} for small ones
+     * @return a catalog of those models only, with this one's version and date
+     */
+    public ModelCatalog filter(java.util.function.Predicate<CatalogModel> keep) {
+        Objects.requireNonNull(keep, "keep");
+        return new ModelCatalog(version, updated, models.stream().filter(keep).toList());
+    }
+
     /** @return the format version of the catalog */
     public int version() {
         return version;

@@ -173,14 +173,26 @@ public final class ModelLibrary implements AutoCloseable {
      * @throws StorageException if the disk lacks space or cannot be written
      */
     public StoredModel download(ModelRef.Hub ref) {
+        return download(ref, Optional.empty());
+    }
+
+    /**
+     * Downloads a Hub file as {@link #download(ModelRef.Hub)} does, checked against a hash known
+     * beforehand (a catalog's, or the user's) as well as the Hub's.
+     *
+     * @param ref the repository, file and revision ({@code main} when none)
+     * @param sha256 the SHA-256 the file must have, if known
+     * @return the model in place
+     * @throws ChecksumMismatchException if the bytes do not have that hash (nothing is installed)
+     */
+    public StoredModel download(ModelRef.Hub ref, Optional<String> sha256) {
         String file = SafeNames.check(ref.file());
         String revision = ref.revision() == null ? "main" : ref.revision();
         Optional<StoredModel> present = find(ref);
         if (present.isPresent()) {
             return present.get();
         }
-        URI uri = URI.create(endpoint + "/" + ref.repository() + "/resolve/" + encode(revision) + "/"
-                + Stream.of(file.split("/")).map(ModelLibrary::encode).collect(Collectors.joining("/")));
+        URI uri = addressOf(ref);
         // Staged under a name of its own beside the blobs, so an interrupted download resumes, then renamed to its hash.
         Path staging = hf.blobs(ref.repository()).resolve("localllm-" + Sha256.nameOf(uri.toString()));
         DownloadRequest.Builder request = DownloadRequest.builder(uri, staging).name(ref.repository() + "/" + file)
@@ -188,6 +200,7 @@ public final class ModelLibrary implements AutoCloseable {
         if (token != null) {
             request.bearerToken(token);
         }
+        sha256.ifPresent(request::sha256);
         DownloadResult result = downloader.download(request.build());
         String commit = result.commit().orElse(revision);
         Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
@@ -197,6 +210,18 @@ public final class ModelLibrary implements AutoCloseable {
                 result.size(), Optional.of(result.sha256()), Optional.of(now), Optional.empty());
         records.put(m);
         return m;
+    }
+
+    /**
+     * @param ref a Hub file
+     * @return the address it is downloaded from: the Hub (or {@code HF_ENDPOINT}'s mirror), {@code resolve} at its revision
+     * @throws InvalidRequestException if the file name is hostile
+     */
+    public URI addressOf(ModelRef.Hub ref) {
+        String file = SafeNames.check(ref.file());
+        String revision = ref.revision() == null ? "main" : ref.revision();
+        return URI.create(endpoint + "/" + ref.repository() + "/resolve/" + encode(revision) + "/"
+                + Stream.of(file.split("/")).map(ModelLibrary::encode).collect(Collectors.joining("/")));
     }
 
     /**

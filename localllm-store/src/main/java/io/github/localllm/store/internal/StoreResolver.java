@@ -1,0 +1,139 @@
+package io.github.localllm.store.internal;
+
+import io.github.localllm.ModelDownloadException;
+import io.github.localllm.ModelRef;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.event.LocalLlmEventListener;
+import io.github.localllm.spi.DownloadPlan;
+import io.github.localllm.spi.ModelResolver;
+import io.github.localllm.store.Downloader;
+import io.github.localllm.store.ModelLibrary;
+import io.github.localllm.store.StoredModel;
+import java.io.IOException;
+import java.net.URI;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The store as {@link io.github.localllm.LocalLlm}'s model resolver: Hub files are looked for in the
+ * {@link ModelLibrary} (the Hugging Face cache, the library's records) and downloaded into the Hugging
+ * Face cache layout. Configuration: {@code hf.endpoint} (else {@code HF_ENDPOINT}), {@code hf.token}
+ * (else {@code HF_TOKEN}), {@code hf.cache} (else the Hugging Face tools' own cache) and
+ * {@code store.home} (the library's records, else {@code ~/.cache/localllm}).
+ */
+public final class StoreResolver implements ModelResolver {
+    /** The Hugging Face cache to read and download into. */
+    public static final String HF_CACHE = "hf.cache";
+    /** The Hub or a mirror. */
+    public static final String HF_ENDPOINT = "hf.endpoint";
+    /** A Hub access token for gated and private repositories. */
+    public static final String HF_TOKEN = "hf.token";
+    /** The library's own directory. */
+    public static final String STORE_HOME = "store.home";
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    private static final String USER_AGENT = "localllm (model store; java " + Runtime.version().feature() + ")";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public StoreResolver() {
+    }
+
+    @Override
+    public boolean accepts(ModelRef model) {
+        return model instanceof ModelRef.Hub;
+    }
+
+    @Override
+    public Optional<Path> find(ModelRef model, LocalLlmConfig config) {
+        try (ModelLibrary library = library(config, null)) {
+            return library.find(model).map(StoredModel::path);
+        }
+    }
+
+    @Override
+    public DownloadPlan plan(ModelRef model, LocalLlmConfig config) {
+        ModelRef.Hub hub = (ModelRef.Hub) model;
+        URI address;
+        Path destination;
+        try (ModelLibrary library = library(config, null)) {
+            address = library.addressOf(hub);
+            destination = library.hfCache();
+        }
+        String refusal = Addresses.refusal(address, false);
+        if (refusal != null) {
+            throw new ModelDownloadException(refusal);
+        }
+        HttpRequest.Builder head = HttpRequest.newBuilder(address).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(PROBE_TIMEOUT).header("Accept-Encoding", "identity").header("User-Agent", USER_AGENT);
+        token(config).ifPresent(t -> head.header("Authorization", "Bearer " + t));
+        HttpResponse<InputStream> response;
+        try {
+            // Not followed: the Hub's redirect itself names the file's size and hash (X-Linked-Size,
+            // X-Linked-Etag), as huggingface_hub reads them, and the CDN need not be asked.
+            response = Client.INSTANCE.send(head.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new ModelDownloadException("cannot reach " + Addresses.label(address) + " (" + e + "); check the"
+                    + " network, or set hf.endpoint (HF_ENDPOINT) to a mirror you can reach", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelDownloadException("interrupted while asking " + Addresses.label(address), e);
+        }
+        try (RemoteAnswer answer = new RemoteAnswer(address, response, Optional.empty(), -1, Optional.empty())) {
+            int status = answer.status();
+            if (status >= 400) {
+                throw Failures.of(Addresses.label(address), answer);
+            }
+            OptionalLong size = answer.header("X-Linked-Size").map(StoreResolver::number)
+                    .orElseGet(() -> status == 200 ? response.headers().firstValueAsLong("Content-Length")
+                            : OptionalLong.empty());
+            Optional<String> sha256 = answer.header("X-Linked-Etag").map(Remote::unquote)
+                    .filter(e -> e.matches("[0-9a-fA-F]{64}"));
+            return new DownloadPlan(model, address, size, sha256, destination);
+        }
+    }
+
+    private static OptionalLong number(String text) {
+        try {
+            long n = Long.parseLong(text.strip());
+            return n >= 0 ? OptionalLong.of(n) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public Path download(DownloadPlan plan, LocalLlmConfig config, LocalLlmEventListener listener) {
+        try (Downloader downloader = Downloader.builder().listener(listener).build();
+             ModelLibrary library = library(config, downloader)) {
+            return library.download((ModelRef.Hub) plan.model(), plan.sha256()).path();
+        }
+    }
+
+    private static Optional<String> token(LocalLlmConfig config) {
+        return config.get(HF_TOKEN).or(() -> Optional.ofNullable(System.getenv("HF_TOKEN")))
+                .map(String::strip).filter(t -> !t.isEmpty());
+    }
+
+    private static ModelLibrary library(LocalLlmConfig config, Downloader downloader) {
+        ModelLibrary.Builder b = ModelLibrary.builder();
+        config.get(HF_CACHE).map(Path::of).ifPresent(b::hfCache);
+        config.get(STORE_HOME).map(Path::of).ifPresent(b::home);
+        config.get(HF_ENDPOINT).map(URI::create).ifPresent(b::endpoint);
+        token(config).ifPresent(b::token);
+        if (downloader != null) {
+            b.downloader(downloader);
+        }
+        return b.build();
+    }
+
+    /** One client for every probe, made on first use; its threads are daemons and idle ones end. */
+    private static final class Client {
+        static final HttpClient INSTANCE = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(PROBE_TIMEOUT).build();
+    }
+}

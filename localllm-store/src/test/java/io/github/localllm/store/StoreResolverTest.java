@@ -1,0 +1,140 @@
+package io.github.localllm.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.localllm.ModelDownloadException;
+import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.ModelRef;
+import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.event.LocalLlmEvent;
+import io.github.localllm.event.ModelDownloadProgress;
+import io.github.localllm.spi.DownloadPlan;
+import io.github.localllm.store.internal.StoreResolver;
+import io.github.localllm.testkit.FakeHub;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store as the front door's model resolver, against a fake Hub on loopback. */
+class StoreResolverTest {
+    private static final String REPO = "acme/Tiny-GGUF";
+    private static final String FILE = "tiny-Q8_0.gguf";
+    private static final byte[] MODEL = Fixtures.model();
+    private static final String SHA = Fixtures.sha256(MODEL);
+
+    @TempDir
+    Path dir;
+    private FakeHub hub;
+    private final StoreResolver resolver = new StoreResolver();
+
+    @BeforeEach
+    void start() {
+        hub = FakeHub.builder().file(REPO, FILE, MODEL).file("meta/Gated-GGUF", FILE, MODEL)
+                .gated("meta/Gated-GGUF", "hf_ok").start();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    private LocalLlmConfig config(Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(Map.of(StoreResolver.HF_ENDPOINT, hub.uri().toString(),
+                StoreResolver.HF_CACHE, dir.resolve("hf").toString(), StoreResolver.STORE_HOME,
+                dir.resolve("home").toString()));
+        values.putAll(extra);
+        return LocalLlmConfig.load(values, Map.of(), new io.github.localllm.config.ConfigEnvironment(Map.of(),
+                Map.of(), dir.resolve("work"), dir.resolve("user.json")));
+    }
+
+    @Test
+    void isFoundByServiceLoader() {
+        assertThat(io.github.localllm.LocalLlm.resolvers()).hasAtLeastOneElementOfType(StoreResolver.class);
+    }
+
+    @Test
+    void acceptsHubFilesOnly() {
+        assertThat(resolver.accepts(ModelRef.hub(REPO, FILE))).isTrue();
+        assertThat(resolver.accepts(ModelRef.name("qwen2.5:7b"))).isFalse();
+        assertThat(resolver.accepts(ModelRef.file(Path.of("m.gguf")))).isFalse();
+    }
+
+    @Test
+    void plansWithTheHubsSizeHashAndTheCacheAsDestination() {
+        DownloadPlan plan = resolver.plan(ModelRef.hub(REPO, FILE), config(Map.of()));
+
+        assertThat(plan.size()).hasValue(MODEL.length);
+        assertThat(plan.sha256()).contains(SHA);
+        assertThat(plan.address().toString()).isEqualTo(hub.uri() + "/" + REPO + "/resolve/main/" + FILE);
+        assertThat(plan.destination()).isEqualTo(dir.resolve("hf"));
+        assertThat(dir.resolve("hf")).doesNotExist();
+    }
+
+    @Test
+    void downloadsIntoTheHuggingFaceCacheThenFindsItWithoutNetwork() {
+        LocalLlmConfig config = config(Map.of());
+        ModelRef ref = ModelRef.hub(REPO, FILE);
+        assertThat(resolver.find(ref, config)).isEmpty();
+        List<LocalLlmEvent> events = new CopyOnWriteArrayList<>();
+
+        Path file = resolver.download(resolver.plan(ref, config), config, events::add);
+
+        assertThat(file).hasBinaryContent(MODEL);
+        assertThat(file.toString()).contains("models--acme--Tiny-GGUF").contains("snapshots");
+        assertThat(events).filteredOn(ModelDownloadProgress.class::isInstance).isNotEmpty();
+        hub.close();
+        assertThat(resolver.find(ref, config)).contains(file);
+    }
+
+    @Test
+    void aWrongExpectedHashInstallsNothing() {
+        LocalLlmConfig config = config(Map.of());
+        DownloadPlan plan = resolver.plan(ModelRef.hub(REPO, FILE), config).withSha256("0".repeat(64));
+
+        assertThatThrownBy(() -> resolver.download(plan, config, e -> { }))
+                .isInstanceOf(ChecksumMismatchException.class);
+        assertThat(resolver.find(ModelRef.hub(REPO, FILE), config)).isEmpty();
+    }
+
+    @Test
+    void aMissingFileIsModelNotFound() {
+        assertThatThrownBy(() -> resolver.plan(ModelRef.hub(REPO, "nope.gguf"), config(Map.of())))
+                .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("check the repository");
+    }
+
+    @Test
+    void aGatedRepositoryNeedsTheTokenWhichGoesToTheHubOnly() {
+        ModelRef gated = ModelRef.hub("meta/Gated-GGUF", FILE);
+        assertThatThrownBy(() -> resolver.plan(gated, config(Map.of()))).isInstanceOf(ModelNotFoundException.class)
+                .hasMessageContaining("HF_TOKEN").hasMessageNotContaining("hf_ok");
+
+        LocalLlmConfig withToken = config(Map.of(StoreResolver.HF_TOKEN, "hf_ok"));
+        Path file = resolver.download(resolver.plan(gated, withToken), withToken, e -> { });
+
+        assertThat(file).hasBinaryContent(MODEL);
+        assertThat(hub.cdn().requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+        assertThat(withToken.describe()).doesNotContain("hf_ok");
+    }
+
+    @Test
+    void anUnreachableHubIsADownloadFailureThatNamesTheMirrorSetting() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LocalLlmConfig offline = config(Map.of(StoreResolver.HF_ENDPOINT, "http://127.0.0.1:" + port));
+
+        assertThatThrownBy(() -> resolver.plan(ModelRef.hub(REPO, FILE), offline))
+                .isInstanceOf(ModelDownloadException.class).hasMessageContaining("hf.endpoint");
+        assertThat(Files.exists(dir.resolve("hf"))).isFalse();
+    }
+}
