@@ -94,6 +94,24 @@ public record ModelShape(String architecture, int blockCount, long embeddingLeng
                 + (tiedEmbeddings ? 0 : embeddingParameterCount()) + embeddingLength;
     }
 
+    /**
+     * The bytes this shape's weights take in a GGUF file of the given quantization, with each matrix typed
+     * as {@code llama-quantize} types it (the output matrix, or a tied token embedding, at Q6_K in a K-quant
+     * file; more bits for some layers' {@code attn_v} and {@code ffn_down}; 32-wide fallbacks for rows that
+     * 256 does not divide). The header (tokenizer tables, a few MB) and bias vectors are not included, and
+     * an architecture with fused or ungated matrices (phi3's fused QKV, BERT's two-matrix feed-forward) is
+     * counted as if it had llama's seven matrices per layer. Whether the file stores an output matrix of its
+     * own ({@link #tiedEmbeddings}) changes the result by one {@code vocabularySize × embeddingLength} matrix,
+     * which is what lets a file's real size tell whether the flag is right.
+     *
+     * @param quantization a llama.cpp file type as catalogs spell it, e.g. {@code Q4_K_M}, {@code Q8_0},
+     *        {@code F16}
+     * @return the tensor bytes, or empty for a quantization this does not know
+     */
+    public OptionalLong weightBytes(String quantization) {
+        return QuantRecipe.of(quantization).map(r -> OptionalLong.of(r.weightBytes(this))).orElse(OptionalLong.empty());
+    }
+
     private static void positive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);

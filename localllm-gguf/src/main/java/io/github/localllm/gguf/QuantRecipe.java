@@ -100,6 +100,38 @@ final class QuantRecipe {
         return out;
     }
 
+    /**
+     * The token embedding's type. Without an output matrix of its own the embedding is the only one, and
+     * {@code llama-quantize} types it as it would type the output matrix (Q6_K in a Q4_K_M file); otherwise
+     * it gets the file's base type.
+     *
+     * @param shape the model's hyperparameters
+     * @return the type, after the fallback for rows that the type's blocks do not divide
+     */
+    GgmlType tokenEmbeddingType(ModelShape shape) {
+        long e = shape.embeddingLength();
+        GgmlType type = shape.tiedEmbeddings() ? outputType(e) : base;
+        return e % type.blockSize() == 0 ? type : fallback(type);
+    }
+
+    /**
+     * The bytes of every tensor a file of this type stores for the shape: the matrices of
+     * {@link #matrices}, the token embedding ({@link #tokenEmbeddingType}), and the norms (two per layer and
+     * the output norm, kept in F32). Biases and per-architecture extras (Qwen2's attention biases, Gemma's
+     * extra norms, rope factors) are vectors of a few KiB and not counted; neither is the header.
+     *
+     * @param shape the model's hyperparameters
+     * @return the tensor bytes
+     */
+    long weightBytes(ModelShape shape) {
+        long sum = 0;
+        for (WeightMatrix w : matrices(shape)) {
+            sum += w.bytes();
+        }
+        sum += tokenEmbeddingType(shape).byteSize(shape.embeddingParameterCount());
+        return sum + GgmlType.F32.byteSize((2L * shape.blockCount() + 1) * shape.embeddingLength());
+    }
+
     private static void add(List<WeightMatrix> out, int layer, GgmlType type, long columns, long rows) {
         // A type whose blocks do not divide a row falls back as llama-quantize does.
         GgmlType t = columns % type.blockSize() == 0 ? type : fallback(type);

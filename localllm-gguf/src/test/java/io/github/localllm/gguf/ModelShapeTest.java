@@ -80,4 +80,35 @@ class ModelShapeTest {
         ModelShape ok = ModelShape.of("llama", 2, 64, 4, 4, 128, 256, OptionalLong.empty(), false);
         assertThatThrownBy(() -> MemoryModel.fromShape(ok, 0)).hasMessageContaining("file size");
     }
+
+    @Test
+    void weightBytesAreTheTensorBytesOfAWrittenFile(@TempDir Path dir) throws Exception {
+        for (GgmlType type : new GgmlType[] {GgmlType.F16, GgmlType.Q8_0}) {
+            SyntheticModel s = SyntheticModel.withParameterCount(25_000_000).tensorType(type).build();
+            Path file = dir.resolve("w-" + type + ".gguf");
+            s.write(file);
+            long tensors = GgufFile.read(file).tensors().stream().mapToLong(GgufTensorInfo::byteSize).sum();
+
+            assertThat(shapeOf(s).weightBytes(type.name())).hasValue(tensors);
+        }
+    }
+
+    @Test
+    void aTiedEmbeddingSavesOneMatrixAndTakesTheOutputMatrixType() {
+        ModelShape untied = ModelShape.of("llama", 16, 2048, 32, 8, 8192, 128256, OptionalLong.empty(), false);
+        ModelShape tied = ModelShape.of("llama", 16, 2048, 32, 8, 8192, 128256, OptionalLong.empty(), true);
+        long matrix = 2048L * 128256;
+
+        // F16: the output matrix is F16 like everything else, so tying saves exactly one F16 matrix.
+        assertThat(untied.weightBytes("F16").getAsLong() - tied.weightBytes("F16").getAsLong()).isEqualTo(matrix * 2);
+        // Q4_K_M: untied = Q4_K embedding + Q6_K output; tied = the embedding alone, at Q6_K.
+        assertThat(untied.weightBytes("Q4_K_M").getAsLong() - tied.weightBytes("Q4_K_M").getAsLong())
+                .isEqualTo(GgmlType.Q4_K.byteSize(matrix));
+        assertThat(QuantRecipe.of("Q4_K_M").orElseThrow().tokenEmbeddingType(tied)).isEqualTo(GgmlType.Q6_K);
+        assertThat(QuantRecipe.of("Q4_K_M").orElseThrow().tokenEmbeddingType(untied)).isEqualTo(GgmlType.Q4_K);
+        // 896 wide (Qwen2.5 0.5B): 256 does not divide the rows, so Q4_K falls back to Q5_0 and Q6_K to Q8_0.
+        ModelShape narrow = ModelShape.of("qwen2", 24, 896, 14, 2, 4864, 151936, OptionalLong.empty(), true);
+        assertThat(QuantRecipe.of("Q4_K_M").orElseThrow().tokenEmbeddingType(narrow)).isEqualTo(GgmlType.Q8_0);
+        assertThat(untied.weightBytes("NOT_A_TYPE")).isEmpty();
+    }
 }

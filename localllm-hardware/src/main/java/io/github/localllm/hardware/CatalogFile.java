@@ -2,6 +2,7 @@ package io.github.localllm.hardware;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One downloadable GGUF file of a catalog model: the model at one quantization.
@@ -14,18 +15,42 @@ import java.util.Optional;
  *        empty when no published value was found
  * @param sizeApproximate whether {@code sizeBytes} is an estimate (parameters × bits per weight)
  *        rather than the published size; a download must then not be checked against it
+ * @param revision the repository commit (40 lower-case hex digits) the size and hash were taken from, which
+ *        a download must fetch, since a later commit may change the file; {@value #UNPINNED} only for a
+ *        user catalog's file that names no commit (every bundled file is pinned)
  */
 public record CatalogFile(String quantization, String fileName, long sizeBytes, Optional<String> sha256,
-                          boolean sizeApproximate) {
+                          boolean sizeApproximate, String revision) {
+    /** The revision of a file whose catalog names no commit: the repository's default branch. */
+    public static final String UNPINNED = "main";
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
-    /** Checks no part is missing and the size is positive. */
+    /** Checks no part is missing, the size is positive and the revision is a full commit or {@value #UNPINNED}. */
     public CatalogFile {
         Objects.requireNonNull(quantization, "quantization");
         Objects.requireNonNull(fileName, "fileName");
         Objects.requireNonNull(sha256, "sha256");
+        Objects.requireNonNull(revision, "revision");
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("sizeBytes must be positive: " + sizeBytes);
         }
+        if (!revision.equals(UNPINNED) && !isCommit(revision)) {
+            throw new IllegalArgumentException("revision must be a full commit (40 lower-case hex digits) or '"
+                    + UNPINNED + "': " + revision);
+        }
+    }
+
+    /**
+     * @param text a revision
+     * @return whether it is a full commit id: 40 lower-case hexadecimal digits
+     */
+    public static boolean isCommit(String text) {
+        return text != null && COMMIT.matcher(text).matches();
+    }
+
+    /** @return whether {@link #revision()} is a commit, so the file's bytes cannot change under the same address */
+    public boolean pinned() {
+        return isCommit(revision);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.localllm.hardware;
 
+import io.github.localllm.ModelRef;
 import io.github.localllm.gguf.ModelShape;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.Set;
  * @param tasks what the model is for
  * @param repository the Hugging Face repository holding the GGUF files, e.g.
  *        {@code Qwen/Qwen2.5-0.5B-Instruct-GGUF}
+ * @param revision the repository commit (40 lower-case hex digits) the catalog's sizes and hashes were taken
+ *        from; a file may name its own ({@link CatalogFile#revision()}), which is the one to download it at.
+ *        {@value CatalogFile#UNPINNED} only for a user catalog's model that names no commit
  * @param architecture the GGUF {@code general.architecture}, e.g. {@code qwen2}
  * @param parameterCount the number of weights
  * @param contextLength the context length the model was trained for, in tokens
@@ -24,7 +28,7 @@ import java.util.Set;
  *        planner estimate a load before anything is downloaded
  */
 public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository,
-                           String architecture, long parameterCount, int contextLength, String license,
+                           String revision, String architecture, long parameterCount, int contextLength, String license,
                            List<CatalogFile> files, Optional<ModelShape> shape) {
 
     /** Copies the collections, sorts the files smallest first and checks no part is missing. */
@@ -33,6 +37,11 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
         Objects.requireNonNull(displayName, "displayName");
         tasks = Set.copyOf(tasks);
         Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(revision, "revision");
+        if (!revision.equals(CatalogFile.UNPINNED) && !CatalogFile.isCommit(revision)) {
+            throw new IllegalArgumentException("model " + id + ": revision must be a full commit (40 lower-case hex"
+                    + " digits) or '" + CatalogFile.UNPINNED + "', found '" + revision + "'");
+        }
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(license, "license");
         Objects.requireNonNull(shape, "shape");
@@ -52,15 +61,17 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
      * @param displayName a name to show people
      * @param tasks what the model is for
      * @param repository the Hugging Face repository holding the GGUF files
+     * @param revision the commit the files' sizes and hashes were taken from
      * @param architecture the GGUF {@code general.architecture}
      * @param parameterCount the number of weights
      * @param contextLength the trained context, in tokens
      * @param license the licence
      * @param files the files
      */
-    public CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository, String architecture,
-                        long parameterCount, int contextLength, String license, List<CatalogFile> files) {
-        this(id, displayName, tasks, repository, architecture, parameterCount, contextLength, license, files,
+    public CatalogModel(String id, String displayName, Set<ModelTask> tasks, String repository, String revision,
+                        String architecture, long parameterCount, int contextLength, String license,
+                        List<CatalogFile> files) {
+        this(id, displayName, tasks, repository, revision, architecture, parameterCount, contextLength, license, files,
                 Optional.empty());
     }
 
@@ -77,12 +88,26 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
         return files.stream().filter(f -> f.quantization().equalsIgnoreCase(quantization)).findFirst();
     }
 
+    /** @return whether every file is pinned to a commit, so its published size and hash hold for good */
+    public boolean pinned() {
+        return files.stream().allMatch(CatalogFile::pinned);
+    }
+
     /**
      * @param file one of this model's files
-     * @return its Hugging Face download address on the main branch
+     * @return its Hugging Face download address at the commit its size and hash were taken from
+     *         ({@code https://huggingface.co/<repository>/resolve/<revision>/<file>})
      */
     public String downloadUrl(CatalogFile file) {
-        return "https://huggingface.co/" + repository + "/resolve/main/" + file.fileName();
+        return "https://huggingface.co/" + repository + "/resolve/" + file.revision() + "/" + file.fileName();
+    }
+
+    /**
+     * @param file one of this model's files
+     * @return a reference to it at the commit its size and hash were taken from, for a downloader or an engine
+     */
+    public ModelRef.Hub hubRef(CatalogFile file) {
+        return new ModelRef.Hub(repository, file.fileName(), file.revision());
     }
 
     /**

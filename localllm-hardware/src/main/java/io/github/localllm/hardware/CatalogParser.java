@@ -24,11 +24,11 @@ final class CatalogParser {
     static final int SUPPORTED_VERSION = 1;
 
     private static final Set<String> TOP_KEYS = Set.of("version", "updated", "description", "replaceDefault", "models");
-    private static final Set<String> MODEL_KEYS = Set.of("id", "name", "tasks", "repository", "architecture",
-            "parameters", "contextLength", "license", "notes", "files", "shape");
+    private static final Set<String> MODEL_KEYS = Set.of("id", "name", "tasks", "repository", "revision",
+            "architecture", "parameters", "contextLength", "license", "notes", "files", "shape");
     private static final Set<String> SHAPE_KEYS = Set.of("blockCount", "embeddingLength", "headCount", "headCountKv",
             "keyLength", "valueLength", "feedForwardLength", "vocabularySize", "slidingWindow", "tiedEmbeddings");
-    private static final Set<String> FILE_KEYS = Set.of("quantization", "fileName", "sizeBytes", "sha256");
+    private static final Set<String> FILE_KEYS = Set.of("quantization", "fileName", "sizeBytes", "sha256", "revision");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -117,6 +117,7 @@ final class CatalogParser {
             throw fail(where, "repository", "must be a Hugging Face repository like owner/name, found '"
                     + repository + "'");
         }
+        String revision = revision(m, where, "revision").orElse(CatalogFile.UNPINNED);
         String architecture = string(m, "architecture", where, true).orElseThrow();
         if (!CatalogVocabulary.ARCHITECTURES.contains(architecture)) {
             throw fail(where, "architecture", "'" + architecture + "' is not an architecture any llama.cpp build"
@@ -134,7 +135,7 @@ final class CatalogParser {
         Set<String> quantizations = new HashSet<>();
         JsonNode fileEntries = list(m.get("files"), where, "files");
         for (int i = 0; i < fileEntries.size(); i++) {
-            CatalogFile file = file(fileEntries.get(i), where, "files[" + i + "]", parameters);
+            CatalogFile file = file(fileEntries.get(i), where, "files[" + i + "]", parameters, revision);
             if (!quantizations.add(file.quantization())) {
                 throw fail(where, "files[" + i + "].quantization", file.quantization() + " is listed twice");
             }
@@ -142,7 +143,7 @@ final class CatalogParser {
         }
         Optional<ModelShape> shape = m.has("shape")
                 ? Optional.of(shape(m.get("shape"), where, architecture, context)) : Optional.empty();
-        return new CatalogModel(id, name, tasks, repository, architecture, parameters, (int) context, license,
+        return new CatalogModel(id, name, tasks, repository, revision, architecture, parameters, (int) context, license,
                 files, shape);
     }
 
@@ -170,7 +171,7 @@ final class CatalogParser {
                 OptionalLong.of(context), window.map(OptionalLong::of).orElse(OptionalLong.empty()), tied);
     }
 
-    private CatalogFile file(JsonNode value, String where, String field, long parameters) {
+    private CatalogFile file(JsonNode value, String where, String field, long parameters, String modelRevision) {
         JsonNode f = object(value, where + " " + field);
         checkKeys(f, FILE_KEYS, where + " " + field);
         String quantText = string(f, "quantization", where, field + ".quantization", true).orElseThrow();
@@ -188,10 +189,22 @@ final class CatalogParser {
         if (sha.isPresent() && !SHA256.matcher(sha.get()).matches()) {
             throw fail(where, field + ".sha256", "must be 64 hexadecimal characters, found '" + sha.get() + "'");
         }
+        String revision = revision(f, where, field + ".revision").orElse(modelRevision);
         // No published size: estimate one for planning, and say it is an estimate.
         long bytes = size.orElseGet(() -> Math.round(parameters * CatalogVocabulary.bitsPerWeight(quantization) / 8));
         return new CatalogFile(quantization, fileName, bytes, sha.map(s -> s.toLowerCase(Locale.ROOT)),
-                size.isEmpty());
+                size.isEmpty(), revision);
+    }
+
+    /** A commit, in full: a branch name or a short hash would let the pinned size and hash drift from the file. */
+    private Optional<String> revision(JsonNode map, String where, String field) {
+        Optional<String> revision = string(map, "revision", where, field, false);
+        if (revision.isPresent() && !CatalogFile.isCommit(revision.get())) {
+            throw fail(where, field, "must be the full commit the sizes and hashes were taken from, 40 lower-case"
+                    + " hexadecimal digits, found '" + revision.get() + "'; a branch or a short hash would let the"
+                    + " file change under the pinned hash");
+        }
+        return revision;
     }
 
     private static String where(int index, String id) {

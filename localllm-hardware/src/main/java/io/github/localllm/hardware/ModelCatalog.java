@@ -38,6 +38,8 @@ import java.util.Optional;
  *     "name": "Qwen2.5 0.5B Instruct",  // required
  *     "tasks": ["chat"],                // required: chat, code, embedding
  *     "repository": "Qwen/Qwen2.5-0.5B-Instruct-GGUF", // required Hugging Face repository
+ *     "revision": "9217f5db79a29953eb74d5343926648285ec7e67", // optional: the full commit the sizes and
+ *                                       // hashes were taken from; downloads use it; absent = main (unpinned)
  *     "architecture": "qwen2",          // required GGUF general.architecture a known llama.cpp build loads
  *     "parameters": 494032768,          // required weight count
  *     "contextLength": 32768,           // required trained context, tokens
@@ -59,7 +61,8 @@ import java.util.Optional;
  *       "quantization": "Q4_K_M",       // required: Q4_K_M, Q5_K_M, Q6_K, Q8_0, F16, ...
  *       "fileName": "qwen2.5-0.5b-instruct-q4_k_m.gguf", // required path in the repository
  *       "sizeBytes": 491400032,         // optional: the published size
- *       "sha256": "74a4da8c..."         // optional: the published SHA-256 (64 hex)
+ *       "sha256": "74a4da8c...",        // optional: the published SHA-256 (64 hex)
+ *       "revision": "..."               // optional: this file's commit, when not the model's
  *     }]
  *   }]
  * }
@@ -67,7 +70,10 @@ import java.util.Optional;
  * A file without {@code sizeBytes} gets an estimate (parameters × typical bits per weight of its
  * quantization) and {@link CatalogFile#sizeApproximate()} set, so an estimate is never taken for a
  * published value. Unknown keys, unknown quantizations or architectures, malformed hashes and
- * non-positive numbers are errors naming the file, the entry and the field. A {@code shape} lets
+ * non-positive numbers, and a revision that is not a full 40-digit lower-case commit, are errors naming the
+ * file, the entry and the field. Every bundled model is pinned: {@link CatalogModel#downloadUrl} and
+ * {@link CatalogModel#hubRef} address a file at {@link CatalogFile#revision()}, so the published hash stays
+ * true when the repository changes later. A {@code shape} lets
  * {@link #recommend(HardwareProfile, ModelTask)} plan a load of a file not downloaded yet.
  *
  * <h2>User catalog</h2>

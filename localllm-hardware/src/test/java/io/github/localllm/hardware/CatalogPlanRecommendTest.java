@@ -217,12 +217,14 @@ class CatalogPlanRecommendTest {
         var shape = qwen.shape().orElseThrow();
         assertThat(shape.blockCount()).isEqualTo(24);
         assertThat(shape.keyLength()).as("896 / 14").isEqualTo(64);
-        assertThat(shape.tiedEmbeddings()).isTrue();
+        // The config ties them, but the official GGUF carries output.weight (291 tensors): not tied in the file.
+        assertThat(shape.tiedEmbeddings()).isFalse();
         assertThat(shape.contextLength()).hasValue(32768);
         var gemma = catalog.model("gemma-3-4b-it").orElseThrow().shape().orElseThrow();
         assertThat(gemma.keyLength()).isEqualTo(256);
         assertThat(gemma.slidingWindow()).hasValue(1024);
         assertThat(gemma.architecture()).isEqualTo("gemma3");
+        assertThat(gemma.tiedEmbeddings()).as("Gemma 3 files have no output.weight").isTrue();
         var gemma27 = catalog.model("gemma-3-27b-it").orElseThrow().shape().orElseThrow();
         assertThat(gemma27.keyLength()).as("head_dim 128, not 5376 / 32").isEqualTo(128);
         var phiMini = catalog.model("phi-4-mini-instruct").orElseThrow().shape().orElseThrow();

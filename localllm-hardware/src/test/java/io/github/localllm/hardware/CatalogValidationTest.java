@@ -50,6 +50,10 @@ class CatalogValidationTest {
                 Arguments.of("not gguf", "\"second-Q4_K_M.gguf\"", "\"second-Q4_K_M.bin\"", "model #2 'second'", "files[0].fileName", ".gguf"),
                 Arguments.of("duplicate id", "\"id\": \"second\"", "\"id\": \"first\"", "model #2 'first'", "id", "earlier entry"),
                 Arguments.of("newer version", "\"version\": 1", "\"version\": 2", "the document", "version", "version 1"),
+                Arguments.of("branch as revision", "\"repository\": \"test/second-GGUF\",", "\"repository\": \"test/second-GGUF\", \"revision\": \"main\",", "model #2 'second'", "revision", "40 lower-case"),
+                Arguments.of("short revision", "\"repository\": \"test/second-GGUF\",", "\"repository\": \"test/second-GGUF\", \"revision\": \"9217f5db\",", "model #2 'second'", "revision", "full commit"),
+                Arguments.of("upper-case revision", "\"repository\": \"test/second-GGUF\",", "\"repository\": \"test/second-GGUF\", \"revision\": \"9217F5DB79A29953EB74D5343926648285EC7E67\",", "model #2 'second'", "revision", "40 lower-case"),
+                Arguments.of("short file revision", "\"sizeBytes\": 1200000000,", "\"sizeBytes\": 1200000000, \"revision\": \"9217f5db79a29953eb74d5343926648285ec7e6\",", "model #2 'second'", "files[0].revision", "40 lower-case"),
                 Arguments.of("bad date", "\"updated\": \"2026-11-22\"", "\"updated\": \"22/11/2026\"", "the document", "updated", "2026-11-22"));
     }
 
@@ -67,6 +71,33 @@ class CatalogValidationTest {
                 .hasMessageContaining(entry)
                 .hasMessageContaining("'" + field + "'")
                 .hasMessageContaining(problem);
+    }
+
+    @Test
+    void aRevisionPinsTheModelsFilesAndAFileMayNameItsOwn() {
+        String model = "9217f5db79a29953eb74d5343926648285ec7e67";
+        String file = "91cad51170dc346986eccefdc2dd33a9da36ead9";
+        String json = VALID.replace("\"repository\": \"test/second-GGUF\",",
+                "\"repository\": \"test/second-GGUF\", \"revision\": \"" + model + "\",");
+        CatalogModel second = ModelCatalog.parse(json, "test").model("second").orElseThrow();
+        assertThat(second.revision()).isEqualTo(model);
+        assertThat(second.files()).allMatch(f -> f.revision().equals(model) && f.pinned());
+        assertThat(second.downloadUrl(second.files().get(0)))
+                .isEqualTo("https://huggingface.co/test/second-GGUF/resolve/" + model + "/second-Q4_K_M.gguf");
+
+        CatalogModel own = ModelCatalog.parse(json.replace("\"sizeBytes\": 1200000000,",
+                "\"sizeBytes\": 1200000000, \"revision\": \"" + file + "\","), "test").model("second").orElseThrow();
+        assertThat(own.revision()).isEqualTo(model);
+        assertThat(own.files().get(0).revision()).isEqualTo(file);
+        assertThat(own.hubRef(own.files().get(0)).revision()).isEqualTo(file);
+    }
+
+    @Test
+    void aUserModelWithoutARevisionIsUnpinnedAndDownloadsFromMain() {
+        CatalogModel first = ModelCatalog.parse(VALID, "test").model("first").orElseThrow();
+        assertThat(first.revision()).isEqualTo(CatalogFile.UNPINNED);
+        assertThat(first.pinned()).isFalse();
+        assertThat(first.downloadUrl(first.files().get(0))).contains("/resolve/main/");
     }
 
     @Test

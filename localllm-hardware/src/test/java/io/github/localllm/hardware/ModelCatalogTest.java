@@ -1,6 +1,7 @@
 package io.github.localllm.hardware;
 
 import io.github.localllm.ConfigurationException;
+import io.github.localllm.ModelRef;
 import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.config.LocalLlmConfig;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,28 @@ class ModelCatalogTest {
         assertThat(q4.sizeBytes()).isEqualTo(491_400_032L);
         assertThat(q4.sizeApproximate()).isFalse();
         assertThat(q4.sha256()).contains("74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db");
-        assertThat(qwen.downloadUrl(q4)).isEqualTo(
-                "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+        // Pinned to the commit the hashes were taken from: a later push to main cannot break the check.
+        assertThat(qwen.revision()).isEqualTo("9217f5db79a29953eb74d5343926648285ec7e67");
+        assertThat(q4.revision()).isEqualTo(qwen.revision());
+        assertThat(qwen.downloadUrl(q4)).isEqualTo("https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/"
+                + "9217f5db79a29953eb74d5343926648285ec7e67/qwen2.5-0.5b-instruct-q4_k_m.gguf");
+        assertThat(qwen.hubRef(q4)).isEqualTo(new ModelRef.Hub("Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+                "qwen2.5-0.5b-instruct-q4_k_m.gguf", "9217f5db79a29953eb74d5343926648285ec7e67"));
+    }
+
+    @Test
+    void everyBundledFileIsPinnedToAFullCommit() {
+        for (CatalogModel model : ModelCatalog.defaultCatalog().models()) {
+            assertThat(model.pinned()).as(model.id()).isTrue();
+            assertThat(model.revision()).as(model.id()).matches("[0-9a-f]{40}");
+            for (CatalogFile file : model.files()) {
+                assertThat(model.downloadUrl(file)).as(model.id())
+                        .isEqualTo("https://huggingface.co/" + model.repository() + "/resolve/" + file.revision() + "/"
+                                + file.fileName())
+                        .doesNotContain("/resolve/main/");
+                assertThat(model.hubRef(file).revision()).isEqualTo(file.revision());
+            }
+        }
     }
 
     @Test

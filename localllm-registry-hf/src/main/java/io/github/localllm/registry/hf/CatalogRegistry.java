@@ -31,13 +31,14 @@ import java.util.function.Supplier;
 /**
  * The bundled model catalog ({@link ModelCatalog}) as an offline {@link ModelRegistry}: search and details need
  * no network, and a fit is planned from the catalog's stated shape and file size. Each catalog model is one
- * repository; its files are its variants, at the revision the catalog names (today {@code main}).
+ * repository; its files are its variants, each at the commit the catalog pins for it
+ * ({@link CatalogFile#revision()}), so a variant's {@link GgufVariant#ref()} downloads exactly the bytes whose
+ * size and hash the catalog states, whatever the repository's {@code main} has become since.
  */
 public final class CatalogRegistry implements ModelRegistry {
     /** The registry's id. */
     public static final String ID = "catalog";
     private static final String PAGE_PREFIX = "catalog:";
-    private static final String REVISION = "main";
 
     private final ModelCatalog catalog;
     private final Supplier<HardwareProfile> hardware;
@@ -103,25 +104,29 @@ public final class CatalogRegistry implements ModelRegistry {
         return q.pipelineTag().map(tag -> pipelineTag(m).equals(tag)).orElse(true);
     }
 
+    /**
+     * The catalog knows each repository at one commit only: {@code revision} may name it, or be {@code main} or
+     * blank, which stand for it here (the catalog's {@code main} is the commit it was checked at).
+     */
     @Override
     public ModelDetails details(String repository, String revision) {
-        String rev = revision == null || revision.isBlank() ? REVISION : revision;
         CatalogModel model = catalog.models().stream()
                 .filter(m -> m.repository().equalsIgnoreCase(repository) || m.id().equalsIgnoreCase(repository))
                 .findFirst()
                 .orElseThrow(() -> new RepositoryNotFoundException("the model catalog has no '" + repository
                         + "'; search it for a name, or ask the Hugging Face registry for repositories beyond it"));
-        if (!rev.equals(REVISION)) {
-            throw new RevisionNotFoundException("the model catalog lists " + model.repository() + " at revision '"
-                    + REVISION + "' only, not '" + rev + "'; ask the Hugging Face registry for other revisions");
+        if (!knows(model, revision)) {
+            throw new RevisionNotFoundException("the model catalog lists " + model.repository() + " at commit "
+                    + model.revision() + " only, not '" + revision + "'; ask the Hugging Face registry for other"
+                    + " revisions");
         }
         List<RepoFile> files = model.files().stream()
                 .map(f -> new RepoFile(f.fileName(), f.sizeBytes(), f.sha256())).toList();
         List<GgufVariant> variants = model.files().stream()
-                .map(f -> new GgufVariant(model.repository(), REVISION, Optional.of(f.quantization()),
+                .map(f -> new GgufVariant(model.repository(), f.revision(), Optional.of(f.quantization()),
                         List.of(new RepoFile(f.fileName(), f.sizeBytes(), f.sha256())), Optional.empty()))
                 .toList();
-        return ModelDetails.builder(listing(model), REVISION)
+        return ModelDetails.builder(listing(model), model.revision())
                 .license(model.license())
                 .architecture(model.architecture())
                 .contextLength(model.contextLength())
@@ -129,6 +134,14 @@ public final class CatalogRegistry implements ModelRegistry {
                 .files(files)
                 .variants(variants)
                 .build();
+    }
+
+    private static boolean knows(CatalogModel model, String revision) {
+        if (revision == null || revision.isBlank() || revision.equals(CatalogFile.UNPINNED)) {
+            return true;
+        }
+        String rev = revision.toLowerCase(Locale.ROOT);
+        return rev.equals(model.revision()) || model.files().stream().anyMatch(f -> f.revision().equals(rev));
     }
 
     /** Planned from the catalog's shape and the file's size, offline; empty for a model without a stated shape. */

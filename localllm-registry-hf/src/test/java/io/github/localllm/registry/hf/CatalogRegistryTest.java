@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.ModelRef;
 import io.github.localllm.config.LocalLlmConfig;
+import io.github.localllm.hardware.CatalogFile;
+import io.github.localllm.hardware.CatalogModel;
 import io.github.localllm.hardware.ModelCatalog;
 import io.github.localllm.registry.GgufVariant;
 import io.github.localllm.registry.ModelDetails;
@@ -18,12 +21,14 @@ import io.github.localllm.registry.RepositoryNotFoundException;
 import io.github.localllm.registry.RevisionNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bundled catalog through the registry SPI, offline. */
 class CatalogRegistryTest {
     private static final String QWEN = "Qwen/Qwen2.5-0.5B-Instruct-GGUF";
+    private static final String PINNED = "9217f5db79a29953eb74d5343926648285ec7e67";
     private final CatalogRegistry catalog = new CatalogRegistry(ModelCatalog.defaultCatalog(), Machines::laptop);
 
     @Test
@@ -64,7 +69,31 @@ class CatalogRegistryTest {
         assertThat(catalog.details("qwen2.5-0.5b-instruct").id()).isEqualTo(QWEN);
         assertThatThrownBy(() -> catalog.details("nobody/nothing")).isInstanceOf(RepositoryNotFoundException.class)
                 .hasMessageContaining("Hugging Face registry");
-        assertThatThrownBy(() -> catalog.details(QWEN, "v2")).isInstanceOf(RevisionNotFoundException.class);
+        assertThatThrownBy(() -> catalog.details(QWEN, "v2")).isInstanceOf(RevisionNotFoundException.class)
+                .hasMessageContaining(PINNED);
+    }
+
+    @Test
+    void detailsVariantsAndReferencesCarryThePinnedCommitNotMain() {
+        ModelDetails d = catalog.details(QWEN);
+        assertThat(d.revision()).isEqualTo(PINNED);
+        assertThat(d.variants()).isNotEmpty().allSatisfy(v -> {
+            assertThat(v.revision()).isEqualTo(PINNED);
+            assertThat(v.ref()).isEqualTo(new ModelRef.Hub(QWEN, v.firstFile().path(), PINNED));
+        });
+        // The commit itself names the same details; "main" and blank stand for it, as the catalog knows no other.
+        assertThat(catalog.details(QWEN, PINNED).variants()).isEqualTo(d.variants());
+        assertThat(catalog.details(QWEN, "").revision()).isEqualTo(PINNED);
+        assertThat(catalog.details(QWEN, PINNED.toUpperCase(Locale.ROOT)).revision()).isEqualTo(PINNED);
+        // Every bundled model: each variant's reference is the file at its catalog commit.
+        for (CatalogModel model : ModelCatalog.defaultCatalog().models()) {
+            for (GgufVariant v : catalog.details(model.repository()).variants()) {
+                CatalogFile file = model.files().stream().filter(f -> f.fileName().equals(v.firstFile().path()))
+                        .findFirst().orElseThrow();
+                assertThat(v.ref()).isEqualTo(model.hubRef(file));
+                assertThat(v.revision()).matches("[0-9a-f]{40}");
+            }
+        }
     }
 
     @Test
