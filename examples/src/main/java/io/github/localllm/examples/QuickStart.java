@@ -110,7 +110,7 @@ public final class QuickStart {
                 if (choice.isEmpty()) {
                     return runSynthetic(config, out, "no small catalog model fits this machine");
                 }
-                builder.model(choice.get().model().hubFile(choice.get().file())).autoDetect();
+                builder.model(choice.get().model().hubRef(choice.get().file())).autoDetect();
                 choice.get().file().sha256().ifPresent(h -> builder.set(ConfigKeys.MODEL_SHA256, h));
             }
             LocalLlm llm;

@@ -47,7 +47,7 @@ final class SmallModel {
                 s.tokensPerSecond())).orElse("");
         out.printf(Locale.ROOT, "For this machine the catalog's best small chat model is %s %s (context %d%s):%n  %s,"
                         + " %,d bytes, verified by SHA-256 and kept in the Hugging Face cache for the next run.%n",
-                m.displayName(), c.file().quantization(), c.fit().contextSize(), speed, m.hubFile(c.file()).text(),
+                m.displayName(), c.file().quantization(), c.fit().contextSize(), speed, m.hubRef(c.file()).text(),
                 c.file().sizeBytes());
         return Optional.of(c);
     }

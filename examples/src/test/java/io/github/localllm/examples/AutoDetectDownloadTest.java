@@ -32,7 +32,7 @@ class AutoDetectDownloadTest {
         try (FakeHub hub = FakeHub.builder().file(TinyHubModel.REPO, TinyHubModel.FILE, tiny.bytes).start()) {
             assertThatThrownBy(() -> LocalLlm.builder().environment(environment(dir, tiny, hub)).autoDetect().build())
                     .isInstanceOf(DownloadNotAllowedException.class)
-                    .hasMessageContaining("hf://" + TinyHubModel.REPO + "/" + TinyHubModel.FILE)
+                    .hasMessageContaining(TinyHubModel.PINNED)
                     .hasMessageContaining("SHA-256 " + tiny.sha256)
                     .hasMessageContaining(dir.resolve("hf").toString())
                     .hasMessageContaining("allowDownloads(true)");

@@ -56,7 +56,7 @@ class QuickStartDownloadTest {
 
         assertThat(first.code()).as(first.err() + first.out()).isZero();
         assertThat(first.out()).contains("the catalog's best small chat model is Tiny Chat Q8_0")
-                .contains("hf://" + TinyHubModel.REPO + "/" + TinyHubModel.FILE)
+                .contains(TinyHubModel.PINNED)
                 .contains("[" + "#".repeat(30) + "] 100.0%")
                 .contains("done")
                 .contains("   > ")

@@ -4,6 +4,7 @@ import io.github.localllm.gguf.GgmlType;
 import io.github.localllm.gguf.GgufFile;
 import io.github.localllm.gguf.ModelMetadata;
 import io.github.localllm.gguf.SyntheticModel;
+import io.github.localllm.testkit.FakeHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.util.HexFormat;
 final class TinyHubModel {
     static final String REPO = "acme/Tiny-Chat-GGUF";
     static final String FILE = "tiny-chat-Q8_0.gguf";
+    /** The catalog pins the file at the commit its hash was taken from, as the bundled catalog does. */
+    static final String PINNED = "hf://" + REPO + "@" + FakeHub.COMMIT + "/" + FILE;
 
     final byte[] bytes;
     final String sha256;
@@ -43,12 +46,12 @@ final class TinyHubModel {
             boolean tied = GgufFile.read(file).tensor("output.weight").isEmpty();
             String json = """
                     {"version": 1, "updated": "2026-11-30", "replaceDefault": true, "models": [
-                      {"id": "tiny-chat", "name": "Tiny Chat", "tasks": ["chat"], "repository": "%s",
+                      {"id": "tiny-chat", "name": "Tiny Chat", "tasks": ["chat"], "repository": "%s", "revision": "%s",
                        "architecture": "llama", "parameters": %d, "contextLength": %d, "license": "apache-2.0",
                        "shape": {"blockCount": %d, "embeddingLength": %d, "headCount": %d, "headCountKv": %d,
                                  "feedForwardLength": %d, "vocabularySize": %d, "tiedEmbeddings": %s},
                        "files": [{"quantization": "Q8_0", "fileName": "%s", "sizeBytes": %d, "sha256": "%s"}]}]}
-                    """.formatted(REPO, m.parameterCount(), m.contextLength().orElseThrow(),
+                    """.formatted(REPO, FakeHub.COMMIT, m.parameterCount(), m.contextLength().orElseThrow(),
                     m.blockCount().orElseThrow(), m.embeddingLength().orElseThrow(), m.headCount().orElseThrow(),
                     m.headCountKv().orElseThrow(), m.feedForwardLength().orElseThrow(),
                     m.vocabularySize().orElseThrow(), tied, FILE, bytes.length, sha);

@@ -109,12 +109,4 @@ public record CatalogModel(String id, String displayName, Set<ModelTask> tasks, 
     public ModelRef.Hub hubRef(CatalogFile file) {
         return new ModelRef.Hub(repository, file.fileName(), file.revision());
     }
-
-    /**
-     * @param file one of this model's files
-     * @return the file as a Hub reference, for a model resolver to find or download
-     */
-    public io.github.localllm.ModelRef.Hub hubFile(CatalogFile file) {
-        return new io.github.localllm.ModelRef.Hub(repository, file.fileName(), "main");
-    }
 }

@@ -229,7 +229,7 @@ public final class HardwareAutoConfigurator implements AutoConfigurator {
                 return Optional.of(candidate);
             }
         }
-        ModelRef.Hub hub = choice.model().hubFile(choice.file());
+        ModelRef.Hub hub = choice.model().hubRef(choice.file());
         if (LocalLlm.resolvers().isEmpty()) {
             throw new ModelNotFoundException("no model was configured; for this machine the catalog recommends "
                     + choice.model().displayName() + " " + choice.file().quantization() + " (" + choice.reason() + ")."
