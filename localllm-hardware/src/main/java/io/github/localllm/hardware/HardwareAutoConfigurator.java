@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * layer with the plan's context size, GPU layers and KV cache type, and
  * {@link CpuInfo#generationThreads()} (one per physical core this JVM may use) as generation
  * threads. Each plan uses the RAM free when it is made, not when the JVM first looked. With no model
- * configured, it picks the catalog's best chat model that fits and is already in the
- * model directory ({@code models.dir}, default {@code ~/.localllm/models}); if none is
- * there, it says which file to fetch. Plans are for the engine that will load the file, as it
+ * configured, it picks the catalog's best chat model that fits: its file in the model directory
+ * ({@code models.dir}, default {@code ~/.localllm/models}) if it is there, else its Hub file at the
+ * catalog's pinned commit with the catalog's SHA-256 ({@code model.sha256}), which a
+ * {@link io.github.localllm.spi.ModelResolver} (such as {@code localllm-store}'s) finds in a cache or downloads
+ * with the user's permission; with no resolver installed it says which file to fetch. Plans are for the engine that will load the file, as it
  * describes itself: the one named by {@code backend}, else the highest-priority installed engine that
  * loads files; with neither installed, {@link InferenceEngine#currentLlamaCpp()}. When no engine is named
  * and several installed engines that are up load the file, each is planned and the best plan's engine
