@@ -123,7 +123,7 @@ public final class QuickStart {
                 bar.end();
                 out.println("Could not download it: " + e.getMessage());
                 return runSynthetic(config, out, "the model could not be downloaded (no network?); the next run"
-                        + " resumes the download");
+                        + " tries again and keeps what was fetched");
             }
             try (llm) {
                 return run(llm, out);
