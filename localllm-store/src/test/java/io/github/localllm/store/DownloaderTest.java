@@ -94,6 +94,33 @@ class DownloaderTest {
     }
 
     @Test
+    void theTokenIsNeverLoggedNorPutInAMessage() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        Throwable refused;
+        try {
+            hub.injectNext(1, Fault.httpStatus(503));
+            hub.cdn().injectLater(1, 1, Fault.httpStatus(429, Duration.ofSeconds(1)));
+            hub.cdn().injectLater(3, 1, Fault.truncateAfter(0));
+            DownloadResult ok = downloader.download(DownloadRequest.builder(hub.resolveUri(GATED, FILE),
+                    dir.resolve(FILE)).bearerToken("hf_accepted").build());
+            assertThat(ok.sha256()).isEqualTo(Fixtures.sha256(MODEL));
+            refused = org.assertj.core.api.Assertions.catchThrowable(() -> downloader.download(DownloadRequest.builder(
+                    hub.resolveUri(GATED, FILE), dir.resolve("other.gguf")).bearerToken("hf_wrongSECRET").build()));
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(refused).isInstanceOf(ModelNotFoundException.class).hasMessageContaining("GatedRepo");
+        java.io.StringWriter trace = new java.io.StringWriter();
+        refused.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain("hf_wrongSECRET").doesNotContain("wrongSECRET");
+        // Logged at debug (the build sets that level for this module): every line a user could enable is here.
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("attempt")
+                .doesNotContain("hf_accepted").doesNotContain("wrongSECRET");
+    }
+
+    @Test
     void aGatedRepositoryWithoutATokenIsATypedErrorThatSaysSo() {
         assertThatThrownBy(() -> downloader.download(DownloadRequest.builder(hub.resolveUri(GATED, FILE),
                 dir.resolve(FILE)).build()))

@@ -130,6 +130,25 @@ class HubClientTest {
     }
 
     @Test
+    void aListingsAbsoluteTraversingOrControlCharacterPathsAreLeftOut() throws IOException {
+        String sha = "ab".repeat(20);
+        String entries = String.join(",",
+                entry("/etc/cron.d/evil-Q4_0.gguf"), entry("C:/Windows/evil-Q4_0.gguf"), entry("dir\\\\evil-Q4_0.gguf"),
+                entry("../../.bashrc-Q4_0.gguf"), entry("a/./b-Q4_0.gguf"), entry("a//b-Q4_0.gguf"),
+                entry("esc\\u001b[2J-Q4_0.gguf"), entry("nl\\n-Q4_0.gguf"), entry("ok/fine-Q4_0.gguf"));
+        URI hub = server("hub", Map.of(
+                "/api/models/evil/paths", x -> new Answer(200, Map.of(), "{\"id\":\"evil/paths\",\"sha\":\"" + sha + "\"}"),
+                "/api/models/evil/paths/tree/" + sha, x -> new Answer(200, Map.of(), "[" + entries + "]")));
+        var details = HuggingFaceRegistry.builder().endpoint(hub).cacheDirectory(null).build().details("evil/paths");
+        assertThat(details.files()).extracting(io.github.localllm.registry.RepoFile::path).containsExactly("ok/fine-Q4_0.gguf");
+        assertThat(details.variants()).singleElement().satisfies(v -> assertThat(v.firstFile().path()).isEqualTo("ok/fine-Q4_0.gguf"));
+    }
+
+    private static String entry(String jsonPath) {
+        return "{\"type\":\"file\",\"oid\":\"" + "cd".repeat(20) + "\",\"size\":10,\"path\":\"" + jsonPath + "\"}";
+    }
+
+    @Test
     void retryAfterIsReadInSecondsOrAsADate() {
         java.net.http.HttpHeaders seconds = java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of("12")), (a, b) -> true);
         assertThat(HubClient.retryAfter(seconds)).hasValue(Duration.ofSeconds(12));

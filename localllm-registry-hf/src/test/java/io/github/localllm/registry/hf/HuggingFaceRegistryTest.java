@@ -368,7 +368,10 @@ class HuggingFaceRegistryTest {
     void aRateLimitIsWaitedOutOrReportedWithItsRetryAfter() {
         hub = fake().start();
         hub.injectNext(1, Fault.httpStatus(429, Duration.ofSeconds(1)));
+        long started = System.nanoTime();
         assertThat(registry(null).search(ModelQuery.builder().build()).models()).hasSize(3);
+        // Asked again only after the second the Hub asked for (a lower bound: a sleep never ends early).
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(hub.requests("/api/models")).hasSize(2);
         hub.injectNext(1, Fault.httpStatus(429, Duration.ofSeconds(60)));
         HuggingFaceRegistry impatient = registry(null);
