@@ -149,6 +149,22 @@ class HubClientTest {
     }
 
     @Test
+    void aFileRedirectToPlainHttpOnARemoteHostIsNotFollowed() throws IOException {
+        URI hub = server("hub", Map.of("/acme/m-GGUF/resolve/main/m-Q4_0.gguf", x -> new Answer(302, Map.of(
+                "Location", "http://cdn.example/xet-bridge-us/abc?X-Amz-Signature=s", "X-Linked-Size", "10",
+                "X-Repo-Commit", "ab".repeat(20)), "")));
+        HuggingFaceRegistry registry = HuggingFaceRegistry.builder().endpoint(hub).cacheDirectory(null).build();
+        var variant = new io.github.localllm.registry.GgufVariant("acme/m-GGUF", "main", java.util.Optional.of("Q4_0"),
+                List.of(new io.github.localllm.registry.RepoFile("m-Q4_0.gguf", 10, java.util.Optional.empty())),
+                java.util.Optional.empty());
+        assertThatThrownBy(() -> registry.fit(variant)).isInstanceOf(io.github.localllm.ConfigurationException.class)
+                .hasMessageContaining("http://cdn.example/xet-bridge-us/abc").hasMessageContaining("not HTTPS")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("X-Amz-Signature"));
+        // Only the Hub's HEAD was sent: no range request went anywhere.
+        assertThat(seen).extracting(Seen::path).containsExactly("/acme/m-GGUF/resolve/main/m-Q4_0.gguf");
+    }
+
+    @Test
     void retryAfterIsReadInSecondsOrAsADate() {
         java.net.http.HttpHeaders seconds = java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of("12")), (a, b) -> true);
         assertThat(HubClient.retryAfter(seconds)).hasValue(Duration.ofSeconds(12));
