@@ -249,6 +249,26 @@ class DownloaderTest {
     }
 
     @Test
+    void aFirstByteRefusedWith416IsAnEmptyFileOnlyWhenTheServerSaysSo() {
+        try (FakeRangeServer plain = FakeRangeServer.builder().file("/empty.bin", new byte[0])
+                .file("/data.bin", Fixtures.random(100_000, 5)).start()) {
+            // bytes */0: the file is empty, which a range cannot be asked of.
+            DownloadResult empty = downloader.download(DownloadRequest.builder(plain.uri("/empty.bin"),
+                    dir.resolve("empty.bin")).build());
+            assertThat(empty.size()).isZero();
+            assertThat(dir.resolve("empty.bin")).exists().isEmptyFile();
+            // A 416 for the first byte of a file that has bytes: the server mishandles ranges.
+            plain.injectNext(1, Fault.httpStatus(416));
+            assertThatThrownBy(() -> downloader.download(DownloadRequest.builder(plain.uri("/data.bin"),
+                    dir.resolve("data.bin")).build()))
+                    .isInstanceOf(ModelDownloadException.class).hasMessageContaining("HTTP 416")
+                    .hasMessageContaining("refused the first byte");
+            assertThat(dir.resolve("data.bin")).doesNotExist();
+            assertThat(Downloader.partialFile(dir.resolve("data.bin"))).doesNotExist();
+        }
+    }
+
+    @Test
     void wrongBytesAreNeverInstalled() {
         hub.cdn().injectLater(1, 1, Fault.corruptBytes());
 
