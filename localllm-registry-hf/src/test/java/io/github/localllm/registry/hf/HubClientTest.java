@@ -165,6 +165,23 @@ class HubClientTest {
     }
 
     @Test
+    void aRefusedTokenIsAnAuthenticationErrorForASearchAndANotFoundForARepository() throws IOException {
+        URI hub = server("hub", Map.of(
+                "/api/models", x -> new Answer(401, Map.of(), "{\"error\":\"Invalid credentials in Authorization header\"}"),
+                "/api/models/acme/private", x -> new Answer(401, Map.of(),
+                        "{\"error\":\"Invalid credentials in Authorization header\"}")));
+        HubClient client = client(hub);
+        assertThatThrownBy(() -> client.get("/api/models?limit=1", HubTarget.SEARCH))
+                .isInstanceOf(io.github.localllm.http.AuthenticationException.class)
+                .hasMessageContaining("HTTP 401").hasMessageContaining("check HF_TOKEN")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+        assertThatThrownBy(() -> client.get("/api/models/acme/private", HubTarget.repository("acme/private", "main")))
+                .isInstanceOf(io.github.localllm.registry.RepositoryNotFoundException.class)
+                .hasMessageContaining("'acme/private' is not accessible").hasMessageContaining("the token in use has no access")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+    }
+
+    @Test
     void retryAfterIsReadInSecondsOrAsADate() {
         java.net.http.HttpHeaders seconds = java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of("12")), (a, b) -> true);
         assertThat(HubClient.retryAfter(seconds)).hasValue(Duration.ofSeconds(12));

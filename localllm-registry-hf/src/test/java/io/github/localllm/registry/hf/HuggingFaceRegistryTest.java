@@ -229,6 +229,18 @@ class HuggingFaceRegistryTest {
     }
 
     @Test
+    void detailsAtACommitAskForThatRevisionAndNameIt() {
+        hub = fake().start();
+        ModelDetails atCommit = registry(null).details(QWEN, SHA);
+        assertThat(atCommit.revision()).isEqualTo(SHA);
+        assertThat(hub.requests("/api/models/" + QWEN + "/revision/" + SHA)).hasSize(1);
+        assertThat(atCommit.variants()).allSatisfy(v -> assertThat(v.ref().revision()).isEqualTo(SHA));
+        // A branch with a slash travels percent-encoded, as one path segment (tree-request.txt).
+        assertThatThrownBy(() -> registry(null).details(QWEN, "refs/pr/1")).isInstanceOf(RevisionNotFoundException.class)
+                .hasMessageContaining("'refs/pr/1'");
+    }
+
+    @Test
     void aProjectorGoesWithItsModelAndGatingIsReported() {
         hub = fake().start();
         HuggingFaceRegistry hf = registry(null);
