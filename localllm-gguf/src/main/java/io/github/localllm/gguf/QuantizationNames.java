@@ -16,7 +16,8 @@ public final class QuantizationNames {
     private static final Pattern QUANT = Pattern.compile("(?i)(?<![A-Za-z0-9])((?:UD-)?(?:"
             + "IQ[1-4]_(?:XXS|XS|NL|S|M)"
             + "|Q[2-8]_K(?:_(?:XXL|XL|S|M|L))?"
-            + "|Q[4-8]_[01](?:_[0-9]+)?"
+            // Q1_0 and Q2_0 are llama.cpp's newest legacy-style types (llama-quantize b10470 lists them).
+            + "|Q[1-8]_[01](?:_[0-9]+)?"
             + "|TQ[12]_0"
             + "|MXFP4(?:_MOE)?"
             + "|BF16|FP16|F16|FP32|F32"

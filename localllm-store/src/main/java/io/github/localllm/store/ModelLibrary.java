@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelLibrary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLibrary.class);
+    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{40}");
 
     private final HfCache hf;
     private final Path home;
@@ -202,7 +203,7 @@ public final class ModelLibrary implements AutoCloseable {
         }
         sha256.ifPresent(request::sha256);
         DownloadResult result = downloader.download(request.build());
-        String commit = result.commit().orElse(revision);
+        String commit = commitOf(result, revision);
         Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
         Instant now = clock.instant();
         StoredModel m = new StoredModel("hf:" + ref.repository() + "/" + file + "@" + commit, ModelSource.HUGGING_FACE,
@@ -222,6 +223,20 @@ public final class ModelLibrary implements AutoCloseable {
         String revision = ref.revision() == null ? "main" : ref.revision();
         return URI.create(endpoint + "/" + ref.repository() + "/resolve/" + encode(revision) + "/"
                 + Stream.of(file.split("/")).map(ModelLibrary::encode).collect(Collectors.joining("/")));
+    }
+
+    /**
+     * The commit the Hub's {@code X-Repo-Commit} names, which becomes a folder of the cache: only a commit hash
+     * is taken from the server, anything else (a mirror's oddity, a path that would leave the folder) is not.
+     */
+    private static String commitOf(DownloadResult result, String revision) {
+        Optional<String> said = result.commit();
+        if (said.isPresent() && !COMMIT.matcher(said.get()).matches()) {
+            LOG.warn("ignoring the server's X-Repo-Commit for {}: it is not a commit hash; the file is filed under"
+                    + " the revision '{}'", result.file().getFileName(), revision);
+            return revision;
+        }
+        return said.orElse(revision);
     }
 
     /**

@@ -277,6 +277,26 @@ class ModelLibraryTest {
     }
 
     @Test
+    void aCommitHeaderThatIsNotACommitNeverBecomesAPath() throws Exception {
+        String served = "/" + REPO + "/resolve/main/" + FILE;
+        try (io.github.localllm.testkit.FakeRangeServer mirror = io.github.localllm.testkit.FakeRangeServer.builder()
+                .file(served, MODEL).header(served, "X-Repo-Commit", "../../../../escaped")
+                .header(served, "X-Linked-Etag", "\"" + SHA + "\"").start();
+             ModelLibrary viaMirror = ModelLibrary.builder().hfCache(dir.resolve("hf")).home(dir.resolve("home"))
+                     .readOtherTools(false).endpoint(mirror.uri()).environment(Map.of())
+                     .clock(Clock.fixed(NOW, ZoneOffset.UTC)).downloader(Downloader.builder().chunkSize(64 << 10).build())
+                     .build()) {
+            StoredModel m = viaMirror.download(new ModelRef.Hub(REPO, FILE, "main"));
+            assertThat(m.path()).hasBinaryContent(MODEL);
+            assertThat(m.revision()).hasValue("main");
+            assertThat(m.path().normalize()).startsWith(dir.resolve("hf"));
+        }
+        try (var all = Files.walk(dir)) {
+            assertThat(all.filter(p -> p.getFileName().toString().equals("escaped"))).isEmpty();
+        }
+    }
+
+    @Test
     void downloadsGoToTheConfiguredMirror() {
         assertThat(library(ModelLibrary.builder()).hfCache()).isEqualTo(dir.resolve("hf"));
         try (ModelLibrary defaults = ModelLibrary.builder().environment(Map.of("HF_ENDPOINT", hub.uri().toString(),

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * {@code gated}) and the file tree ({@code /api/models/{repo}/tree/{rev}[/{path}]?recursive=true} with
  * {@code lfs.oid}, the SHA-256), answered as {@code shared/protocols/hf/} documents them; and, on the same
  * host, the file endpoint {@code /{repo}/resolve/{rev}/{path}} of {@link FakeHub} (a 302 to a CDN on a second
- * host, {@link #cdn()}) for files published with their bytes, so a client can read a remote GGUF header.
+ * host, {@link #cdn()}) for files published with their bytes, so a client can read a remote GGUF header; a
+ * small file kept in git rather than LFS is served by the Hub itself, {@code 200} with its blob id as
+ * {@code ETag}, as {@code shared/protocols/hf/resolve-head-non-lfs.http} shows.
  *
  * <p>Errors are the Hub's: an unknown repository is {@code 401 RepoNotFound} anonymously and {@code 404}
  * with a token, an unknown revision {@code 404 RevisionNotFound}, a missing path {@code 404 EntryNotFound};
@@ -125,8 +127,13 @@ public final class FakeHuggingFace extends FakeServer {
                     if (entry.content() != null) {
                         String cdnPath = "/xet-bridge-us/" + (entry.lfs() ? entry.sha256() : entry.oid());
                         cdn.file(cdnPath, entry.content());
+                        if (entry.lfs()) {
+                            // The CDN's own ETag, not the SHA-256 (resolve-head-qwen-gguf-constructed.http).
+                            cdn.header(cdnPath, "ETag", "\"" + entry.sha256().substring(0, 32) + "\"");
+                        }
                         files.put(path, new HubProtocol.HubFile(entry.size(),
-                                entry.lfs() ? entry.sha256() : entry.oid(), cdnPath));
+                                entry.lfs() ? entry.sha256() : entry.oid(), cdnPath,
+                                entry.lfs() ? null : entry.content()));
                     }
                 });
                 served.put(repo.id(), new HubProtocol.Repository(files, repo.tokens()));

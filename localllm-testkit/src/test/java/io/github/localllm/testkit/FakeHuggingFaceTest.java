@@ -170,6 +170,99 @@ class FakeHuggingFaceTest {
     }
 
     @Test
+    void anLfsFilesResolveIsTheCapturedRedirectAndTheCdnAnswersRangesWithItsOwnEtag() {
+        byte[] bytes = "GGUF and some weights".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+                .file("qwen2.5-0.5b-instruct-q4_k_m.gguf", bytes)).start();
+        URI resolve = hub.resolveUri("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf");
+        Raw.Response raw = Raw.get(resolve);
+        // The reason phrase is the JDK server's own ("Temporary Redirect"); clients read only the code.
+        assertThat(raw.status()).isEqualTo(302);
+        // Every header of resolve-head-qwen-gguf-constructed.http but the Xet-only X-Xet-Hash (the JDK server
+        // writes them in an order of its own, which HTTP leaves free).
+        assertThat(headerNames(raw)).contains("content-type", "content-length", "location", "x-repo-commit",
+                "x-linked-etag", "x-linked-size", "etag", "accept-ranges", "access-control-expose-headers");
+        assertThat(raw.headers().get("content-type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(raw.headers().get("content-length")).isEqualTo(Integer.toString(
+                ("Found. Redirecting to " + raw.headers().get("location")).length()));
+        String sha256 = sha256(bytes);
+        assertThat(raw.headers().get("x-linked-etag")).isEqualTo("\"" + sha256 + "\"");
+        assertThat(raw.headers().get("x-linked-size")).isEqualTo(Integer.toString(bytes.length));
+        assertThat(raw.headers().get("x-repo-commit")).isEqualTo(FakeHuggingFace.COMMIT);
+        assertThat(raw.headers().get("etag")).isNotEqualTo("\"" + sha256 + "\"");
+        assertThat(raw.headers().get("access-control-expose-headers")).isEqualTo("X-Repo-Commit,X-Request-Id,"
+                + "X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,"
+                + "X-Linked-ETag,X-Xet-Hash");
+        String location = raw.headers().get("location");
+        assertThat(location).startsWith(hub.cdn().uri() + "/xet-bridge-us/").contains("X-Amz-Expires=3600")
+                .endsWith("&response-content-disposition=inline%3B+filename%3D%22qwen2.5-0.5b-instruct-q4_k_m.gguf%22");
+        HttpResponse<String> range = get(URI.create(location), "Range", "bytes=5-");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo("and some weights");
+        assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 5-20/21");
+        assertThat(range.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(range.headers().firstValue("ETag")).hasValueSatisfying(e -> assertThat(e).matches("\"[0-9a-f]{32}\""));
+        assertThat(get(URI.create(location), "Range", "bytes=21-").statusCode()).isEqualTo(416);
+    }
+
+    @Test
+    void aFileKeptInGitIsServedByTheHubItselfWithItsBlobIdAsEtag() {
+        byte[] text = "{\"model_type\": \"qwen2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("acme/Tiny-GGUF").file("config.json", text))
+                .start();
+        URI resolve = hub.resolveUri("acme/Tiny-GGUF", "config.json");
+        // As `git hash-object` prints it for these bytes.
+        assertThat(gitBlobId(text)).isEqualTo("8bd750397253142f2bc6dc7207a6dcd4cad81ecb");
+        HttpResponse<String> whole = get(resolve);
+        // resolve-head-non-lfs.http: 200 from the Hub, X-Repo-Commit, the quoted git blob SHA-1, no X-Linked-*.
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(whole.headers().firstValue("X-Repo-Commit")).hasValue(FakeHuggingFace.COMMIT);
+        assertThat(whole.headers().firstValue("ETag")).hasValue("\"" + gitBlobId(text) + "\"");
+        assertThat(whole.headers().firstValue("Content-Length")).hasValue(Integer.toString(text.length));
+        assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(whole.headers().firstValue("X-Linked-Etag")).isEmpty();
+        assertThat(whole.headers().firstValue("X-Linked-Size")).isEmpty();
+        HttpResponse<String> first = get(resolve, "Range", "bytes=0-0");
+        assertThat(first.statusCode()).isEqualTo(206);
+        assertThat(first.headers().firstValue("Content-Range")).hasValue("bytes 0-0/" + text.length);
+        assertThat(hub.cdn().requests()).isEmpty();
+    }
+
+    private static List<String> headerNames(Raw.Response raw) {
+        String text = new String(raw.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> names = new ArrayList<>();
+        for (String line : text.substring(0, text.indexOf("\r\n\r\n")).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("HTTP/")) {
+                names.add(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What {@code git hash-object} prints: SHA-1 of "blob <length>", a NUL byte, and the bytes. */
+    private static String gitBlobId(byte[] bytes) {
+        try {
+            java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + bytes.length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sha1.update((byte) 0);
+            sha1.update(bytes);
+            return java.util.HexFormat.of().formatHex(sha1.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void errorsAreTheHubsCodesAndARateLimitCarriesRetryAfter() {
         hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("meta/Gated-GGUF").gated("manual", "hf_ok")
                 .file("gated-Q4_K_M.gguf", new byte[] {'G', 'G', 'U', 'F'})).start();

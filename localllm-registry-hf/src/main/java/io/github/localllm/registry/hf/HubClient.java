@@ -160,7 +160,9 @@ final class HubClient {
             }
             if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
                 if (method.equals("HEAD") && isFileRedirect(uri, response.headers())) {
-                    // A file's redirect to its CDN: the file is there; its bytes are not wanted here.
+                    // A file's redirect to its CDN: the file is there; its bytes are not wanted here. The range
+                    // reader follows it next, so it must pass the same rules as any redirect (no plain HTTP out).
+                    redirect(uri, response.headers().firstValue("Location").get());
                     return response;
                 }
                 if (++redirects > MAX_REDIRECTS) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GgufNamesTest {
 
@@ -37,6 +38,23 @@ class GgufNamesTest {
     })
     void readsTheQuantizationFromTheName(String name, String quantization) {
         assertThat(GgufNames.quantization(name)).hasValue(quantization);
+    }
+
+    /**
+     * Every type {@code llama-quantize --help} of llama.cpp b10470 lists (and its output type names F16, BF16,
+     * F32), written as the publishers do: upper case after a dash, and lower case after a dot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q1_0", "Q2_0", "Q4_0", "Q4_1", "MXFP4_MOE", "Q5_0", "Q5_1", "IQ2_XXS", "IQ2_XS", "IQ2_S",
+            "IQ2_M", "IQ1_S", "IQ1_M", "TQ1_0", "TQ2_0", "Q2_K", "Q2_K_S", "IQ3_XXS", "IQ3_S", "IQ3_M", "Q3_K", "IQ3_XS",
+            "Q3_K_S", "Q3_K_M", "Q3_K_L", "IQ4_NL", "IQ4_XS", "Q4_K", "Q4_K_S", "Q4_K_M", "Q5_K", "Q5_K_S", "Q5_K_M",
+            "Q6_K", "Q8_0", "F16", "BF16", "F32", "MXFP4"})
+    void readsEveryTypeLlamaQuantizeMakes(String type) {
+        assertThat(GgufNames.quantization("Llama-3.2-1B-Instruct-" + type + ".gguf")).as(type).hasValue(type);
+        assertThat(GgufNames.quantization("llama-3.2-1b-instruct." + type.toLowerCase(java.util.Locale.ROOT) + ".gguf"))
+                .as(type).hasValue(type);
+        assertThat(GgufNames.quantization(type + "/Llama-3.2-1B-Instruct-" + type + "-00001-of-00002.gguf")).as(type)
+                .hasValue(type);
     }
 
     @Test

@@ -130,6 +130,58 @@ class HubClientTest {
     }
 
     @Test
+    void aListingsAbsoluteTraversingOrControlCharacterPathsAreLeftOut() throws IOException {
+        String sha = "ab".repeat(20);
+        String entries = String.join(",",
+                entry("/etc/cron.d/evil-Q4_0.gguf"), entry("C:/Windows/evil-Q4_0.gguf"), entry("dir\\\\evil-Q4_0.gguf"),
+                entry("../../.bashrc-Q4_0.gguf"), entry("a/./b-Q4_0.gguf"), entry("a//b-Q4_0.gguf"),
+                entry("esc\\u001b[2J-Q4_0.gguf"), entry("nl\\n-Q4_0.gguf"), entry("ok/fine-Q4_0.gguf"));
+        URI hub = server("hub", Map.of(
+                "/api/models/evil/paths", x -> new Answer(200, Map.of(), "{\"id\":\"evil/paths\",\"sha\":\"" + sha + "\"}"),
+                "/api/models/evil/paths/tree/" + sha, x -> new Answer(200, Map.of(), "[" + entries + "]")));
+        var details = HuggingFaceRegistry.builder().endpoint(hub).cacheDirectory(null).build().details("evil/paths");
+        assertThat(details.files()).extracting(io.github.localllm.registry.RepoFile::path).containsExactly("ok/fine-Q4_0.gguf");
+        assertThat(details.variants()).singleElement().satisfies(v -> assertThat(v.firstFile().path()).isEqualTo("ok/fine-Q4_0.gguf"));
+    }
+
+    private static String entry(String jsonPath) {
+        return "{\"type\":\"file\",\"oid\":\"" + "cd".repeat(20) + "\",\"size\":10,\"path\":\"" + jsonPath + "\"}";
+    }
+
+    @Test
+    void aFileRedirectToPlainHttpOnARemoteHostIsNotFollowed() throws IOException {
+        URI hub = server("hub", Map.of("/acme/m-GGUF/resolve/main/m-Q4_0.gguf", x -> new Answer(302, Map.of(
+                "Location", "http://cdn.example/xet-bridge-us/abc?X-Amz-Signature=s", "X-Linked-Size", "10",
+                "X-Repo-Commit", "ab".repeat(20)), "")));
+        HuggingFaceRegistry registry = HuggingFaceRegistry.builder().endpoint(hub).cacheDirectory(null).build();
+        var variant = new io.github.localllm.registry.GgufVariant("acme/m-GGUF", "main", java.util.Optional.of("Q4_0"),
+                List.of(new io.github.localllm.registry.RepoFile("m-Q4_0.gguf", 10, java.util.Optional.empty())),
+                java.util.Optional.empty());
+        assertThatThrownBy(() -> registry.fit(variant)).isInstanceOf(io.github.localllm.ConfigurationException.class)
+                .hasMessageContaining("http://cdn.example/xet-bridge-us/abc").hasMessageContaining("not HTTPS")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("X-Amz-Signature"));
+        // Only the Hub's HEAD was sent: no range request went anywhere.
+        assertThat(seen).extracting(Seen::path).containsExactly("/acme/m-GGUF/resolve/main/m-Q4_0.gguf");
+    }
+
+    @Test
+    void aRefusedTokenIsAnAuthenticationErrorForASearchAndANotFoundForARepository() throws IOException {
+        URI hub = server("hub", Map.of(
+                "/api/models", x -> new Answer(401, Map.of(), "{\"error\":\"Invalid credentials in Authorization header\"}"),
+                "/api/models/acme/private", x -> new Answer(401, Map.of(),
+                        "{\"error\":\"Invalid credentials in Authorization header\"}")));
+        HubClient client = client(hub);
+        assertThatThrownBy(() -> client.get("/api/models?limit=1", HubTarget.SEARCH))
+                .isInstanceOf(io.github.localllm.http.AuthenticationException.class)
+                .hasMessageContaining("HTTP 401").hasMessageContaining("check HF_TOKEN")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+        assertThatThrownBy(() -> client.get("/api/models/acme/private", HubTarget.repository("acme/private", "main")))
+                .isInstanceOf(io.github.localllm.registry.RepositoryNotFoundException.class)
+                .hasMessageContaining("'acme/private' is not accessible").hasMessageContaining("the token in use has no access")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
+    }
+
+    @Test
     void retryAfterIsReadInSecondsOrAsADate() {
         java.net.http.HttpHeaders seconds = java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of("12")), (a, b) -> true);
         assertThat(HubClient.retryAfter(seconds)).hasValue(Duration.ofSeconds(12));

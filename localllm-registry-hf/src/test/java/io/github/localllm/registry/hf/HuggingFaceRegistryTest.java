@@ -141,6 +141,42 @@ class HuggingFaceRegistryTest {
     }
 
     @Test
+    void everySortOrderIsTheHubsDescendingOneAndTheLimitCapsAPage() {
+        hub = FakeHuggingFace.builder()
+                .repository(FakeHuggingFace.repository("acme/old-GGUF").downloads(3).likes(1).trendingScore(2)
+                        .createdAt("2024-01-01T00:00:00.000Z").lastModified("2026-01-01T00:00:00.000Z")
+                        .file("m-Q4_0.gguf", 10L))
+                .repository(FakeHuggingFace.repository("acme/new-GGUF").downloads(1).likes(2).trendingScore(3)
+                        .createdAt("2026-06-01T00:00:00.000Z").lastModified("2026-02-01T00:00:00.000Z")
+                        .file("m-Q4_0.gguf", 10L))
+                .repository(FakeHuggingFace.repository("acme/mid-GGUF").downloads(2).likes(3).trendingScore(1)
+                        .createdAt("2025-01-01T00:00:00.000Z").lastModified("2025-01-01T00:00:00.000Z")
+                        .file("m-Q4_0.gguf", 10L))
+                .start();
+        HuggingFaceRegistry hf = registry(null);
+        java.util.Map<ModelSort, List<String>> expected = java.util.Map.of(
+                ModelSort.DOWNLOADS, List.of("acme/old-GGUF", "acme/mid-GGUF", "acme/new-GGUF"),
+                ModelSort.LIKES, List.of("acme/mid-GGUF", "acme/new-GGUF", "acme/old-GGUF"),
+                ModelSort.TRENDING, List.of("acme/new-GGUF", "acme/old-GGUF", "acme/mid-GGUF"),
+                ModelSort.LAST_MODIFIED, List.of("acme/new-GGUF", "acme/old-GGUF", "acme/mid-GGUF"),
+                ModelSort.CREATED, List.of("acme/new-GGUF", "acme/mid-GGUF", "acme/old-GGUF"));
+        java.util.Map<ModelSort, String> names = java.util.Map.of(ModelSort.DOWNLOADS, "downloads", ModelSort.LIKES,
+                "likes", ModelSort.TRENDING, "trendingScore", ModelSort.LAST_MODIFIED, "lastModified",
+                ModelSort.CREATED, "createdAt");
+        assertThat(expected.keySet()).containsExactlyInAnyOrder(ModelSort.values());
+        for (ModelSort sort : ModelSort.values()) {
+            ModelPage page = hf.search(ModelQuery.builder().sort(sort).build());
+            assertThat(page.models()).as(sort.name()).extracting(ModelListing::id).containsExactlyElementsOf(expected.get(sort));
+            assertThat(hub.lastRequest().query()).as(sort.name()).contains("&sort=" + names.get(sort) + "&direction=-1&");
+        }
+        ModelPage one = hf.search(ModelQuery.builder().sort(ModelSort.CREATED).limit(1).build());
+        assertThat(one.models()).extracting(ModelListing::id).containsExactly("acme/new-GGUF");
+        assertThat(one.models().get(0).createdAt()).hasValue(Instant.parse("2026-06-01T00:00:00Z"));
+        assertThat(hub.lastRequest().query()).contains("&limit=1&");
+        assertThat(one.hasNext()).isTrue();
+    }
+
+    @Test
     void pagesFollowTheLinkHeaderUntilTheLast() {
         FakeHuggingFace.Builder b = FakeHuggingFace.builder().pageSize(2);
         for (int i = 1; i <= 5; i++) {
@@ -190,6 +226,18 @@ class HuggingFaceRegistryTest {
         // The tree is read at the commit the info named, not at "main", which may move in between.
         assertThat(hub.requests("/api/models/" + QWEN + "/tree/" + SHA)).hasSize(1);
         assertThat(hub.requests("/api/models/" + QWEN + "/tree/" + SHA).get(0).query()).isEqualTo("recursive=true");
+    }
+
+    @Test
+    void detailsAtACommitAskForThatRevisionAndNameIt() {
+        hub = fake().start();
+        ModelDetails atCommit = registry(null).details(QWEN, SHA);
+        assertThat(atCommit.revision()).isEqualTo(SHA);
+        assertThat(hub.requests("/api/models/" + QWEN + "/revision/" + SHA)).hasSize(1);
+        assertThat(atCommit.variants()).allSatisfy(v -> assertThat(v.ref().revision()).isEqualTo(SHA));
+        // A branch with a slash travels percent-encoded, as one path segment (tree-request.txt).
+        assertThatThrownBy(() -> registry(null).details(QWEN, "refs/pr/1")).isInstanceOf(RevisionNotFoundException.class)
+                .hasMessageContaining("'refs/pr/1'");
     }
 
     @Test
@@ -261,6 +309,35 @@ class HuggingFaceRegistryTest {
     }
 
     @Test
+    void aFitOnAGpuMachineOffloadsLayersAndSaysHowFastFromAFewRangedReads() {
+        hub = fake().start();
+        HuggingFaceRegistry hf = HuggingFaceRegistry.builder().endpoint(hub.uri()).cacheDirectory(cacheDir).clock(clock)
+                .hardware(Machines::gpuDesktop).build();
+        GgufVariant tiny = hf.details(QWEN).variants().get(0);
+        assertThat(tiny.firstFile().path()).isEqualTo("tiny-Q8_0.gguf");
+        hub.clearRequests();
+        hub.cdn().clearRequests();
+        ModelFit fit = hf.fit(tiny).orElseThrow();
+        assertThat(fit.runnable()).isTrue();
+        assertThat(fit.gpuLayers()).isPositive();
+        assertThat(fit.largestContext()).isPositive().isGreaterThanOrEqualTo(fit.contextSize());
+        assertThat(fit.tokensPerSecond()).isPresent();
+        assertThat(fit.tokensPerSecond().getAsDouble()).isPositive();
+        // Only the header travels: one HEAD to the Hub, then ranged reads, never the whole file.
+        String resolve = "/" + QWEN + "/resolve/" + SHA + "/tiny-Q8_0.gguf";
+        assertThat(hub.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.path()).isEqualTo(resolve));
+        assertThat(hub.requests()).filteredOn(r -> r.method().equals("HEAD")).hasSize(1);
+        assertThat(hub.requests()).filteredOn(r -> r.method().equals("GET"))
+                .allSatisfy(r -> assertThat(r.header("Range")).isPresent());
+        assertThat(hub.cdn().requests()).isNotEmpty().allSatisfy(r -> assertThat(r.header("Range")).isPresent());
+        long served = hub.cdn().requests().stream().mapToLong(r -> {
+            String[] p = r.header("Range").orElseThrow().substring(6).split("-");
+            return Math.min(Long.parseLong(p[1]), model.length - 1L) - Long.parseLong(p[0]) + 1;
+        }).sum();
+        assertThat(served).isLessThan(model.length / 4);
+    }
+
+    @Test
     void aSplitModelIsPlannedFromEveryShardsHeader() {
         hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("acme/split-GGUF")
                 .file("tiny-Q8_0.gguf", model)
@@ -303,7 +380,10 @@ class HuggingFaceRegistryTest {
     void aRateLimitIsWaitedOutOrReportedWithItsRetryAfter() {
         hub = fake().start();
         hub.injectNext(1, Fault.httpStatus(429, Duration.ofSeconds(1)));
+        long started = System.nanoTime();
         assertThat(registry(null).search(ModelQuery.builder().build()).models()).hasSize(3);
+        // Asked again only after the second the Hub asked for (a lower bound: a sleep never ends early).
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(hub.requests("/api/models")).hasSize(2);
         hub.injectNext(1, Fault.httpStatus(429, Duration.ofSeconds(60)));
         HuggingFaceRegistry impatient = registry(null);
@@ -349,6 +429,70 @@ class HuggingFaceRegistryTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             })).isNotEmpty().noneMatch(text -> text.contains(TOKEN));
+        }
+    }
+
+    @Test
+    void aDamagedCacheFileIsIgnoredAndReplaced() throws IOException {
+        hub = fake().start();
+        ModelDetails first = registry(null).details(QWEN);
+        int requests = hub.requests().size();
+        List<Path> entries;
+        try (var files = Files.list(cacheDir)) {
+            entries = files.toList();
+        }
+        assertThat(entries).isNotEmpty();
+        // One entry cut in half, one not JSON at all, one whose key belongs to another request.
+        for (int i = 0; i < entries.size(); i++) {
+            Path e = entries.get(i);
+            String text = Files.readString(e);
+            Files.writeString(e, switch (i % 3) {
+                case 0 -> text.substring(0, text.length() / 2);
+                case 1 -> "garbage{";
+                default -> text.replaceFirst("\"key\":\"", "\"key\":\"x");
+            });
+        }
+        assertThat(registry(null).details(QWEN)).isEqualTo(first);
+        assertThat(hub.requests().size()).isEqualTo(2 * requests);
+        // The answers fetched again were written over the damaged files: a third registry reads them from disk.
+        assertThat(registry(null).details(QWEN)).isEqualTo(first);
+        assertThat(hub.requests().size()).isEqualTo(2 * requests);
+    }
+
+    @Test
+    void theTokenIsNeverLoggedNorCachedWhateverHappens() throws IOException {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            hub = fake().start();
+            HuggingFaceRegistry hf = registry(TOKEN);
+            hub.injectNext(1, Fault.httpStatus(429, Duration.ofSeconds(1)));
+            hf.search(ModelQuery.builder().build());
+            hf.fit(hf.details(GATED).variants().get(0));
+            hub.injectNext(1, Fault.httpStatus(503));
+            hf.details(QWEN);
+            assertThatThrownBy(() -> hf.details("nobody/nothing-GGUF")).isInstanceOf(RepositoryNotFoundException.class);
+            hub.close();
+            clock.advance(Duration.ofHours(2));
+            HuggingFaceRegistry offline = HuggingFaceRegistry.builder().endpoint(hub.uri()).token(TOKEN)
+                    .cacheDirectory(cacheDir).clock(clock).maxAttempts(1).build();
+            assertThat(offline.details(QWEN).revision()).isEqualTo(SHA);
+        } finally {
+            System.setErr(original);
+        }
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // Logged at debug (the build sets that level for this module), so every line a user could enable is here.
+        assertThat(text).contains("HTTP 429").contains("HTTP 200").contains("using the answer cached")
+                .doesNotContain(TOKEN).doesNotContain(TOKEN.substring(3));
+        try (var files = Files.list(cacheDir)) {
+            assertThat(files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).isNotEmpty().noneMatch(t -> t.contains(TOKEN.substring(3)));
         }
     }
 

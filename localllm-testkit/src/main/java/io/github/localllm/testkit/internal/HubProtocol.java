@@ -24,10 +24,16 @@ public final class HubProtocol implements Protocol {
      * A file of a repository and what the Hub says of it.
      *
      * @param size its length in bytes ({@code X-Linked-Size})
-     * @param sha256 the SHA-256 of its content in hex ({@code X-Linked-Etag})
+     * @param sha256 the SHA-256 of its content in hex ({@code X-Linked-Etag}); for a file kept in git, its blob id
      * @param cdnPath where the CDN serves it
+     * @param inGit the content of a small file kept in git rather than LFS, which the Hub serves itself with
+     *        {@code 200} and its blob id as {@code ETag} (resolve-head-non-lfs.http); null for an LFS file
      */
-    public record HubFile(long size, String sha256, String cdnPath) {
+    public record HubFile(long size, String sha256, String cdnPath, byte[] inGit) {
+        /** An LFS file, served from the CDN. */
+        public HubFile(long size, String sha256, String cdnPath) {
+            this(size, sha256, cdnPath, null);
+        }
     }
 
     /**
@@ -87,6 +93,9 @@ public final class HubProtocol implements Protocol {
         if (file == null) {
             return error(404, "EntryNotFound", "Entry not found");
         }
+        if (file.inGit() != null) {
+            return inGit(call, file);
+        }
         String location = signedLocation.apply(m.group(3), file);
         return new Reply(302, List.of(
                 Map.entry("Content-Type", "text/plain; charset=utf-8"),
@@ -100,6 +109,20 @@ public final class HubProtocol implements Protocol {
                 Map.entry("Access-Control-Expose-Headers", "X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,"
                         + "X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag,X-Xet-Hash")),
                 new Body.Text("Found. Redirecting to " + location), JsonStyle.ECMASCRIPT);
+    }
+
+    /**
+     * A file kept in git: the Hub answers itself, {@code 200} (or {@code 206} for a range) with
+     * {@code X-Repo-Commit}, the quoted blob id as {@code ETag}, {@code Content-Length} and
+     * {@code Accept-Ranges}, and no {@code X-Linked-*} header (resolve-head-non-lfs.http).
+     */
+    private Reply inGit(Call call, HubFile file) {
+        Reply bytes = new RangeProtocol(Map.of(), Map.of(), Map.of(), c -> true)
+                .serve(call, new RangeProtocol.Source(file.inGit(), null), false);
+        List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("X-Repo-Commit", commit),
+                Map.entry("ETag", "\"" + file.sha256() + "\"")));
+        headers.addAll(bytes.headers());
+        return new Reply(bytes.status(), headers, bytes.body(), bytes.style());
     }
 
     /**
