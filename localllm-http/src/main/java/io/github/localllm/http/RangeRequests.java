@@ -85,10 +85,30 @@ final class RangeRequests {
                 throw new ModelDownloadException(label + " redirected from HTTPS to " + Text.label(next)
                         + ", which is not followed because it would expose the download; use a mirror that stays on HTTPS");
             }
+            if ("http".equalsIgnoreCase(next.getScheme()) && !sameHost(next, uri) && !isLoopback(next.getHost())) {
+                // Plain HTTP the user chose for one host is not a licence for another, remote one.
+                throw new ModelDownloadException(label + " redirected to " + Text.label(next) + ", plain HTTP on"
+                        + " another host, which is not followed because anyone on the way could read or change the"
+                        + " model; use an https address or a mirror that stays on its own host");
+            }
             uri = next;
         }
         throw new ModelDownloadException(label + " redirected more than " + MAX_REDIRECTS
                 + " times; the address loops, check it");
+    }
+
+    private static boolean sameHost(URI a, URI b) {
+        return a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort();
+    }
+
+    /** A loopback name or literal address; no name is looked up, so DNS cannot make a remote host local. */
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private HttpResponse<byte[]> send(URI uri, String range, int wholeFileCap, int maxRange) {

@@ -332,6 +332,17 @@ class HttpRangeReaderTest {
     }
 
     @Test
+    void aRedirectToPlainHttpOnAnotherRemoteHostIsNotFollowed() {
+        try (FakeRangeServer server = FakeRangeServer.builder()
+                .redirect("/m.gguf", URI.create("http://mirror.example.com/m.gguf")).start()) {
+            assertThatThrownBy(() -> HttpRangeReader.open(server.uri("/m.gguf")))
+                    .isInstanceOf(ModelDownloadException.class)
+                    .hasMessageContaining("plain HTTP on another host");
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void aRedirectLoopIsCutOff() {
         try (FakeRangeServer server = FakeRangeServer.builder().redirect("/loop.gguf", "/loop.gguf").start()) {
             assertThatThrownBy(() -> HttpRangeReader.open(server.uri("/loop.gguf")))
