@@ -220,6 +220,51 @@ final class HfCache {
         }
     }
 
+    /**
+     * Deletes blobs named by a SHA-256 that no snapshot links to, last changed before {@code cutoff}:
+     * what a download of several files verified and then left unlinked when it stopped.
+     *
+     * @return the blobs deleted
+     */
+    List<Path> cleanUnlinkedBlobs(Instant cutoff) {
+        List<Path> deleted = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return deleted;
+        }
+        try (DirectoryStream<Path> repos = Files.newDirectoryStream(root, "models--*")) {
+            for (Path repoDir : repos) {
+                Path blobs = repoDir.resolve("blobs");
+                if (!Files.isDirectory(blobs)) {
+                    continue;
+                }
+                java.util.Set<Path> linked = new java.util.HashSet<>();
+                Path snapshots = repoDir.resolve("snapshots");
+                if (Files.isDirectory(snapshots)) {
+                    try (Stream<Path> files = Files.walk(snapshots)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            if (Files.isSymbolicLink(f) && Files.exists(f)) {
+                                linked.add(f.toRealPath());
+                            }
+                        }
+                    }
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(blobs)) {
+                    for (Path blob : files) {
+                        if (Sha256.isHex(blob.getFileName().toString()) && Files.isRegularFile(blob)
+                                && !linked.contains(blob.toRealPath())
+                                && Files.getLastModifiedTime(blob).toInstant().isBefore(cutoff)) {
+                            Files.delete(blob);
+                            deleted.add(blob);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot clean the Hugging Face cache " + root + " (" + e.getMessage() + ")", e);
+        }
+        return deleted;
+    }
+
     private static void move(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
         try {

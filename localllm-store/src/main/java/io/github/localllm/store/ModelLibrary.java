@@ -648,10 +648,13 @@ public final class ModelLibrary implements AutoCloseable {
     /**
      * Deletes partial downloads that cannot or should not be resumed: those without a readable
      * record, and those untouched for longer than {@code olderThan}. A partial file whose download
-     * runs (its lock is held) is left alone.
+     * runs (its lock is held) is left alone. In the Hugging Face cache it also deletes, once untouched
+     * for longer than {@code olderThan}, the verified files a download of several files (a split model)
+     * left among the blobs when it stopped before linking them: blobs named by a SHA-256 that no
+     * snapshot uses. The Hugging Face tools' own {@code .incomplete} files are theirs to resume and stay.
      *
      * @param olderThan how long an untouched partial file is kept
-     * @return the partial files deleted
+     * @return the files deleted
      */
     public List<Path> cleanPartials(Duration olderThan) {
         List<Path> deleted = new ArrayList<>();
@@ -680,6 +683,7 @@ public final class ModelLibrary implements AutoCloseable {
                 }
             }
         }
+        deleted.addAll(hf.cleanUnlinkedBlobs(cutoff));
         return deleted;
     }
 

@@ -9,6 +9,7 @@ import io.github.localllm.registry.RepoFile;
 import io.github.localllm.testkit.FakeHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -110,6 +111,31 @@ class ShardedDownloadTest {
         assertThat(m.shards().get(2)).hasBinaryContent(BYTES[2]);
         assertThat(hub.requests()).extracting(r -> r.path())
                 .noneMatch(p -> p.contains("00001-of") || p.contains("00002-of")).anyMatch(p -> p.contains("00003-of"));
+    }
+
+    @Test
+    void verifiedShardsLeftUnlinkedAreCleanedOnceStaleAndLinkedBlobsNever() throws Exception {
+        StoredModel other = library.download(new GgufVariant(REPO, FakeHub.COMMIT, Optional.empty(),
+                List.of(file(PROJECTOR, PROJECTOR_BYTES)), Optional.empty()));
+        List<RepoFile> wrong = List.of(file(SHARDS[0], BYTES[0]), file(SHARDS[1], BYTES[1]),
+                new RepoFile(SHARDS[2], BYTES[2].length, Optional.of("0".repeat(64))));
+        assertThatThrownBy(() -> library.download(variant(wrong))).isInstanceOf(ChecksumMismatchException.class);
+        Path blobs = dir.resolve("hf/models--acme--Big-GGUF/blobs");
+        Path one = blobs.resolve(Fixtures.sha256(BYTES[0]));
+        Path two = blobs.resolve(Fixtures.sha256(BYTES[1]));
+        Path linked = blobs.resolve(Fixtures.sha256(PROJECTOR_BYTES));
+
+        // Fresh: kept, the download may be resumed.
+        assertThat(library.cleanPartials(java.time.Duration.ofDays(7))).isEmpty();
+        FileTime old = FileTime.from(Instant.parse("2026-10-01T00:00:00Z"));
+        for (Path p : List.of(one, two, linked)) {
+            Files.setLastModifiedTime(p, old);
+        }
+
+        assertThat(library.cleanPartials(java.time.Duration.ofDays(7))).containsExactlyInAnyOrder(one, two);
+        assertThat(one).doesNotExist();
+        assertThat(linked).exists();
+        assertThat(other.path()).hasBinaryContent(PROJECTOR_BYTES);
     }
 
     @Test
