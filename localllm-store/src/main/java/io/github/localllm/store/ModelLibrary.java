@@ -179,11 +179,14 @@ public final class ModelLibrary implements AutoCloseable {
     /**
      * Downloads a Hub file into the Hugging Face cache (blob, snapshot link, ref), verified against
      * the Hub's {@code X-Linked-Etag}, and records it. Sends {@code HF_TOKEN} (or the builder's
-     * token) to the Hub only. Returns the file already in the cache without a download.
+     * token) to the Hub only. Returns the file already in the cache without a download. The first
+     * shard of a split model ({@code -00001-of-00003.gguf}) brings every shard, as one unit (see
+     * {@link #download(GgufVariant)}).
      *
      * @param ref the repository, file and revision ({@code main} when none)
      * @return the model in place
-     * @throws InvalidRequestException if the file name is hostile ({@code ..}, absolute, control characters)
+     * @throws InvalidRequestException if the file name is hostile ({@code ..}, absolute, control characters),
+     *     or names a shard other than the first
      * @throws io.github.localllm.ModelNotFoundException if the repository, revision or file does not exist,
      *     or the repository is gated or private and no accepted token was given
      * @throws io.github.localllm.ModelDownloadException if it cannot be fetched (a partial file stays to resume)
@@ -206,6 +209,19 @@ public final class ModelLibrary implements AutoCloseable {
     public StoredModel download(ModelRef.Hub ref, Optional<String> sha256) {
         String file = SafeNames.check(ref.file());
         String revision = ref.revision() == null ? "main" : ref.revision();
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        int count = Shards.count(name);
+        if (count > 1) {
+            if (Shards.index(name) != 1) {
+                throw new InvalidRequestException(file + " is shard " + Shards.index(name) + " of a split model; name "
+                        + "its first shard, " + parentOf(file) + Shards.name(name, 1) + ", which downloads them all");
+            }
+            List<Part> shards = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                shards.add(new Part(parentOf(file) + Shards.name(name, i), Optional.empty(), -1));
+            }
+            return downloadUnit(ref.repository(), revision, QuantizationNames.of(name), shards, Optional.empty());
+        }
         Optional<StoredModel> present = find(ref);
         if (present.isPresent()) {
             return present.get();
@@ -254,42 +270,68 @@ public final class ModelLibrary implements AutoCloseable {
             }
         }
         variant.projector().ifPresent(p -> SafeNames.check(p.path()));
-        Optional<StoredModel> present = find(variant.ref());
-        if (present.isPresent() && (variant.projector().isEmpty() || present.get().projector().isPresent())) {
+        return downloadUnit(repository, variant.revision(), variant.quantization(),
+                shards.stream().map(f -> new Part(f.path(), f.sha256(), f.size())).toList(),
+                variant.projector().map(f -> new Part(f.path(), f.sha256(), f.size())));
+    }
+
+    /** A file of a model to download, with its SHA-256 and size when the registry published them (else -1). */
+    private record Part(String path, Optional<String> sha256, long size) {
+    }
+
+    /** Downloads the shards and projector of one model, verified each, then links them into the snapshot together. */
+    private StoredModel downloadUnit(String repository, String revision, Optional<String> quantization,
+                                     List<Part> shards, Optional<Part> projector) {
+        String first = shards.get(0).path();
+        Optional<StoredModel> present = find(new ModelRef.Hub(repository, first, revision));
+        if (present.isPresent() && (projector.isEmpty() || present.get().projector().isPresent())) {
             return present.get();
         }
-        List<RepoFile> all = new ArrayList<>(shards);
-        variant.projector().ifPresent(all::add);
+        List<Part> all = new ArrayList<>(shards);
+        projector.ifPresent(all::add);
         List<Path> blobs = new ArrayList<>();
         String commit = null;
         String firstSha = null;
-        for (RepoFile f : all) {
+        long size = 0;
+        for (Part f : all) {
             Optional<Path> done = f.sha256().flatMap(sha -> hf.blob(repository, sha, f.size()));
             String sha;
+            Path blob;
             if (done.isPresent()) {
-                blobs.add(done.get());
+                blob = done.get();
                 sha = f.sha256().get();
             } else {
-                DownloadResult r = fetch(repository, variant.revision(), f.path(), f.sha256(), f.size());
+                DownloadResult r = fetch(repository, revision, f.path(), f.sha256(), f.size());
                 commit = r.commit().orElse(commit);
-                blobs.add(hf.placeBlob(repository, r.file(), r.sha256()));
+                blob = hf.placeBlob(repository, r.file(), r.sha256());
                 sha = r.sha256();
             }
+            blobs.add(blob);
             firstSha = firstSha == null ? sha : firstSha;
+            if (blobs.size() <= shards.size()) {
+                size += sizeOf(blob);
+            }
         }
-        commit = commit != null ? commit : hf.commitOf(repository, variant.revision()).orElse(variant.revision());
+        commit = commit != null ? commit : hf.commitOf(repository, revision).orElse(revision);
         // Every file is verified among the blobs: only now do they appear in the snapshot, together.
         List<Path> links = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
-            links.add(hf.link(repository, variant.revision(), commit, all.get(i).path(), blobs.get(i)));
+            links.add(hf.link(repository, revision, commit, all.get(i).path(), blobs.get(i)));
         }
         StoredModel m = new StoredModel("hf:" + repository + "/" + first + "@" + commit, ModelSource.HUGGING_FACE,
                 links.get(0), Optional.of(repository), Optional.of(commit), first,
-                variant.quantization().or(() -> QuantizationNames.of(first)), variant.size(), Optional.of(firstSha),
-                Optional.of(clock.instant()), Optional.empty(),
-                variant.projector().map(p -> links.get(links.size() - 1)));
+                quantization.or(() -> QuantizationNames.of(first)), size, Optional.of(firstSha),
+                Optional.of(clock.instant()), Optional.empty(), projector.map(p -> links.get(links.size() - 1)));
         records.put(m);
         return m;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the size of " + file + " (" + e.getMessage() + ")", e);
+        }
     }
 
     private static String parentOf(String path) {

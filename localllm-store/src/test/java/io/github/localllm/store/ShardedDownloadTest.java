@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.ModelRef;
 import io.github.localllm.registry.GgufVariant;
 import io.github.localllm.registry.RepoFile;
 import io.github.localllm.testkit.FakeHub;
@@ -151,6 +152,24 @@ class ShardedDownloadTest {
             assertThatThrownBy(() -> library.download(variant(shards))).as(shards.toString())
                     .isInstanceOf(InvalidRequestException.class);
         }
+        assertThat(hub.requests()).isEmpty();
+    }
+
+    @Test
+    void aHubReferenceToTheFirstShardBringsEveryShardAndAnotherShardIsRefused() {
+        StoredModel m = library.download(new ModelRef.Hub(REPO, SHARDS[0], "main"));
+
+        assertThat(m.shards()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(m.shards().get(i)).hasBinaryContent(BYTES[i]);
+        }
+        assertThat(m.size()).isEqualTo(BYTES[0].length + BYTES[1].length + BYTES[2].length);
+        assertThat(m.projector()).isEmpty();
+        assertThat(library.find(new ModelRef.Hub(REPO, SHARDS[0], "main"))).hasValueSatisfying(
+                found -> assertThat(found.size()).isEqualTo(m.size()));
+        hub.clearRequests();
+        assertThatThrownBy(() -> library.download(new ModelRef.Hub(REPO, SHARDS[1], "main")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining(SHARDS[0]);
         assertThat(hub.requests()).isEmpty();
     }
 
