@@ -1,6 +1,9 @@
 package io.github.localllm.store;
 
 import io.github.localllm.InvalidRequestException;
+import io.github.localllm.ModelNotFoundException;
+import io.github.localllm.StorageException;
+import io.github.localllm.store.internal.SafeNames;
 import io.github.localllm.store.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +14,68 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
-/** Copies a file out of the library, hashing what it reads and then what it wrote, before the rename into place. */
+/** Copies a model out of the library, hashing what it reads and then what it wrote, before the rename into place. */
 final class Exports {
     private static final int BUFFER = 1 << 20;
 
     private Exports() {
+    }
+
+    static Path export(StoredModel model, Path directory) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(directory, "directory");
+        String base = exportName(model);
+        List<Path> sources = new ArrayList<>(model.shards());
+        List<String> names = new ArrayList<>();
+        for (Path shard : sources) {
+            names.add(model.sharded() ? shard.getFileName().toString() : base);
+        }
+        model.projector().ifPresent(p -> {
+            sources.add(p);
+            String name = p.getFileName().toString();
+            names.add(Projectors.isProjector(name) && Projectors.isGguf(name) ? name
+                    : base.replaceAll("(?i)\\.gguf$", "") + "-mmproj.gguf");
+        });
+        List<Path> targets = new ArrayList<>();
+        for (String name : names) {
+            if (name.contains("/")) {
+                throw new InvalidRequestException("refusing to export to the name '" + name + "': an exported file is "
+                        + "named by one plain file name");
+            }
+            targets.add(SafeNames.resolve(directory, SafeNames.check(name)));
+        }
+        for (Path source : sources) {
+            if (!Files.isRegularFile(source)) {
+                throw new ModelNotFoundException("cannot export " + model.id() + ": " + source
+                        + " is missing; list the library again");
+            }
+        }
+        try {
+            Files.createDirectories(directory);
+            for (int i = 0; i < sources.size(); i++) {
+                Optional<String> known = i == 0 ? model.sha256() : Optional.empty();
+                copyVerified(sources.get(i), targets.get(i), known, model.id());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot export " + model.id() + " to " + directory + " (" + e.getMessage()
+                    + "); check free space and permissions there", e);
+        }
+        return targets.get(0);
+    }
+
+    /** The exported file's name: the model's own, or for an Ollama name {@code model-tag.gguf}. */
+    private static String exportName(StoredModel model) {
+        String file = model.file();
+        if (model.source() == ModelSource.OLLAMA) {
+            String shortName = file.substring(file.lastIndexOf('/') + 1);
+            return shortName.replace(':', '-') + ".gguf";
+        }
+        return file.substring(file.lastIndexOf('/') + 1);
     }
 
     static void copyVerified(Path source, Path target, Optional<String> knownSha256, String id) throws IOException {

@@ -14,15 +14,11 @@ import io.github.localllm.store.internal.Sha256;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +31,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The local model library: models downloaded from the Hub (into the Hugging Face cache layout by
@@ -53,8 +47,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ModelLibrary implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ModelLibrary.class);
-    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{40}");
 
     private volatile HfCache hf;
     private volatile Path home;
@@ -561,55 +553,7 @@ public final class ModelLibrary implements AutoCloseable {
      * @throws StorageException if the files cannot be read or written
      */
     public Path export(StoredModel model, Path directory) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(directory, "directory");
-        String base = exportName(model);
-        List<Path> sources = new ArrayList<>(model.shards());
-        List<String> names = new ArrayList<>();
-        for (Path shard : sources) {
-            names.add(model.sharded() ? shard.getFileName().toString() : base);
-        }
-        model.projector().ifPresent(p -> {
-            sources.add(p);
-            String name = p.getFileName().toString();
-            names.add(Projectors.isProjector(name) && Projectors.isGguf(name) ? name
-                    : base.replaceAll("(?i)\\.gguf$", "") + "-mmproj.gguf");
-        });
-        List<Path> targets = new ArrayList<>();
-        for (String name : names) {
-            if (name.contains("/")) {
-                throw new InvalidRequestException("refusing to export to the name '" + name + "': an exported file is "
-                        + "named by one plain file name");
-            }
-            targets.add(SafeNames.resolve(directory, SafeNames.check(name)));
-        }
-        for (Path source : sources) {
-            if (!Files.isRegularFile(source)) {
-                throw new io.github.localllm.ModelNotFoundException("cannot export " + model.id() + ": " + source
-                        + " is missing; list the library again");
-            }
-        }
-        try {
-            Files.createDirectories(directory);
-            for (int i = 0; i < sources.size(); i++) {
-                Optional<String> known = i == 0 ? model.sha256() : Optional.empty();
-                Exports.copyVerified(sources.get(i), targets.get(i), known, model.id());
-            }
-        } catch (IOException e) {
-            throw new StorageException("cannot export " + model.id() + " to " + directory + " (" + e.getMessage()
-                    + "); check free space and permissions there", e);
-        }
-        return targets.get(0);
-    }
-
-    /** The exported file's name: the model's own, or for an Ollama name {@code model-tag.gguf}. */
-    private static String exportName(StoredModel model) {
-        String file = model.file();
-        if (model.source() == ModelSource.OLLAMA) {
-            String shortName = file.substring(file.lastIndexOf('/') + 1);
-            return shortName.replace(':', '-') + ".gguf";
-        }
-        return file.substring(file.lastIndexOf('/') + 1);
+        return Exports.export(model, directory);
     }
 
     /**
@@ -699,64 +643,10 @@ public final class ModelLibrary implements AutoCloseable {
      * @return the files deleted
      */
     public List<Path> cleanPartials(Duration olderThan) {
-        List<Path> deleted = new ArrayList<>();
         Instant cutoff = clock.instant().minus(olderThan);
-        for (Path dir : List.of(hf.root(), home)) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            List<Path> partials;
-            try (Stream<Path> files = Files.walk(dir, 4)) {
-                partials = files.filter(p -> p.getFileName().toString().endsWith(Downloader.PARTIAL_SUFFIX)).toList();
-            } catch (IOException e) {
-                throw new StorageException("cannot look for partial downloads in " + dir + " (" + e.getMessage() + ")", e);
-            }
-            for (Path partial : partials) {
-                String name = partial.getFileName().toString();
-                Path target = partial.resolveSibling(name.substring(0, name.length() - Downloader.PARTIAL_SUFFIX.length()));
-                if (stale(partial, target, cutoff) && !running(target)) {
-                    DownloadTask.deletePartial(target);
-                    try {
-                        Files.deleteIfExists(target.resolveSibling(target.getFileName() + Downloader.LOCK_SUFFIX));
-                    } catch (IOException e) {
-                        LOG.debug("cannot delete the lock beside {}: {}", partial, e.getMessage());
-                    }
-                    deleted.add(partial);
-                }
-            }
-        }
+        List<Path> deleted = new ArrayList<>(Partials.clean(List.of(hf.root(), home), cutoff));
         deleted.addAll(hf.cleanUnlinkedBlobs(cutoff));
         return deleted;
-    }
-
-    private static boolean stale(Path partial, Path target, Instant cutoff) {
-        if (io.github.localllm.store.internal.ResumeRecord.read(Downloader.recordFile(target)).isEmpty()) {
-            return true;
-        }
-        try {
-            return Files.getLastModifiedTime(partial).toInstant().isBefore(cutoff);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static boolean running(Path target) {
-        Path lock = target.resolveSibling(target.getFileName() + Downloader.LOCK_SUFFIX);
-        if (!Files.exists(lock)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-            FileLock l = channel.tryLock();
-            if (l == null) {
-                return true;
-            }
-            l.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
@@ -822,13 +712,21 @@ public final class ModelLibrary implements AutoCloseable {
             return this;
         }
 
-        /** @param dir Ollama's models directory (default {@code OLLAMA_MODELS} or {@code ~/.ollama/models}) @return this builder */
+        /**
+         * @param dir Ollama's models directory (default {@code OLLAMA_MODELS} or {@code ~/.ollama/models}, and the
+         *     Linux service's {@code /usr/share/ollama/.ollama/models} when it exists); replaces the defaults
+         * @return this builder
+         */
         public Builder ollamaModels(Path dir) {
             this.ollama = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
-        /** @param dir LM Studio's models directory (default {@code ~/.lmstudio/models}) @return this builder */
+        /**
+         * @param dir LM Studio's models directory (default {@code ~/.lmstudio/models}, or the legacy
+         *     {@code ~/.cache/lm-studio/models} when only it exists)
+         * @return this builder
+         */
         public Builder lmStudioModels(Path dir) {
             this.lmStudio = Objects.requireNonNull(dir, "dir");
             return this;
