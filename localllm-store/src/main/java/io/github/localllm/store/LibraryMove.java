@@ -11,7 +11,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -20,27 +19,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Moves a library's home, crash-safe. A journal ({@value #JOURNAL}) written before anything moves
- * says where from, where to, and how far it went, and {@link #recover} reads it when a library opens:
+ * Moves a library's home, crash-safe. A journal beside each of the two homes
+ * ({@code <home>.localllm-move.json}, outside them, so it survives the home's rename or deletion) says
+ * where from, where to, and how far the move went; {@link #recover} reads it when a library opens at
+ * either place:
  *
  * <ol>
- *   <li>{@code RENAMING}: the home is renamed in one step (same file system), the journal with it.
- *       Found in the old home, the rename did not happen: the journal goes (rolled back). Found in
- *       the new home, it did: the records are rewritten and the journal goes (resumed).</li>
- *   <li>{@code COPYING} (another file system): a copy is made in the new place, the journal left
- *       out. Found in the old home, the copy is incomplete: it is deleted (rolled back).</li>
- *   <li>{@code DELETING}: the copy is complete and its records rewritten; a journal in both homes
- *       says so. Wherever it is found, the old home is deleted and the new one used (resumed).</li>
+ *   <li>{@code RENAMING}: the home is renamed in one step (same file system). If the old home is still
+ *       there, the rename did not happen: the journals go (rolled back); otherwise the records are
+ *       rewritten and the journals go (resumed).</li>
+ *   <li>{@code COPYING} (another file system): a copy is made in the new place. The copy may be
+ *       incomplete: it is deleted (rolled back).</li>
+ *   <li>{@code DELETING}: the copy is complete and its records rewritten. The old home is deleted and
+ *       the new one used (resumed).</li>
  * </ol>
- * The records are rewritten idempotently (only paths still under the old home change), so each step
- * can be redone.
+ * Each step can be redone: the records are rewritten only where a path still lies under the old home.
  */
 final class LibraryMove {
     private static final Logger LOG = LoggerFactory.getLogger(LibraryMove.class);
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    static final String JOURNAL = "localllm-move.json";
+    private static final String JOURNAL_SUFFIX = ".localllm-move.json";
 
     private LibraryMove() {
+    }
+
+    /** @return the journal of a move from or to {@code home}, which lies beside it */
+    static Path journalOf(Path home) {
+        return home.resolveSibling(home.getFileName() + JOURNAL_SUFFIX);
     }
 
     /**
@@ -56,12 +61,12 @@ final class LibraryMove {
         }
         Files.createDirectories(to.getParent());
         if (rename) {
-            write(from, "RENAMING", from, to);
+            write("RENAMING", from, to);
             checkpoint.accept("RENAMING");
             try {
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                 checkpoint.accept("RENAMED");
-                finish(to, from, to);
+                finish(from, to);
                 return;
             } catch (AtomicMoveNotSupportedException e) {
                 LOG.debug("cannot rename {} to {} in one step ({}); copying", from, to, e.getMessage());
@@ -72,23 +77,22 @@ final class LibraryMove {
                 LOG.debug("cannot rename {} to {} ({}); copying", from, to, e.getMessage());
             }
         }
-        write(from, "COPYING", from, to);
+        write("COPYING", from, to);
         checkpoint.accept("COPYING");
         copyTree(from, to, checkpoint);
         new ModelRecords(to.resolve("records")).relocateAll(from, to);
-        write(to, "DELETING", from, to);
-        write(from, "DELETING", from, to);
+        write("DELETING", from, to);
         checkpoint.accept("DELETING");
-        finish(to, from, to);
+        finish(from, to);
     }
 
     /**
-     * Ends or undoes a move an earlier process left half-done, as its journal in {@code home} says.
+     * Ends or undoes a move an earlier process left half-done, as the journal beside {@code home} says.
      *
-     * @return the home to use: {@code home}, or the new one when the move had been committed
+     * @return the home to use: {@code home}, or the new one when the move is finished now
      */
     static Path recover(Path home) {
-        Path journal = home.resolve(JOURNAL);
+        Path journal = journalOf(home);
         if (!Files.isRegularFile(journal)) {
             return home;
         }
@@ -97,29 +101,32 @@ final class LibraryMove {
             String phase = n.path("phase").asString("");
             Path from = Path.of(n.path("from").asString());
             Path to = Path.of(n.path("to").asString());
-            boolean atOld = home.toAbsolutePath().normalize().equals(from);
             switch (phase) {
                 case "RENAMING" -> {
-                    if (atOld) {
-                        LOG.warn("the move of the model library from {} to {} did not happen; staying at {}", from, to,
-                                from);
-                        Files.delete(journal);
-                        return home;
+                    if (Files.isDirectory(from) && !Files.exists(to)) {
+                        LOG.warn("the move of the model library from {} to {} did not happen; staying at {}", from,
+                                to, from);
+                        deleteJournals(from, to);
+                        return from;
+                    }
+                    if (Files.exists(from) || !Files.isDirectory(to)) {
+                        throw new IOException("it was renaming the one to the other, but " + (Files.exists(from)
+                                ? "both exist" : "neither exists"));
                     }
                     LOG.warn("finishing the move of the model library from {} to {}", from, to);
-                    finish(to, from, to);
+                    finish(from, to);
                     return to;
                 }
                 case "COPYING" -> {
                     LOG.warn("the move of the model library from {} to {} stopped while copying; deleting the copy",
                             from, to);
-                    deleteTree(to, null);
-                    Files.delete(journal);
-                    return home;
+                    deleteTree(to);
+                    deleteJournals(from, to);
+                    return from;
                 }
                 case "DELETING" -> {
                     LOG.warn("finishing the move of the model library from {} to {}", from, to);
-                    finish(to, from, to);
+                    finish(from, to);
                     return to;
                 }
                 default -> throw new IOException("unknown phase '" + phase + "'");
@@ -131,25 +138,29 @@ final class LibraryMove {
     }
 
     /** Rewrites the records at {@code to}, deletes what is left of {@code from}, then the journals. */
-    private static void finish(Path to, Path from, Path newHome) throws IOException {
-        new ModelRecords(newHome.resolve("records")).relocateAll(from, to);
-        if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(from, from.resolve(JOURNAL));
-            Files.deleteIfExists(from.resolve(JOURNAL));
-            Files.deleteIfExists(from);
+    private static void finish(Path from, Path to) throws IOException {
+        new ModelRecords(to.resolve("records")).relocateAll(from, to);
+        deleteTree(from);
+        deleteJournals(from, to);
+    }
+
+    private static void write(String phase, Path from, Path to) throws IOException {
+        byte[] json = MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put("version", 1).put("phase", phase)
+                .put("from", from.toString()).put("to", to.toString()));
+        // The new home's first: once the old one's says DELETING too, either open finishes the move.
+        for (Path journal : new Path[] {journalOf(to), journalOf(from)}) {
+            Path tmp = journal.resolveSibling(journal.getFileName() + ".tmp");
+            Files.write(tmp, json);
+            Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.deleteIfExists(to.resolve(JOURNAL));
     }
 
-    private static void write(Path dir, String phase, Path from, Path to) throws IOException {
-        Path journal = dir.resolve(JOURNAL);
-        Path tmp = dir.resolve(JOURNAL + ".tmp");
-        Files.write(tmp, MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put("version", 1).put("phase", phase)
-                .put("from", from.toString()).put("to", to.toString())));
-        Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    private static void deleteJournals(Path from, Path to) throws IOException {
+        Files.deleteIfExists(journalOf(from));
+        Files.deleteIfExists(journalOf(to));
     }
 
-    /** Copies files and symbolic links as they are (the cache's relative links stay valid), the journal left out. */
+    /** Copies files and symbolic links as they are, so the cache's relative links stay valid. */
     private static void copyTree(Path from, Path to, Consumer<String> checkpoint) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
@@ -160,9 +171,6 @@ final class LibraryMove {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (file.equals(from.resolve(JOURNAL))) {
-                    return FileVisitResult.CONTINUE;
-                }
                 Path dest = to.resolve(from.relativize(file).toString());
                 Files.copy(file, dest, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES,
                         StandardCopyOption.REPLACE_EXISTING);
@@ -176,22 +184,14 @@ final class LibraryMove {
         });
     }
 
-    private static void deleteTree(Path dir, Path keep) throws IOException {
+    private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                if (!p.equals(keep) && !(keep != null && p.equals(dir))) {
-                    Files.deleteIfExists(p);
-                }
+                Files.deleteIfExists(p);
             }
         }
-    }
-
-    /** @return the journal of a move that stopped half-way in {@code home}, if one is there */
-    static Optional<Path> pending(Path home) {
-        Path journal = home.resolve(JOURNAL);
-        return Files.isRegularFile(journal) ? Optional.of(journal) : Optional.empty();
     }
 }

@@ -47,7 +47,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ModelLibrary implements AutoCloseable {
-
     private volatile HfCache hf;
     private volatile Path home;
     private final List<Path> ollama;

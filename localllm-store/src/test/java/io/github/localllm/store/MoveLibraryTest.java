@@ -63,7 +63,7 @@ class MoveLibraryTest {
     private void assertMovedTo(Path home, Path old, StoredModel imported) {
         try (ModelLibrary library = open(home)) {
             assertThat(old).doesNotExist();
-            assertThat(home.resolve(LibraryMove.JOURNAL)).doesNotExist();
+            assertThat(LibraryMove.journalOf(home)).doesNotExist();
             assertThat(library.home()).isEqualTo(home);
             assertThat(library.list()).hasSize(2).allSatisfy(m -> assertThat(m.path()).startsWith(home).exists());
             StoredModel moved = library.find(new ModelRef.File(home.resolve(old.relativize(imported.path())
@@ -118,12 +118,12 @@ class MoveLibraryTest {
             imported = fill(library);
             assertThatThrownBy(() -> library.moveTo(to)).isInstanceOf(Crash.class);
         }
-        assertThat(old.resolve(LibraryMove.JOURNAL)).exists();
+        assertThat(LibraryMove.journalOf(old)).exists();
 
         try (ModelLibrary reopened = open(old)) {
             assertThat(reopened.home()).isEqualTo(old);
             assertThat(to).doesNotExist();
-            assertThat(old.resolve(LibraryMove.JOURNAL)).doesNotExist();
+            assertThat(LibraryMove.journalOf(old)).doesNotExist();
             assertThat(reopened.list()).hasSize(2).allSatisfy(m -> assertThat(m.path()).startsWith(old).exists());
             assertThat(reopened.find(new ModelRef.File(imported.path()))).isPresent();
         }
@@ -143,8 +143,8 @@ class MoveLibraryTest {
                 imported = fill(library);
                 assertThatThrownBy(() -> library.moveTo(to)).isInstanceOf(Crash.class);
             }
-            assertThat(old.resolve(LibraryMove.JOURNAL)).exists();
-            assertThat(to.resolve(LibraryMove.JOURNAL)).exists();
+            assertThat(LibraryMove.journalOf(old)).exists();
+            assertThat(LibraryMove.journalOf(to)).exists();
             try (ModelLibrary reopened = open(openOld ? old : to)) {
                 assertThat(reopened.home()).isEqualTo(to);
             }
@@ -153,20 +153,40 @@ class MoveLibraryTest {
     }
 
     @Test
-    void aCrashAfterTheRenameIsFinishedWhenTheNewHomeIsOpened() throws Exception {
-        Path old = dir.resolve("old");
-        Path to = dir.resolve("new");
-        StoredModel imported;
-        try (ModelLibrary library = open(old, true, step -> {
-            if (step.equals("RENAMED")) {
-                throw new Crash(step);
+    void aCrashAfterTheRenameIsFinishedFromEitherHome() throws Exception {
+        for (boolean openOld : new boolean[] {true, false}) {
+            Path old = dir.resolve("old-" + openOld);
+            Path to = dir.resolve("new-" + openOld);
+            StoredModel imported;
+            try (ModelLibrary library = open(old, true, step -> {
+                if (step.equals("RENAMED")) {
+                    throw new Crash(step);
+                }
+            })) {
+                imported = fill(library);
+                assertThatThrownBy(() -> library.moveTo(to)).isInstanceOf(Crash.class);
             }
-        })) {
-            imported = fill(library);
-            assertThatThrownBy(() -> library.moveTo(to)).isInstanceOf(Crash.class);
+            assertThat(old).doesNotExist();
+            assertThat(LibraryMove.journalOf(old)).exists();
+            try (ModelLibrary reopened = open(openOld ? old : to)) {
+                assertThat(reopened.home()).isEqualTo(to);
+                assertThat(reopened.hfCache()).isEqualTo(to.resolve("hf"));
+            }
+            assertMovedTo(to, old, imported);
         }
-        assertThat(to.resolve(LibraryMove.JOURNAL)).exists();
-        assertMovedTo(to, old, imported);
+    }
+
+    @Test
+    void aJournalThatFitsNeitherStateIsReportedNotGuessed() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("old"));
+        Path to = Files.createDirectories(dir.resolve("new"));
+        Files.writeString(LibraryMove.journalOf(old), "{\"version\":1,\"phase\":\"RENAMING\",\"from\":\""
+                + old + "\",\"to\":\"" + to + "\"}");
+
+        assertThatThrownBy(() -> open(old)).isInstanceOf(io.github.localllm.StorageException.class)
+                .hasMessageContaining("both exist").hasMessageContaining("by hand");
+        assertThat(old).exists();
+        assertThat(to).exists();
     }
 
     @Test
@@ -182,7 +202,7 @@ class MoveLibraryTest {
         }
         try (ModelLibrary reopened = open(old)) {
             assertThat(reopened.home()).isEqualTo(old);
-            assertThat(old.resolve(LibraryMove.JOURNAL)).doesNotExist();
+            assertThat(LibraryMove.journalOf(old)).doesNotExist();
             assertThat(reopened.list()).hasSize(2);
         }
     }
