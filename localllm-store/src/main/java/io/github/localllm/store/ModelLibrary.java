@@ -722,8 +722,9 @@ public final class ModelLibrary implements AutoCloseable {
         }
 
         /**
-         * @param dir LM Studio's models directory (default {@code ~/.lmstudio/models}, or the legacy
-         *     {@code ~/.cache/lm-studio/models} when only it exists)
+         * @param dir LM Studio's models directory (default {@code <LM Studio home>/models}, the home being the path
+         *     in {@code ~/.lmstudio-home-pointer}, else the legacy {@code ~/.cache/lm-studio} if present, else
+         *     {@code ~/.lmstudio}, as LM Studio finds it)
          * @return this builder
          */
         public Builder lmStudioModels(Path dir) {

@@ -38,9 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       another namespace, {@code hf.co/<owner>/<repo>:<tag>} for a model pulled from the Hub; they
  *       compare without regard to case.</li>
  *   <li>LM Studio ("Import Models" in its documentation, lmstudio.ai/docs/basics/import-model):
- *       {@code ~/.lmstudio/models/<publisher>/<model>/<file>.gguf} (before 0.3,
- *       {@code ~/.cache/lm-studio/models}), keeping the Hub's {@code owner/repository}; a repository's
- *       subfolders are kept too, and its {@code mmproj} projector lies beside the model.</li>
+ *       {@code ~/.lmstudio/models/<publisher>/<model>/<file>.gguf}, keeping the Hub's {@code owner/repository};
+ *       a repository's subfolders are kept too, and its {@code mmproj} projector lies beside the model. The
+ *       home is where {@code ~/.lmstudio-home-pointer} says, else the legacy {@code ~/.cache/lm-studio}, else
+ *       {@code ~/.lmstudio} (see {@link #defaultLmStudio}).</li>
  * </ul>
  */
 final class OtherTools {
@@ -70,11 +71,26 @@ final class OtherTools {
         return List.copyOf(dirs);
     }
 
-    /** @return LM Studio's models directory: {@code <home>/.lmstudio/models}, or the older one when only it exists */
+    /**
+     * LM Studio's models directory, {@code <LM Studio home>/models}, the home found as LM Studio's own
+     * {@code findLMStudioHome} finds it (lmstudio-js, {@code packages/lms-common-server/src/findLMStudioHome.ts}):
+     * the path in {@code ~/.lmstudio-home-pointer}, else {@code ~/.cache/lm-studio} when it exists (before
+     * 0.3), else {@code ~/.lmstudio}.
+     */
     static Path defaultLmStudio(Path home) {
-        Path current = home.resolve(".lmstudio").resolve("models");
-        Path old = home.resolve(".cache").resolve("lm-studio").resolve("models");
-        return Files.isDirectory(current) || !Files.isDirectory(old) ? current : old;
+        Path pointer = home.resolve(".lmstudio-home-pointer");
+        try {
+            if (Files.isRegularFile(pointer)) {
+                String target = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+                if (!target.isEmpty()) {
+                    return Path.of(target).resolve("models");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read {}: {}", pointer, e.toString());
+        }
+        Path old = home.resolve(".cache").resolve("lm-studio");
+        return (Files.isDirectory(old) ? old : home.resolve(".lmstudio")).resolve("models");
     }
 
     /**

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code hf.co/<owner>/<repo>:<tag>} has its manifest at {@code manifests/hf.co/<owner>/<repo>/<tag>}.
  *
  * <p>LM Studio ("Import Models", lmstudio.ai/docs/basics/import-model): {@code ~/.lmstudio/models/<publisher>/
- * <model>/<file>.gguf}; the legacy {@code ~/.cache/lm-studio/models}; projectors ({@code mmproj-*.gguf}) beside.
+ * <model>/<file>.gguf}; projectors ({@code mmproj-*.gguf}) beside. Its home (lmstudio-js,
+ * {@code packages/lms-common-server/src/findLMStudioHome.ts}): the path in {@code ~/.lmstudio-home-pointer}, else
+ * {@code ~/.cache/lm-studio} if it exists, else {@code ~/.lmstudio}; the models folder is {@code <home>/models}.
  */
 @Timeout(60)
 class OtherToolsTest {
@@ -191,12 +193,13 @@ class OtherToolsTest {
     }
 
     @Test
-    void lmStudiosLegacyFolderIsUsedOnlyWhenItAloneExists() throws Exception {
+    void lmStudiosHomeIsItsPointerElseTheLegacyCacheElseDotLmstudio() throws Exception {
         Path home = dir.resolve("user");
         assertThat(OtherTools.defaultLmStudio(home)).isEqualTo(home.resolve(".lmstudio/models"));
+        Files.createDirectories(home.resolve(".lmstudio/models"));
         Files.createDirectories(home.resolve(".cache/lm-studio/models"));
         assertThat(OtherTools.defaultLmStudio(home)).isEqualTo(home.resolve(".cache/lm-studio/models"));
-        Files.createDirectories(home.resolve(".lmstudio/models"));
-        assertThat(OtherTools.defaultLmStudio(home)).isEqualTo(home.resolve(".lmstudio/models"));
+        Files.writeString(home.resolve(".lmstudio-home-pointer"), dir.resolve("big-disk/lmstudio") + "\n");
+        assertThat(OtherTools.defaultLmStudio(home)).isEqualTo(dir.resolve("big-disk/lmstudio/models"));
     }
 }
