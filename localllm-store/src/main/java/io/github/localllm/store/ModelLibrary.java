@@ -253,7 +253,7 @@ public final class ModelLibrary implements AutoCloseable {
         String first = SafeNames.check(shards.get(0).path());
         for (int i = 0; i < shards.size(); i++) {
             String path = SafeNames.check(shards.get(i).path());
-            if (shards.size() > 1 && (Shards.count(first) != shards.size() || Shards.index(path) != i + 1
+            if (Shards.count(first) != shards.size() || shards.size() > 1 && (Shards.index(path) != i + 1
                     || !path.equals(parentOf(first) + Shards.name(shards.get(0).name(), i + 1)))) {
                 throw new InvalidRequestException("the files of " + repository + " " + variant.label() + " are not "
                         + "the shards of one split model (" + shards.stream().map(RepoFile::path).toList() + "): "
@@ -775,7 +775,11 @@ public final class ModelLibrary implements AutoCloseable {
             return this;
         }
 
-        /** @return the library */
+        /**
+         * @return the library
+         * @throws StorageException if a move of the library that a crash left half-done cannot be finished or
+         *     undone (the message names the journal and what to do)
+         */
         public ModelLibrary build() {
             return new ModelLibrary(this);
         }

@@ -142,6 +142,7 @@ class ShardedDownloadTest {
     @Test
     void filesThatAreNotOneSplitModelAreRefusedBeforeAnyRequest() {
         List<List<RepoFile>> bad = List.of(
+                List.of(file(SHARDS[0], BYTES[0])),
                 List.of(file(SHARDS[0], BYTES[0]), file(SHARDS[2], BYTES[2])),
                 List.of(file(SHARDS[1], BYTES[1]), file(SHARDS[0], BYTES[0]), file(SHARDS[2], BYTES[2])),
                 List.of(file(SHARDS[0], BYTES[0]), file("other/big-Q8_0-00002-of-00003.gguf", BYTES[1]),
