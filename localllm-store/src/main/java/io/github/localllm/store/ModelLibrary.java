@@ -193,7 +193,7 @@ public final class ModelLibrary implements AutoCloseable {
      * beforehand (a catalog's, or the user's) as well as the Hub's.
      *
      * @param ref the repository, file and revision ({@code main} when none)
-     * @param sha256 the SHA-256 the file must have, if known
+     * @param sha256 the SHA-256 the file (the first shard, for a split model) must have, if known
      * @return the model in place
      * @throws ChecksumMismatchException if the bytes do not have that hash (nothing is installed)
      */
@@ -209,7 +209,7 @@ public final class ModelLibrary implements AutoCloseable {
             }
             List<Part> shards = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
-                shards.add(new Part(parentOf(file) + Shards.name(name, i), Optional.empty(), -1));
+                shards.add(new Part(parentOf(file) + Shards.name(name, i), i == 1 ? sha256 : Optional.empty(), -1));
             }
             return downloadUnit(ref.repository(), revision, QuantizationNames.of(name), shards, Optional.empty());
         }
@@ -331,8 +331,7 @@ public final class ModelLibrary implements AutoCloseable {
 
     /** Fetches one Hub file into a staging file beside the blobs, so an interrupted download resumes. */
     private DownloadResult fetch(String repository, String revision, String file, Optional<String> sha256, long size) {
-        URI uri = URI.create(endpoint + "/" + repository + "/resolve/" + encode(revision) + "/"
-                + Stream.of(file.split("/")).map(ModelLibrary::encode).collect(Collectors.joining("/")));
+        URI uri = addressOf(new ModelRef.Hub(repository, file, revision));
         Path staging = hf.blobs(repository).resolve("localllm-" + Sha256.nameOf(uri.toString()));
         DownloadRequest.Builder request = DownloadRequest.builder(uri, staging).name(repository + "/" + file)
                 .validateGguf(file.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")).size(size);
