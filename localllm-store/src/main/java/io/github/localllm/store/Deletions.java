@@ -65,8 +65,8 @@ final class Deletions {
 
     /**
      * Which models a newer one replaces: for the Hugging Face cache, the same repository and file at a
-     * revision other than the one the branch's ref names (without a ref, the latest installed); for
-     * imports, the same file name imported earlier.
+     * revision no branch or tag of {@code refs/} names while another is named (without any, all but the
+     * latest installed); for imports, the same file name imported earlier.
      */
     private static Map<String, StoredModel> supersession(List<StoredModel> all, HfCache hf) {
         Map<String, List<StoredModel>> groups = new LinkedHashMap<>();
@@ -82,14 +82,16 @@ final class Deletions {
             if (group.size() < 2) {
                 continue;
             }
-            StoredModel current = group.stream().filter(m -> m.source() == ModelSource.HUGGING_FACE
-                            && hf.commitOf(m.repository().get(), "main").equals(m.revision()))
-                    .findFirst()
-                    .orElseGet(() -> group.stream().max(Comparator.comparing((StoredModel m) -> installed(m, hf))
-                            .thenComparing(StoredModel::id)).orElseThrow());
+            // A revision a branch or tag still names is current; without any, the latest installed is.
+            List<StoredModel> named = group.stream().filter(m -> m.source() == ModelSource.HUGGING_FACE
+                    && hf.refCommits(m.repository().get()).contains(m.revision().orElse(""))).toList();
+            Comparator<StoredModel> latest = Comparator.comparing((StoredModel m) -> installed(m, hf))
+                    .thenComparing(StoredModel::id);
+            List<StoredModel> current = named.isEmpty() ? List.of(group.stream().max(latest).orElseThrow()) : named;
+            StoredModel newest = current.stream().max(latest).orElseThrow();
             for (StoredModel m : group) {
-                if (m != current) {
-                    superseded.put(m.id(), current);
+                if (!current.contains(m)) {
+                    superseded.put(m.id(), newest);
                 }
             }
         }

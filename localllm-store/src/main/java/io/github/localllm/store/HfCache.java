@@ -78,6 +78,25 @@ final class HfCache {
         }
     }
 
+    /** @return the commits the repository's refs (its branches and tags) point at */
+    java.util.Set<String> refCommits(String repository) {
+        java.util.Set<String> commits = new java.util.HashSet<>();
+        Path refs = repoDir(repository).resolve("refs");
+        if (!Files.isDirectory(refs)) {
+            return commits;
+        }
+        try (Stream<Path> files = Files.walk(refs)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    commits.add(Files.readString(f).strip());
+                }
+            }
+        } catch (IOException e) {
+            return commits;
+        }
+        return commits;
+    }
+
     /**
      * Puts a verified download in place: the blob named by its SHA-256, the snapshot link, the ref.
      *

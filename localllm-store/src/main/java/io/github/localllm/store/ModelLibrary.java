@@ -561,9 +561,9 @@ public final class ModelLibrary implements AutoCloseable {
      * Studio's models never are; they belong to those tools.
      *
      * <p>The order, key by key: never used before used; then least recently used first; then
-     * superseded before current (the same repository and file at another revision than the one its
-     * branch names or, without a ref, than the latest installed; an import of a file name imported again
-     * later); then the earliest installed; then the largest. Models are taken in that order until their
+     * superseded before current (the same repository and file at a revision no branch or tag names
+     * while another is, or, without refs, not the latest installed; an import of a file name imported
+     * again later); then the earliest installed; then the largest. Models are taken in that order until their
      * freed bytes reach the goal; a blob shared by snapshots counts only once the last of them is taken.
      *
      * @param bytesToFree how many bytes to free; 0 gives an empty list

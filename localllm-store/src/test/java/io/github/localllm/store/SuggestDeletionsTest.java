@@ -116,6 +116,12 @@ class SuggestDeletionsTest {
             assertThat(s.get(1).model().revision()).contains(newCommit);
             assertThat(s.get(1).reason()).isEqualTo(Reason.NEVER_USED);
             assertThat(s.get(1).bytesFreed()).isEqualTo(bytes.length);
+
+            // A tag that still names the old revision keeps it current too.
+            Files.createDirectories(repo.resolve("refs/tags"));
+            Files.writeString(repo.resolve("refs/tags/v1"), oldCommit);
+            assertThat(library.suggestDeletions(1)).extracting(DeletionSuggestion::reason)
+                    .containsOnly(Reason.NEVER_USED);
         }
     }
 }
