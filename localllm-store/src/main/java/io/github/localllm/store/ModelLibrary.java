@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local model library: models downloaded from the Hub (into the Hugging Face cache layout by
@@ -47,6 +49,9 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ModelLibrary implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLibrary.class);
+    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{40}");
+
     private volatile HfCache hf;
     private volatile Path home;
     private final List<Path> ollama;
@@ -218,7 +223,7 @@ public final class ModelLibrary implements AutoCloseable {
             return present.get();
         }
         DownloadResult result = fetch(ref.repository(), revision, file, sha256, -1);
-        String commit = result.commit().orElse(revision);
+        String commit = commitOf(result, revision);
         Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
         StoredModel m = new StoredModel("hf:" + ref.repository() + "/" + file + "@" + commit, ModelSource.HUGGING_FACE,
                 snapshot, Optional.of(ref.repository()), Optional.of(commit), file, QuantizationNames.of(file),
@@ -293,7 +298,7 @@ public final class ModelLibrary implements AutoCloseable {
                 sha = f.sha256().get();
             } else {
                 DownloadResult r = fetch(repository, revision, f.path(), f.sha256(), f.size());
-                commit = r.commit().orElse(commit);
+                commit = r.commit().isPresent() ? commitOf(r, revision) : commit;
                 blob = hf.placeBlob(repository, r.file(), r.sha256());
                 sha = r.sha256();
             }
