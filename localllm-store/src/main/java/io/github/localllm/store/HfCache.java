@@ -11,9 +11,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -78,6 +78,25 @@ final class HfCache {
         }
     }
 
+    /** @return the commits the repository's refs (its branches and tags) point at */
+    java.util.Set<String> refCommits(String repository) {
+        java.util.Set<String> commits = new java.util.HashSet<>();
+        Path refs = repoDir(repository).resolve("refs");
+        if (!Files.isDirectory(refs)) {
+            return commits;
+        }
+        try (Stream<Path> files = Files.walk(refs)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    commits.add(Files.readString(f).strip());
+                }
+            }
+        } catch (IOException e) {
+            return commits;
+        }
+        return commits;
+    }
+
     /**
      * Puts a verified download in place: the blob named by its SHA-256, the snapshot link, the ref.
      *
@@ -85,12 +104,47 @@ final class HfCache {
      * @return the snapshot path
      */
     Path install(String repository, String revision, String commit, String file, Path downloaded, String sha256) {
+        return link(repository, revision, commit, file, placeBlob(repository, downloaded, sha256));
+    }
+
+    /**
+     * Names a verified download by its SHA-256 among the blobs. No snapshot shows it yet, so a model
+     * of several files becomes visible only once {@link #link} has linked them all.
+     *
+     * @return the blob
+     */
+    Path placeBlob(String repository, Path downloaded, String sha256) {
         Path blob = blobs(repository).resolve(sha256);
-        Path snapshot = snapshot(repository, commit, file);
         try {
             if (!downloaded.equals(blob)) {
                 move(downloaded, blob);
             }
+            return blob;
+        } catch (IOException e) {
+            throw new StorageException("cannot place " + downloaded + " in the Hugging Face cache at "
+                    + repoDir(repository) + " (" + e.getMessage() + "); check the permissions there", e);
+        }
+    }
+
+    /** @return the blob of a file, when a verified download left it among the blobs before */
+    Optional<Path> blob(String repository, String sha256, long size) {
+        Path blob = blobs(repository).resolve(sha256);
+        try {
+            return Files.isRegularFile(blob) && (size < 0 || Files.size(blob) == size) ? Optional.of(blob)
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Links a blob as a file of a snapshot, and points the ref at the commit.
+     *
+     * @return the snapshot path
+     */
+    Path link(String repository, String revision, String commit, String file, Path blob) {
+        Path snapshot = snapshot(repository, commit, file);
+        try {
             Files.createDirectories(snapshot.getParent());
             Files.deleteIfExists(snapshot);
             try {
@@ -146,17 +200,88 @@ final class HfCache {
         try (Stream<Path> files = Files.walk(commitDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String file = commitDir.relativize(f).toString().replace('\\', '/');
-                if (!file.toLowerCase(Locale.ROOT).endsWith(".gguf") || !Files.isRegularFile(f)) {
+                String name = f.getFileName().toString();
+                // A split model is listed once, by its first shard, and only when every shard is here.
+                if (!Projectors.isGguf(name) || Projectors.isProjector(name) || Shards.index(name) != 1
+                        || !Files.isRegularFile(f)) {
                     continue;
                 }
-                Path real = f.toRealPath();
-                String blobName = real.getFileName().toString();
+                long size = 0;
+                boolean complete = true;
+                for (int i = 1; i <= Shards.count(name); i++) {
+                    Path shard = i == 1 ? f : f.resolveSibling(Shards.name(name, i));
+                    if (!Files.isRegularFile(shard)) {
+                        complete = false;
+                        break;
+                    }
+                    size += Files.size(shard.toRealPath());
+                }
+                if (!complete) {
+                    continue;
+                }
+                String blobName = f.toRealPath().getFileName().toString();
+                Optional<String> quantization = QuantizationNames.of(file);
                 found.add(new StoredModel("hf:" + repository + "/" + file + "@" + commit, ModelSource.HUGGING_FACE, f,
-                        Optional.of(repository), Optional.of(commit), file, QuantizationNames.of(file), Files.size(real),
+                        Optional.of(repository), Optional.of(commit), file, quantization, size,
                         Sha256.isHex(blobName) ? Optional.of(blobName) : Optional.empty(), Optional.empty(),
-                        Optional.empty()));
+                        Optional.empty(), Projectors.beside(f.getParent(), quantization)));
             }
         }
+    }
+
+    /** @return the commit a snapshot was made at, by its directory's time (the Hub's order is not on disk) */
+    Optional<Instant> snapshotTime(String repository, String commit) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(repoDir(repository).resolve("snapshots").resolve(commit))
+                    .toInstant());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes blobs named by a SHA-256 that no snapshot links to, last changed before {@code cutoff}:
+     * what a download of several files verified and then left unlinked when it stopped.
+     *
+     * @return the blobs deleted
+     */
+    List<Path> cleanUnlinkedBlobs(Instant cutoff) {
+        List<Path> deleted = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return deleted;
+        }
+        try (DirectoryStream<Path> repos = Files.newDirectoryStream(root, "models--*")) {
+            for (Path repoDir : repos) {
+                Path blobs = repoDir.resolve("blobs");
+                if (!Files.isDirectory(blobs)) {
+                    continue;
+                }
+                java.util.Set<Path> linked = new java.util.HashSet<>();
+                Path snapshots = repoDir.resolve("snapshots");
+                if (Files.isDirectory(snapshots)) {
+                    try (Stream<Path> files = Files.walk(snapshots)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            if (Files.isSymbolicLink(f) && Files.exists(f)) {
+                                linked.add(f.toRealPath());
+                            }
+                        }
+                    }
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(blobs)) {
+                    for (Path blob : files) {
+                        if (Sha256.isHex(blob.getFileName().toString()) && Files.isRegularFile(blob)
+                                && !linked.contains(blob.toRealPath())
+                                && Files.getLastModifiedTime(blob).toInstant().isBefore(cutoff)) {
+                            Files.delete(blob);
+                            deleted.add(blob);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot clean the Hugging Face cache " + root + " (" + e.getMessage() + ")", e);
+        }
+        return deleted;
     }
 
     private static void move(Path from, Path to) throws IOException {

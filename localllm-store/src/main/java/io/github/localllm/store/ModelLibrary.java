@@ -5,6 +5,8 @@ import io.github.localllm.InvalidRequestException;
 import io.github.localllm.ModelRef;
 import io.github.localllm.StorageException;
 import io.github.localllm.gguf.GgufFile;
+import io.github.localllm.registry.GgufVariant;
+import io.github.localllm.registry.RepoFile;
 import io.github.localllm.store.internal.Addresses;
 import io.github.localllm.gguf.QuantizationNames;
 import io.github.localllm.store.internal.SafeNames;
@@ -12,15 +14,11 @@ import io.github.localllm.store.internal.Sha256;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,24 +52,32 @@ public final class ModelLibrary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLibrary.class);
     private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{40}");
 
-    private final HfCache hf;
-    private final Path home;
-    private final Path ollama;
+    private volatile HfCache hf;
+    private volatile Path home;
+    private final List<Path> ollama;
     private final Path lmStudio;
     private final boolean otherTools;
     private final URI endpoint;
     private final String token;
     private final Downloader downloader;
     private final boolean ownsDownloader;
-    private final ModelRecords records;
+    private volatile ModelRecords records;
     private final Clock clock;
+    private final boolean renameOnMove;
+    private final Consumer<String> moveCheckpoint;
 
     private ModelLibrary(Builder b) {
         Map<String, String> env = b.env;
-        this.hf = new HfCache(b.hfCache != null ? b.hfCache : HfCache.defaultRoot(env));
-        this.home = b.home != null ? b.home : Path.of(System.getProperty("user.home"), ".cache", "localllm");
-        this.ollama = b.ollama != null ? b.ollama : OtherTools.defaultOllama(env);
-        this.lmStudio = b.lmStudio != null ? b.lmStudio : OtherTools.defaultLmStudio();
+        Path userHome = Path.of(System.getProperty("user.home"));
+        Path hfRoot = absolute(b.hfCache != null ? b.hfCache : HfCache.defaultRoot(env));
+        Path requested = absolute(b.home != null ? b.home : userHome.resolve(".cache").resolve("localllm"));
+        // A move of the library that a crash interrupted is finished or undone before anything is read.
+        this.home = LibraryMove.recover(requested);
+        this.hf = new HfCache(hfRoot.startsWith(requested) ? home.resolve(requested.relativize(hfRoot).toString())
+                : hfRoot);
+        this.ollama = b.ollama != null ? List.of(b.ollama)
+                : OtherTools.defaultOllama(env, userHome, OtherTools.OLLAMA_SERVICE_MODELS);
+        this.lmStudio = b.lmStudio != null ? b.lmStudio : OtherTools.defaultLmStudio(userHome);
         this.otherTools = b.otherTools;
         String mirror = env.get("HF_ENDPOINT");
         this.endpoint = b.endpoint != null ? b.endpoint
@@ -81,6 +88,12 @@ public final class ModelLibrary implements AutoCloseable {
         this.downloader = b.downloader != null ? b.downloader : Downloader.builder().build();
         this.records = new ModelRecords(home.resolve("records"));
         this.clock = b.clock;
+        this.renameOnMove = b.renameOnMove;
+        this.moveCheckpoint = b.moveCheckpoint;
+    }
+
+    private static Path absolute(Path p) {
+        return p.toAbsolutePath().normalize();
     }
 
     /** @return a builder with the defaults: the Hugging Face cache, {@code ~/.cache/localllm}, Ollama's and LM Studio's folders */
@@ -147,9 +160,9 @@ public final class ModelLibrary implements AutoCloseable {
             return hf.scan().stream().filter(m -> m.id().equals(id)).findFirst();
         }
         if (ref instanceof ModelRef.Name n) {
-            String name = n.name().contains(":") ? n.name() : n.name() + ":latest";
-            return list().stream().filter(m -> m.id().equals("ollama:" + name) || m.file().equals(n.name()))
-                    .findFirst();
+            // Ollama's names compare without regard to case, with its default host, namespace and tag.
+            String ollamaId = OtherTools.ollamaId(n.name());
+            return list().stream().filter(m -> m.id().equals(ollamaId) || m.file().equals(n.name())).findFirst();
         }
         if (ref instanceof ModelRef.File f) {
             Path p = f.path().toAbsolutePath().normalize();
@@ -162,11 +175,14 @@ public final class ModelLibrary implements AutoCloseable {
     /**
      * Downloads a Hub file into the Hugging Face cache (blob, snapshot link, ref), verified against
      * the Hub's {@code X-Linked-Etag}, and records it. Sends {@code HF_TOKEN} (or the builder's
-     * token) to the Hub only. Returns the file already in the cache without a download.
+     * token) to the Hub only. Returns the file already in the cache without a download. The first
+     * shard of a split model ({@code -00001-of-00003.gguf}) brings every shard, as one unit (see
+     * {@link #download(GgufVariant)}).
      *
      * @param ref the repository, file and revision ({@code main} when none)
      * @return the model in place
-     * @throws InvalidRequestException if the file name is hostile ({@code ..}, absolute, control characters)
+     * @throws InvalidRequestException if the file name is hostile ({@code ..}, absolute, control characters),
+     *     or names a shard other than the first
      * @throws io.github.localllm.ModelNotFoundException if the repository, revision or file does not exist,
      *     or the repository is gated or private and no accepted token was given
      * @throws io.github.localllm.ModelDownloadException if it cannot be fetched (a partial file stays to resume)
@@ -182,33 +198,187 @@ public final class ModelLibrary implements AutoCloseable {
      * beforehand (a catalog's, or the user's) as well as the Hub's.
      *
      * @param ref the repository, file and revision ({@code main} when none)
-     * @param sha256 the SHA-256 the file must have, if known
+     * @param sha256 the SHA-256 the file (the first shard, for a split model) must have, if known
      * @return the model in place
      * @throws ChecksumMismatchException if the bytes do not have that hash (nothing is installed)
      */
     public StoredModel download(ModelRef.Hub ref, Optional<String> sha256) {
         String file = SafeNames.check(ref.file());
         String revision = ref.revision() == null ? "main" : ref.revision();
+        String name = file.substring(file.lastIndexOf('/') + 1);
+        int count = Shards.count(name);
+        if (count > 1) {
+            if (Shards.index(name) != 1) {
+                throw new InvalidRequestException(file + " is shard " + Shards.index(name) + " of a split model; name "
+                        + "its first shard, " + parentOf(file) + Shards.name(name, 1) + ", which downloads them all");
+            }
+            List<Part> shards = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                shards.add(new Part(parentOf(file) + Shards.name(name, i), i == 1 ? sha256 : Optional.empty(), -1));
+            }
+            return downloadUnit(ref.repository(), revision, QuantizationNames.of(name), shards, Optional.empty());
+        }
         Optional<StoredModel> present = find(ref);
         if (present.isPresent()) {
             return present.get();
         }
-        URI uri = addressOf(ref);
-        // Staged under a name of its own beside the blobs, so an interrupted download resumes, then renamed to its hash.
-        Path staging = hf.blobs(ref.repository()).resolve("localllm-" + Sha256.nameOf(uri.toString()));
-        DownloadRequest.Builder request = DownloadRequest.builder(uri, staging).name(ref.repository() + "/" + file)
-                .validateGguf(file.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"));
+        DownloadResult result = fetch(ref.repository(), revision, file, sha256, -1);
+        String commit = commitOf(result, revision);
+        Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
+        StoredModel m = new StoredModel("hf:" + ref.repository() + "/" + file + "@" + commit, ModelSource.HUGGING_FACE,
+                snapshot, Optional.of(ref.repository()), Optional.of(commit), file, QuantizationNames.of(file),
+                result.size(), Optional.of(result.sha256()), Optional.of(clock.instant()), Optional.empty(),
+                Optional.empty());
+        records.put(m);
+        return m;
+    }
+
+    /**
+     * Downloads a GGUF variant as one unit into the Hugging Face cache: every shard of a split model
+     * ({@code -00001-of-00003.gguf} ...) and its projector, each verified against the registry's
+     * SHA-256 and size, then linked into the snapshot together, so the model is visible whole or not at
+     * all. A file already verified among the blobs by an earlier, interrupted call is not fetched again.
+     *
+     * @param variant a variant listed by a registry (its revision pins the commit)
+     * @return the model in place: its path is the first shard, which llama.cpp loads (it finds the
+     *     others beside it), its size all shards together, its projector linked when the variant has one
+     * @throws InvalidRequestException if a file name is hostile, or the shards are not named as one split
+     *     model ({@code <prefix>-0000k-of-0000n.gguf} in one folder, in order)
+     * @throws io.github.localllm.ModelNotFoundException if the repository, revision or a file does not
+     *     exist, or the repository is gated or private and no accepted token was given
+     * @throws io.github.localllm.ModelDownloadException if a file cannot be fetched (the files verified
+     *     so far and the partial one stay, to resume)
+     * @throws ChecksumMismatchException if a file's bytes are not the published ones
+     * @throws StorageException if the disk lacks space or cannot be written
+     */
+    public StoredModel download(GgufVariant variant) {
+        Objects.requireNonNull(variant, "variant");
+        String repository = variant.repository();
+        List<RepoFile> shards = variant.files();
+        String first = SafeNames.check(shards.get(0).path());
+        for (int i = 0; i < shards.size(); i++) {
+            String path = SafeNames.check(shards.get(i).path());
+            if (Shards.count(first) != shards.size() || shards.size() > 1 && (Shards.index(path) != i + 1
+                    || !path.equals(parentOf(first) + Shards.name(shards.get(0).name(), i + 1)))) {
+                throw new InvalidRequestException("the files of " + repository + " " + variant.label() + " are not "
+                        + "the shards of one split model (" + shards.stream().map(RepoFile::path).toList() + "): "
+                        + "llama.cpp finds shard k of n beside the first as <prefix>-0000k-of-0000n.gguf");
+            }
+        }
+        variant.projector().ifPresent(p -> SafeNames.check(p.path()));
+        return downloadUnit(repository, variant.revision(), variant.quantization(),
+                shards.stream().map(f -> new Part(f.path(), f.sha256(), f.size())).toList(),
+                variant.projector().map(f -> new Part(f.path(), f.sha256(), f.size())));
+    }
+
+    /** A file of a model to download, with its SHA-256 and size when the registry published them (else -1). */
+    private record Part(String path, Optional<String> sha256, long size) {
+    }
+
+    /** Downloads the shards and projector of one model, verified each, then links them into the snapshot together. */
+    private StoredModel downloadUnit(String repository, String revision, Optional<String> quantization,
+                                     List<Part> shards, Optional<Part> projector) {
+        String first = shards.get(0).path();
+        Optional<StoredModel> present = find(new ModelRef.Hub(repository, first, revision));
+        if (present.isPresent() && (projector.isEmpty() || present.get().projector().isPresent())) {
+            return present.get();
+        }
+        List<Part> all = new ArrayList<>(shards);
+        projector.ifPresent(all::add);
+        List<Path> blobs = new ArrayList<>();
+        String commit = null;
+        String firstSha = null;
+        long size = 0;
+        for (Part f : all) {
+            Optional<Path> done = f.sha256().flatMap(sha -> hf.blob(repository, sha, f.size()));
+            String sha;
+            Path blob;
+            if (done.isPresent()) {
+                blob = done.get();
+                sha = f.sha256().get();
+            } else {
+                DownloadResult r = fetch(repository, revision, f.path(), f.sha256(), f.size());
+                commit = r.commit().isPresent() ? commitOf(r, revision) : commit;
+                blob = hf.placeBlob(repository, r.file(), r.sha256());
+                sha = r.sha256();
+            }
+            blobs.add(blob);
+            firstSha = firstSha == null ? sha : firstSha;
+            if (blobs.size() <= shards.size()) {
+                size += sizeOf(blob);
+            }
+        }
+        commit = commit != null ? commit : hf.commitOf(repository, revision).orElse(revision);
+        // Every file is verified among the blobs: only now do they appear in the snapshot, together.
+        List<Path> links = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            links.add(hf.link(repository, revision, commit, all.get(i).path(), blobs.get(i)));
+        }
+        StoredModel m = new StoredModel("hf:" + repository + "/" + first + "@" + commit, ModelSource.HUGGING_FACE,
+                links.get(0), Optional.of(repository), Optional.of(commit), first,
+                quantization.or(() -> QuantizationNames.of(first)), size, Optional.of(firstSha),
+                Optional.of(clock.instant()), Optional.empty(), projector.map(p -> links.get(links.size() - 1)));
+        records.put(m);
+        return m;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the size of " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String parentOf(String path) {
+        return path.substring(0, path.lastIndexOf('/') + 1);
+    }
+
+    /** Fetches one Hub file into a staging file beside the blobs, so an interrupted download resumes. */
+    private DownloadResult fetch(String repository, String revision, String file, Optional<String> sha256, long size) {
+        URI uri = addressOf(new ModelRef.Hub(repository, file, revision));
+        Path staging = hf.blobs(repository).resolve("localllm-" + Sha256.nameOf(uri.toString()));
+        DownloadRequest.Builder request = DownloadRequest.builder(uri, staging).name(repository + "/" + file)
+                .validateGguf(file.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")).size(size);
+        sha256.ifPresent(request::sha256);
         if (token != null) {
             request.bearerToken(token);
         }
-        sha256.ifPresent(request::sha256);
-        DownloadResult result = downloader.download(request.build());
-        String commit = commitOf(result, revision);
-        Path snapshot = hf.install(ref.repository(), revision, commit, file, result.file(), result.sha256());
-        Instant now = clock.instant();
-        StoredModel m = new StoredModel("hf:" + ref.repository() + "/" + file + "@" + commit, ModelSource.HUGGING_FACE,
-                snapshot, Optional.of(ref.repository()), Optional.of(commit), file, QuantizationNames.of(file),
-                result.size(), Optional.of(result.sha256()), Optional.of(now), Optional.empty());
+        return downloader.download(request.build());
+    }
+
+    /**
+     * Downloads a model from an address that is not a Hub repository into the library's home
+     * ({@code downloads/<hash of the address>/<file name>}), validated as GGUF when the name ends in
+     * {@code .gguf}, and records it, so {@link #find} finds it again without the network. Returns the
+     * file already downloaded from that address without a download.
+     *
+     * @param ref the address (https; plain http only to loopback unless the downloader allows it); its
+     *     query is sent but, like user info, left out of records and messages
+     * @return the model in place
+     * @throws InvalidRequestException if the address names no usable file name
+     * @throws io.github.localllm.ModelDownloadException if it cannot be fetched (a partial file stays to resume)
+     * @throws StorageException if the disk lacks space or cannot be written
+     */
+    public StoredModel download(ModelRef.Url ref) {
+        Objects.requireNonNull(ref, "ref");
+        Optional<StoredModel> present = find(ref);
+        if (present.isPresent()) {
+            return present.get();
+        }
+        String label = Addresses.label(ref.uri());
+        String path = ref.uri().getPath() == null ? "" : ref.uri().getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.isEmpty()) {
+            throw new InvalidRequestException(label + " names no file; give the address of the model file itself, "
+                    + "e.g. https://example.com/models/model-Q4_K_M.gguf");
+        }
+        SafeNames.check(name);
+        Path target = SafeNames.resolve(home.resolve("downloads").resolve(Sha256.nameOf(label)), name);
+        DownloadResult r = downloader.download(DownloadRequest.builder(ref.uri(), target).name(label).build());
+        StoredModel m = new StoredModel("url:" + label, ModelSource.URL, r.file(), Optional.empty(), Optional.empty(),
+                name, QuantizationNames.of(name), r.size(), Optional.of(r.sha256()), Optional.of(clock.instant()),
+                Optional.empty(), Optional.empty());
         records.put(m);
         return m;
     }
@@ -297,7 +467,8 @@ public final class ModelLibrary implements AutoCloseable {
                     + dest + " (" + e.getMessage() + "); check free space and permissions there", e);
         }
         StoredModel m = new StoredModel(id, ModelSource.IMPORTED, dest, Optional.empty(), Optional.empty(), name,
-                QuantizationNames.of(name), size, Optional.of(sha256), Optional.of(clock.instant()), Optional.empty());
+                QuantizationNames.of(name), size, Optional.of(sha256), Optional.of(clock.instant()), Optional.empty(),
+                Optional.empty());
         records.put(m);
         return m;
     }
@@ -313,8 +484,9 @@ public final class ModelLibrary implements AutoCloseable {
 
     /**
      * Deletes a model the library owns: an import or URL download's file, or a Hugging Face cache
-     * snapshot entry and its blob when no other snapshot uses it. Ollama's and LM Studio's models are
-     * refused: they belong to those tools.
+     * snapshot entry and its blob when no other snapshot uses it (every shard of a split model).
+     * Ollama's and LM Studio's models are refused: they belong to those tools. A projector stays, as
+     * other variants of its repository may use it.
      *
      * @param model the model
      * @throws InvalidRequestException for another tool's model
@@ -327,21 +499,30 @@ public final class ModelLibrary implements AutoCloseable {
                     : "LM Studio; remove it in LM Studio's model list") + ". The library only reads it");
         }
         try {
-            if (model.source() == ModelSource.HUGGING_FACE && Files.isSymbolicLink(model.path())) {
-                Path blob = model.path().toRealPath();
-                Files.delete(model.path());
-                boolean used = hf.scan().stream().anyMatch(m -> {
-                    try {
-                        return m.path().toRealPath().equals(blob);
-                    } catch (IOException e) {
-                        return false;
+            List<Path> blobs = new ArrayList<>();
+            for (Path shard : model.shards()) {
+                if (model.source() == ModelSource.HUGGING_FACE && Files.isSymbolicLink(shard)) {
+                    if (Files.exists(shard)) {
+                        blobs.add(shard.toRealPath());
                     }
-                });
-                if (!used) {
-                    Files.deleteIfExists(blob);
+                    Files.delete(shard);
+                } else {
+                    Files.deleteIfExists(shard);
                 }
-            } else {
-                Files.deleteIfExists(model.path());
+            }
+            if (!blobs.isEmpty()) {
+                java.util.Set<Path> used = new java.util.HashSet<>();
+                for (StoredModel m : hf.scan()) {
+                    for (Path p : m.shards()) {
+                        realPath(p).ifPresent(used::add);
+                    }
+                    m.projector().flatMap(ModelLibrary::realPath).ifPresent(used::add);
+                }
+                for (Path blob : blobs) {
+                    if (!used.contains(blob)) {
+                        Files.deleteIfExists(blob);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new StorageException("cannot delete " + model.path() + " (" + e.getMessage() + "); check the "
@@ -350,72 +531,125 @@ public final class ModelLibrary implements AutoCloseable {
         records.remove(model.id());
     }
 
+    private static Optional<Path> realPath(Path p) {
+        try {
+            return Optional.of(p.toRealPath());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Copies a model out of the library into a directory, for another machine or tool: every shard
+     * of a split model and its projector, each written beside its final name first, verified (its
+     * SHA-256 against the one recorded, else against the original's as read while copying), then
+     * renamed into place. A file of the same name already there is kept when it holds the same bytes,
+     * and refused otherwise. Names come from the model's record or another tool's manifest, so each is
+     * checked: a single plain file name, no {@code ..}, separators or control characters.
+     *
+     * @param model the model (any source: another tool's model is only read)
+     * @param directory where the copies go (made if missing)
+     * @return the copy of the model's path (the first shard of a split model)
+     * @throws InvalidRequestException if a name is hostile or a different file of that name is there
+     * @throws io.github.localllm.ModelNotFoundException if a file of the model is missing
+     * @throws ChecksumMismatchException if a copy is not the model's bytes (the copy is deleted)
+     * @throws StorageException if the files cannot be read or written
+     */
+    public Path export(StoredModel model, Path directory) {
+        return Exports.export(model, directory);
+    }
+
+    /**
+     * What to delete to free {@code bytesToFree} bytes, cheapest to lose first. Only the library's own
+     * models are proposed: its imports and URL downloads, and Hugging Face cache entries (those the
+     * Python tools made too: the cache is shared, and the Hub can give them again). Ollama's and LM
+     * Studio's models never are; they belong to those tools.
+     *
+     * <p>The order, key by key: never used before used; then least recently used first; then
+     * superseded before current (the same repository and file at a revision no branch or tag names
+     * while another is, or, without refs, not the latest installed; an import of a file name imported
+     * again later); then the earliest installed; then the largest. Models are taken in that order until their
+     * freed bytes reach the goal; a blob shared by snapshots counts only once the last of them is taken.
+     *
+     * @param bytesToFree how many bytes to free; 0 gives an empty list
+     * @return the suggestions in order, their {@code bytesFreed} adding up to at least {@code bytesToFree},
+     *     or every candidate when the library cannot free that much
+     * @throws InvalidRequestException if {@code bytesToFree} is negative
+     */
+    public List<DeletionSuggestion> suggestDeletions(long bytesToFree) {
+        if (bytesToFree < 0) {
+            throw new InvalidRequestException("bytesToFree is a number of bytes, 0 or more; got " + bytesToFree);
+        }
+        if (bytesToFree == 0) {
+            return List.of();
+        }
+        return Deletions.suggest(list(), hf, bytesToFree);
+    }
+
+    /**
+     * Moves the library to a new home: its records, imports and URL downloads, and the Hugging Face
+     * cache when it lies under the home (another cache stays where it is, shared with other tools).
+     * The move is crash-safe: it renames the directory in one step where it can, otherwise copies,
+     * rewrites the records, then deletes the old home; a journal makes the next library opened at
+     * either place finish the move or undo it. Run it while no download into the home is running.
+     *
+     * @param newHome the new home: absent or an empty directory, not inside the current home
+     * @throws InvalidRequestException if {@code newHome} is inside the home, or a directory with files
+     * @throws StorageException if the files cannot be moved (the library stays usable where it was)
+     */
+    public synchronized void moveTo(Path newHome) {
+        Path from = home;
+        Path to = absolute(Objects.requireNonNull(newHome, "newHome"));
+        if (to.startsWith(from) || from.startsWith(to)) {
+            throw new InvalidRequestException("cannot move the library from " + from + " to " + to + ": one lies in "
+                    + "the other; choose a directory outside " + from);
+        }
+        try {
+            if (Files.exists(to)) {
+                if (!Files.isDirectory(to)) {
+                    throw new InvalidRequestException("cannot move the library to " + to + ": it is a file");
+                }
+                try (Stream<Path> entries = Files.list(to)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new InvalidRequestException("cannot move the library to " + to + ": the directory is "
+                                + "not empty; choose a new or empty one");
+                    }
+                }
+            }
+            if (Files.isDirectory(from)) {
+                LibraryMove.move(from, to, renameOnMove, moveCheckpoint);
+            } else {
+                Files.createDirectories(to);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot move the library from " + from + " to " + to + " (" + e.getMessage()
+                    + "); check free space and permissions. A half-done move is finished or undone when the library "
+                    + "is opened again", e);
+        }
+        Path hfRoot = hf.root();
+        this.home = to;
+        this.records = new ModelRecords(to.resolve("records"));
+        if (hfRoot.startsWith(from)) {
+            this.hf = new HfCache(to.resolve(from.relativize(hfRoot).toString()));
+        }
+    }
+
     /**
      * Deletes partial downloads that cannot or should not be resumed: those without a readable
      * record, and those untouched for longer than {@code olderThan}. A partial file whose download
-     * runs (its lock is held) is left alone.
+     * runs (its lock is held) is left alone. In the Hugging Face cache it also deletes, once untouched
+     * for longer than {@code olderThan}, the verified files a download of several files (a split model)
+     * left among the blobs when it stopped before linking them: blobs named by a SHA-256 that no
+     * snapshot uses. The Hugging Face tools' own {@code .incomplete} files are theirs to resume and stay.
      *
      * @param olderThan how long an untouched partial file is kept
-     * @return the partial files deleted
+     * @return the files deleted
      */
     public List<Path> cleanPartials(Duration olderThan) {
-        List<Path> deleted = new ArrayList<>();
         Instant cutoff = clock.instant().minus(olderThan);
-        for (Path dir : List.of(hf.root(), home)) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            List<Path> partials;
-            try (Stream<Path> files = Files.walk(dir, 4)) {
-                partials = files.filter(p -> p.getFileName().toString().endsWith(Downloader.PARTIAL_SUFFIX)).toList();
-            } catch (IOException e) {
-                throw new StorageException("cannot look for partial downloads in " + dir + " (" + e.getMessage() + ")", e);
-            }
-            for (Path partial : partials) {
-                String name = partial.getFileName().toString();
-                Path target = partial.resolveSibling(name.substring(0, name.length() - Downloader.PARTIAL_SUFFIX.length()));
-                if (stale(partial, target, cutoff) && !running(target)) {
-                    DownloadTask.deletePartial(target);
-                    try {
-                        Files.deleteIfExists(target.resolveSibling(target.getFileName() + Downloader.LOCK_SUFFIX));
-                    } catch (IOException e) {
-                        LOG.debug("cannot delete the lock beside {}: {}", partial, e.getMessage());
-                    }
-                    deleted.add(partial);
-                }
-            }
-        }
+        List<Path> deleted = new ArrayList<>(Partials.clean(List.of(hf.root(), home), cutoff));
+        deleted.addAll(hf.cleanUnlinkedBlobs(cutoff));
         return deleted;
-    }
-
-    private static boolean stale(Path partial, Path target, Instant cutoff) {
-        if (io.github.localllm.store.internal.ResumeRecord.read(Downloader.recordFile(target)).isEmpty()) {
-            return true;
-        }
-        try {
-            return Files.getLastModifiedTime(partial).toInstant().isBefore(cutoff);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static boolean running(Path target) {
-        Path lock = target.resolveSibling(target.getFileName() + Downloader.LOCK_SUFFIX);
-        if (!Files.exists(lock)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-            FileLock l = channel.tryLock();
-            if (l == null) {
-                return true;
-            }
-            l.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
@@ -426,9 +660,7 @@ public final class ModelLibrary implements AutoCloseable {
      * @return it with its new last-used time
      */
     public StoredModel markUsed(StoredModel model) {
-        StoredModel used = new StoredModel(model.id(), model.source(), model.path(), model.repository(),
-                model.revision(), model.file(), model.quantization(), model.size(), model.sha256(),
-                model.installedAt(), Optional.of(clock.instant()));
+        StoredModel used = model.usedAt(clock.instant());
         records.put(used);
         return used;
     }
@@ -465,6 +697,8 @@ public final class ModelLibrary implements AutoCloseable {
         private Downloader downloader;
         private Map<String, String> env = System.getenv();
         private Clock clock = Clock.systemUTC();
+        private boolean renameOnMove = true;
+        private Consumer<String> moveCheckpoint = phase -> { };
 
         private Builder() {
         }
@@ -481,13 +715,22 @@ public final class ModelLibrary implements AutoCloseable {
             return this;
         }
 
-        /** @param dir Ollama's models directory (default {@code OLLAMA_MODELS} or {@code ~/.ollama/models}) @return this builder */
+        /**
+         * @param dir Ollama's models directory (default {@code OLLAMA_MODELS} or {@code ~/.ollama/models}, and the
+         *     Linux service's {@code /usr/share/ollama/.ollama/models} when it exists); replaces the defaults
+         * @return this builder
+         */
         public Builder ollamaModels(Path dir) {
             this.ollama = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
-        /** @param dir LM Studio's models directory (default {@code ~/.lmstudio/models}) @return this builder */
+        /**
+         * @param dir LM Studio's models directory (default {@code <LM Studio home>/models}, the home being the path
+         *     in {@code ~/.lmstudio-home-pointer}, else the legacy {@code ~/.cache/lm-studio} if present, else
+         *     {@code ~/.lmstudio}, as LM Studio finds it)
+         * @return this builder
+         */
         public Builder lmStudioModels(Path dir) {
             this.lmStudio = Objects.requireNonNull(dir, "dir");
             return this;
@@ -529,7 +772,18 @@ public final class ModelLibrary implements AutoCloseable {
             return this;
         }
 
-        /** @return the library */
+        /** For tests: whether a move may rename the home in one step, and where it stops as a crash would. */
+        Builder moveSteps(boolean rename, Consumer<String> checkpoint) {
+            this.renameOnMove = rename;
+            this.moveCheckpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+            return this;
+        }
+
+        /**
+         * @return the library
+         * @throws StorageException if a move of the library that a crash left half-done cannot be finished or
+         *     undone (the message names the journal and what to do)
+         */
         public ModelLibrary build() {
             return new ModelLibrary(this);
         }

@@ -60,6 +60,7 @@ final class ModelRecords {
         m.sha256().ifPresent(v -> n.put("sha256", v));
         m.installedAt().ifPresent(v -> n.put("installedAt", v.toString()));
         m.lastUsedAt().ifPresent(v -> n.put("lastUsedAt", v.toString()));
+        m.projector().ifPresent(v -> n.put("projector", v.toString()));
         Path file = fileOf(m.id());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
@@ -74,6 +75,21 @@ final class ModelRecords {
             throw new StorageException("cannot write the model record " + file + " (" + e.getMessage()
                     + "); check that " + dir + " is writable", e);
         }
+    }
+
+    /** Rewrites every record whose paths lie under {@code from} to lie under {@code to}; others stay. */
+    void relocateAll(Path from, Path to) {
+        for (StoredModel m : all()) {
+            StoredModel moved = m.relocated(from, to);
+            if (!moved.equals(m)) {
+                put(moved);
+            }
+        }
+    }
+
+    /** @return the directory of the records */
+    Path dir() {
+        return dir;
     }
 
     void remove(String id) {
@@ -102,7 +118,8 @@ final class ModelRecords {
             return Optional.of(new StoredModel(n.path("id").asString(), ModelSource.valueOf(n.path("source").asString()),
                     Path.of(n.path("path").asString()), text(n, "repository"), text(n, "revision"),
                     n.path("file").asString(), text(n, "quantization"), n.path("size").asLong(-1), text(n, "sha256"),
-                    text(n, "installedAt").map(Instant::parse), text(n, "lastUsedAt").map(Instant::parse)));
+                    text(n, "installedAt").map(Instant::parse), text(n, "lastUsedAt").map(Instant::parse),
+                    text(n, "projector").map(Path::of)));
         } catch (IOException | JacksonException | IllegalArgumentException | java.time.DateTimeException e) {
             LOG.warn("ignoring the unreadable model record {}: {}", file, e.getMessage());
             return Optional.empty();

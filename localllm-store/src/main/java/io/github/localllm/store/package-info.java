@@ -4,7 +4,9 @@
  * verifies SHA-256 and GGUF, and moves the file into place atomically; a queue runs a few downloads
  * at once, each with pause and cancel, reporting {@link io.github.localllm.event.ModelDownloadProgress}.
  * {@link io.github.localllm.store.ModelLibrary} keeps models in the Hugging Face cache layout (by
- * default), imports local files, records each model, cleans stale partial downloads, and lists what
- * the Hugging Face tools, Ollama and LM Studio already hold, read in place.
+ * default), a split model's shards as one unit, downloads from plain addresses, imports and exports
+ * local files (verified), records each model, cleans stale partial downloads, suggests what to delete
+ * to free space ({@link io.github.localllm.store.DeletionSuggestion}), moves its home crash-safe, and
+ * lists what the Hugging Face tools, Ollama and LM Studio already hold, read in place.
  */
 package io.github.localllm.store;

@@ -35,6 +35,21 @@ final class Fixtures {
         return model.clone();
     }
 
+    /** A small valid GGUF file (a synthetic F32 model), different for each seed. */
+    static byte[] model(long seed) {
+        try {
+            Path file = Files.createTempFile("store-fixture", ".gguf");
+            try {
+                SyntheticModel.builder().seed(seed).build().write(file);
+                return Files.readAllBytes(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
