@@ -28,6 +28,12 @@ import java.util.concurrent.Flow;
 public final class BodyBuffers extends InputStream implements HttpResponse.BodySubscriber<BodyBuffers> {
     /** Buffer lists the client may deliver before the reader took them (each about 16 KiB: 1 MiB in all). */
     static final int WINDOW = 64;
+    /** Bytes that wake the reader: a thread hand-off per 64 KiB, not per 16 KiB buffer. */
+    static final int BATCH = 64 << 10;
+    /** The longest the reader waits for a batch to fill before it takes fewer bytes. */
+    static final long LINGER_MILLIS = 1;
+    /** The longest the reader sleeps on an empty queue before it looks again. */
+    static final long IDLE_MILLIS = 50;
     private static final ByteBuffer[] NONE = new ByteBuffer[0];
 
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -37,6 +43,7 @@ public final class BodyBuffers extends InputStream implements HttpResponse.BodyS
     private Throwable error;
     private boolean closed;
     private boolean waiting;
+    private long queued;
     private int delivered;
     private ByteBuffer current;
     private ByteBuffer[] batch = NONE;
@@ -78,10 +85,11 @@ public final class BodyBuffers extends InputStream implements HttpResponse.BodyS
         for (ByteBuffer b : item) {
             if (b.hasRemaining()) {
                 queue.add(b);
+                queued += b.remaining();
             }
         }
         delivered++;
-        if (waiting) {
+        if (waiting && queued >= BATCH) {
             notifyAll();
         }
     }
@@ -108,16 +116,20 @@ public final class BodyBuffers extends InputStream implements HttpResponse.BodyS
         ByteBuffer[] taken;
         int lists;
         synchronized (this) {
-            while (queue.isEmpty() && !complete && error == null && !closed) {
+            // The client's thread wakes this one only once a batch is there; fewer bytes are taken after a
+            // short linger, so a slow connection's bytes still arrive promptly.
+            boolean lingered = false;
+            while (!complete && error == null && !closed && (queue.isEmpty() || queued < BATCH && !lingered)) {
                 waiting = true;
                 try {
-                    wait();
+                    wait(queue.isEmpty() ? IDLE_MILLIS : LINGER_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while reading an answer");
                 } finally {
                     waiting = false;
                 }
+                lingered = !queue.isEmpty();
             }
             if (closed) {
                 throw new IOException("the answer's body was closed");
@@ -131,6 +143,7 @@ public final class BodyBuffers extends InputStream implements HttpResponse.BodyS
             }
             taken = queue.toArray(NONE);
             queue.clear();
+            queued = 0;
             lists = delivered;
             delivered = 0;
         }
@@ -191,6 +204,7 @@ public final class BodyBuffers extends InputStream implements HttpResponse.BodyS
             }
             closed = true;
             queue.clear();
+            queued = 0;
             s = complete ? null : subscription;
             notifyAll();
         }
