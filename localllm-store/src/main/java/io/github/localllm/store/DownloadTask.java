@@ -499,7 +499,7 @@ final class DownloadTask {
 
     /**
      * Gathers a body's small buffers (about 16 KiB each) into one direct buffer written at its place
-     * when full: a write per MiB instead of per buffer, and no second copy into the JDK's temporary
+     * when full: a write per 64 KiB instead of per buffer, and no second copy into the JDK's temporary
      * direct buffer. Bytes count as done only once written.
      */
     private final class Staging {
