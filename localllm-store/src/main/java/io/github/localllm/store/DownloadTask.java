@@ -100,6 +100,9 @@ final class DownloadTask {
         startNanos = System.nanoTime();
         TargetLock lock = null;
         boolean installed = false;
+        // The handle is completed only after the lock is released: a caller that tries again as soon as
+        // this one failed must not find the target still locked by it.
+        Runnable outcome;
         try {
             String refusal = downloader.remote.refusal(origin);
             if (refusal != null) {
@@ -110,36 +113,37 @@ final class DownloadTask {
                     request.name());
             DownloadResult result = execute();
             installed = true;
-            handle.succeeded(result);
+            outcome = () -> handle.succeeded(result);
         } catch (Stopped s) {
             if (!handle.stopRequested()) {
-                handle.failed(new ModelDownloadException("the download of " + request.name() + " stopped without a "
-                        + "pause or cancel being asked; download again (it resumes)"));
-                return;
+                outcome = () -> handle.failed(new ModelDownloadException("the download of " + request.name()
+                        + " stopped without a pause or cancel being asked; download again (it resumes)"));
+            } else {
+                if (handle.cancelRequested()) {
+                    deletePartial(target);
+                }
+                emit(handle.cancelRequested() ? "cancelled" : "paused", handle.completedBytes(), handle.totalBytes());
+                outcome = handle::stopped;
             }
-            if (handle.cancelRequested()) {
-                deletePartial(target);
-            }
-            emit(handle.cancelRequested() ? "cancelled" : "paused", handle.completedBytes(), handle.totalBytes());
-            handle.stopped();
         } catch (LocalLlmException e) {
             if (handle.cancelRequested()) {
                 deletePartial(target);
-                handle.stopped();
+                outcome = handle::stopped;
             } else {
                 LOG.debug("download of {} failed: {}", request.name(), e.getMessage());
-                handle.failed(e);
+                outcome = () -> handle.failed(e);
             }
         } catch (RuntimeException | Error e) {
             LOG.error("download of {} failed unexpectedly", request.name(), e);
-            handle.failed(new ModelDownloadException("the download of " + request.name() + " failed unexpectedly ("
-                    + e + "); the partial file is kept, try again", e));
+            outcome = () -> handle.failed(new ModelDownloadException("the download of " + request.name()
+                    + " failed unexpectedly (" + e + "); the partial file is kept, try again", e));
         } finally {
             if (lock != null) {
                 // The lock file stays only beside a partial file, which the next download of it will lock.
                 lock.release(installed || !Files.exists(partial));
             }
         }
+        outcome.run();
     }
 
     private DownloadResult execute() {
