@@ -5,6 +5,7 @@ import io.github.localllm.store.DownloadResult;
 import io.github.localllm.store.Downloader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -29,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * verified (SHA-256) and moved into place, with {@code connections} parallel ranged chunks, hashing
  * as the chunks arrive or in one pass at the end ({@code hashAtEnd}). {@code perConnection} limits
  * each connection's rate (bytes per second, 0 for none), as CDNs do, where parallel chunks should beat
- * curl's single stream. Goal: at least 0.9 of curl's throughput without a limit.
+ * curl's single stream ({@link ThrottledDownloadBenchmark} measures that case by default). Goal: at
+ * least 0.9 of curl's throughput without a limit.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar DownloadBenchmark
@@ -98,7 +100,11 @@ public class DownloadBenchmark {
     /** {@code curl -s -o}: one stream, no hash. */
     @Benchmark
     public int curl() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("curl", "-s", "-f", "-o", target.toString(), server.uri().toString())
+        return curl(server.uri(), target);
+    }
+
+    static int curl(URI uri, Path target) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("curl", "-s", "-f", "-o", target.toString(), uri.toString())
                 .redirectErrorStream(true).start();
         p.getInputStream().transferTo(OutputStream.nullOutputStream());
         int exit = p.waitFor();

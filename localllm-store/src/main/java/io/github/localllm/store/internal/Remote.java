@@ -2,7 +2,6 @@ package io.github.localllm.store.internal;
 
 import io.github.localllm.ModelDownloadException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +64,7 @@ public final class Remote {
                 throw new ModelDownloadException((hop == 0 ? "" : Addresses.label(origin) + " redirected to ")
                         + refusal);
             }
-            HttpResponse<InputStream> response = send(origin, uri, headers, range);
+            HttpResponse<BodyBuffers> response = send(origin, uri, headers, range);
             linkedEtag = pick(response, linkedEtag);
             linkedSize = header(response, "X-Linked-Size").map(Remote::parseSize).orElse(linkedSize);
             Optional<String> c = header(response, "X-Repo-Commit");
@@ -104,7 +103,7 @@ public final class Remote {
         return header(response, "X-Linked-Etag").map(Remote::unquote).or(() -> before);
     }
 
-    private HttpResponse<InputStream> send(URI origin, URI uri, Map<String, String> headers, String range)
+    private HttpResponse<BodyBuffers> send(URI origin, URI uri, Map<String, String> headers, String range)
             throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
                 // A compressed answer's ranges and length would count compressed bytes.
@@ -124,7 +123,7 @@ public final class Remote {
             request.header("User-Agent", userAgent);
         }
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return client.send(request.build(), BodyBuffers.handler());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while asking " + Addresses.label(uri));

@@ -1,7 +1,5 @@
 package io.github.localllm.store.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Optional;
@@ -16,7 +14,7 @@ import java.util.Optional;
  * @param linkedSize the Hub's {@code X-Linked-Size}, or -1
  * @param commit the Hub's {@code X-Repo-Commit}, if any
  */
-public record RemoteAnswer(URI uri, HttpResponse<InputStream> response, Optional<String> linkedEtag, long linkedSize,
+public record RemoteAnswer(URI uri, HttpResponse<BodyBuffers> response, Optional<String> linkedEtag, long linkedSize,
                            Optional<String> commit) implements AutoCloseable {
 
     /** @return the status code */
@@ -29,13 +27,14 @@ public record RemoteAnswer(URI uri, HttpResponse<InputStream> response, Optional
         return response.headers().firstValue(name);
     }
 
+    /** @return the body, read as buffers or as a stream */
+    public BodyBuffers body() {
+        return response.body();
+    }
+
     /** Closes the body, dropping the connection if it is not read to its end. */
     @Override
     public void close() {
-        try {
-            response.body().close();
-        } catch (IOException e) {
-            // Nothing is left to release: the connection is dropped either way.
-        }
+        response.body().close();
     }
 }

@@ -11,7 +11,6 @@ import io.github.localllm.store.ModelLibrary;
 import io.github.localllm.store.StoredModel;
 import java.io.IOException;
 import java.net.URI;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,11 +70,11 @@ public final class StoreResolver implements ModelResolver {
         HttpRequest.Builder head = HttpRequest.newBuilder(address).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .timeout(PROBE_TIMEOUT).header("Accept-Encoding", "identity").header("User-Agent", USER_AGENT);
         token(config).ifPresent(t -> head.header("Authorization", "Bearer " + t));
-        HttpResponse<InputStream> response;
+        HttpResponse<BodyBuffers> response;
         try {
             // Not followed: the Hub's redirect itself names the file's size and hash (X-Linked-Size,
             // X-Linked-Etag), as huggingface_hub reads them, and the CDN need not be asked.
-            response = Client.INSTANCE.send(head.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = Client.INSTANCE.send(head.build(), BodyBuffers.handler());
         } catch (IOException e) {
             throw new ModelDownloadException("cannot reach " + Addresses.label(address) + " (" + e + "); check the"
                     + " network, or set hf.endpoint (HF_ENDPOINT) to a mirror you can reach", e);
