@@ -12,6 +12,8 @@ import io.github.localllm.event.ModelDownloadProgress;
 import io.github.localllm.spi.DownloadPlan;
 import io.github.localllm.store.internal.StoreResolver;
 import io.github.localllm.testkit.FakeHub;
+import io.github.localllm.testkit.FakeRangeServer;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +64,9 @@ class StoreResolverTest {
     }
 
     @Test
-    void acceptsHubFilesOnly() {
+    void acceptsHubFilesAndAddresses() {
         assertThat(resolver.accepts(ModelRef.hub(REPO, FILE))).isTrue();
+        assertThat(resolver.accepts(ModelRef.url(URI.create("https://example.com/m.gguf")))).isTrue();
         assertThat(resolver.accepts(ModelRef.name("qwen2.5:7b"))).isFalse();
         assertThat(resolver.accepts(ModelRef.file(Path.of("m.gguf")))).isFalse();
     }
@@ -136,5 +139,43 @@ class StoreResolverTest {
         assertThatThrownBy(() -> resolver.plan(ModelRef.hub(REPO, FILE), offline))
                 .isInstanceOf(ModelDownloadException.class).hasMessageContaining("hf.endpoint");
         assertThat(Files.exists(dir.resolve("hf"))).isFalse();
+    }
+
+    @Test
+    void aSplitModelsPlanCountsEveryShardAndItsDownloadBringsThemAll() {
+        String[] shards = {"big-Q8_0-00001-of-00002.gguf", "big-Q8_0-00002-of-00002.gguf"};
+        byte[][] bytes = {Fixtures.model(41), Fixtures.model(42)};
+        try (FakeHub split = FakeHub.builder().file("acme/Big-GGUF", shards[0], bytes[0])
+                .file("acme/Big-GGUF", shards[1], bytes[1]).start()) {
+            LocalLlmConfig config = config(Map.of(StoreResolver.HF_ENDPOINT, split.uri().toString()));
+            ModelRef first = ModelRef.hub("acme/Big-GGUF", shards[0]);
+
+            DownloadPlan plan = resolver.plan(first, config);
+            Path file = resolver.download(plan, config, e -> { });
+
+            assertThat(plan.size()).hasValue(bytes[0].length + bytes[1].length);
+            assertThat(plan.sha256()).contains(Fixtures.sha256(bytes[0]));
+            assertThat(file).hasBinaryContent(bytes[0]);
+            assertThat(file.resolveSibling(shards[1])).hasBinaryContent(bytes[1]);
+            assertThat(resolver.find(first, config)).contains(file);
+        }
+    }
+
+    @Test
+    void anAddressIsPlannedFollowingRedirectsAndDownloadedIntoTheLibrarysHome() {
+        try (FakeRangeServer server = FakeRangeServer.builder().file("/files/m.gguf", MODEL)
+                .redirect("/m.gguf", "/files/m.gguf").start()) {
+            LocalLlmConfig config = config(Map.of());
+            ModelRef url = ModelRef.url(server.uri("/m.gguf"));
+
+            DownloadPlan plan = resolver.plan(url, config);
+            Path file = resolver.download(plan, config, e -> { });
+
+            assertThat(plan.size()).hasValue(MODEL.length);
+            assertThat(plan.destination()).isEqualTo(dir.resolve("home/downloads"));
+            assertThat(file).hasBinaryContent(MODEL).startsWith(dir.resolve("home/downloads"));
+            assertThat(server.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+            assertThat(resolver.find(url, config)).contains(file);
+        }
     }
 }

@@ -16,13 +16,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The store as {@link io.github.localllm.LocalLlm}'s model resolver: Hub files are looked for in the
- * {@link ModelLibrary} (the Hugging Face cache, the library's records) and downloaded into the Hugging
- * Face cache layout. Configuration: {@code hf.endpoint} (else {@code HF_ENDPOINT}), {@code hf.token}
+ * The store as {@link io.github.localllm.LocalLlm}'s model resolver: Hub files (a split model's first
+ * shard brings every shard) and addresses are looked for in the {@link ModelLibrary} (the Hugging Face
+ * cache, the library's records) and downloaded, Hub files into the Hugging Face cache layout, addresses
+ * into the library's home. Configuration: {@code hf.endpoint} (else {@code HF_ENDPOINT}), {@code hf.token}
  * (else {@code HF_TOKEN}), {@code hf.cache} (else the Hugging Face tools' own cache) and
  * {@code store.home} (the library's records, else {@code ~/.cache/localllm}).
  */
@@ -36,6 +42,7 @@ public final class StoreResolver implements ModelResolver {
     /** The library's own directory. */
     public static final String STORE_HOME = "store.home";
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern SPLIT = Pattern.compile("(.*)-(\\d{5})-of-(\\d{5})\\.gguf");
     private static final String USER_AGENT = "localllm (model store; java " + Runtime.version().feature() + ")";
 
     /** For {@link java.util.ServiceLoader}. */
@@ -44,7 +51,7 @@ public final class StoreResolver implements ModelResolver {
 
     @Override
     public boolean accepts(ModelRef model) {
-        return model instanceof ModelRef.Hub;
+        return model instanceof ModelRef.Hub || model instanceof ModelRef.Url;
     }
 
     @Override
@@ -56,25 +63,60 @@ public final class StoreResolver implements ModelResolver {
 
     @Override
     public DownloadPlan plan(ModelRef model, LocalLlmConfig config) {
+        if (model instanceof ModelRef.Url url) {
+            Path destination;
+            try (ModelLibrary library = library(config, null)) {
+                destination = library.home().resolve("downloads");
+            }
+            // Any server: its redirects are followed (never from https to http), and no token goes anywhere.
+            Head head = head(Client.FOLLOWING, url.uri(), Optional.empty());
+            return new DownloadPlan(model, url.uri(), head.size(), head.sha256(), destination);
+        }
         ModelRef.Hub hub = (ModelRef.Hub) model;
         URI address;
         Path destination;
+        List<URI> others = new ArrayList<>();
         try (ModelLibrary library = library(config, null)) {
             address = library.addressOf(hub);
             destination = library.hfCache();
+            Matcher split = SPLIT.matcher(hub.file());
+            if (split.matches() && Integer.parseInt(split.group(2)) == 1) {
+                // A split model's first shard brings every shard: the plan's size is all of them.
+                int count = Integer.parseInt(split.group(3));
+                for (int i = 2; i <= count; i++) {
+                    String shard = String.format(Locale.ROOT, "%s-%05d-of-%s.gguf", split.group(1), i, split.group(3));
+                    others.add(library.addressOf(new ModelRef.Hub(hub.repository(), shard, hub.revision())));
+                }
+            }
         }
+        Optional<String> token = token(config);
+        // Not followed: the Hub's redirect itself names the file's size and hash (X-Linked-Size,
+        // X-Linked-Etag), as huggingface_hub reads them, and the CDN need not be asked.
+        Head first = head(Client.HUB, address, token);
+        OptionalLong size = first.size();
+        for (URI shard : others) {
+            OptionalLong more = head(Client.HUB, shard, token).size();
+            size = size.isPresent() && more.isPresent() ? OptionalLong.of(size.getAsLong() + more.getAsLong())
+                    : OptionalLong.empty();
+        }
+        return new DownloadPlan(model, address, size, first.sha256(), destination);
+    }
+
+    /** What a HEAD request says of a file. */
+    private record Head(OptionalLong size, Optional<String> sha256) {
+    }
+
+    private static Head head(HttpClient client, URI address, Optional<String> token) {
         String refusal = Addresses.refusal(address, false);
         if (refusal != null) {
             throw new ModelDownloadException(refusal);
         }
         HttpRequest.Builder head = HttpRequest.newBuilder(address).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .timeout(PROBE_TIMEOUT).header("Accept-Encoding", "identity").header("User-Agent", USER_AGENT);
-        token(config).ifPresent(t -> head.header("Authorization", "Bearer " + t));
+        token.ifPresent(t -> head.header("Authorization", "Bearer " + t));
         HttpResponse<BodyBuffers> response;
         try {
-            // Not followed: the Hub's redirect itself names the file's size and hash (X-Linked-Size,
-            // X-Linked-Etag), as huggingface_hub reads them, and the CDN need not be asked.
-            response = Client.INSTANCE.send(head.build(), BodyBuffers.handler());
+            response = client.send(head.build(), BodyBuffers.handler());
         } catch (IOException e) {
             throw new ModelDownloadException("cannot reach " + Addresses.label(address) + " (" + e + "); check the"
                     + " network, or set hf.endpoint (HF_ENDPOINT) to a mirror you can reach", e);
@@ -92,7 +134,7 @@ public final class StoreResolver implements ModelResolver {
                             : OptionalLong.empty());
             Optional<String> sha256 = answer.header("X-Linked-Etag").map(Remote::unquote)
                     .filter(e -> e.matches("[0-9a-fA-F]{64}"));
-            return new DownloadPlan(model, address, size, sha256, destination);
+            return new Head(size, sha256);
         }
     }
 
@@ -109,6 +151,9 @@ public final class StoreResolver implements ModelResolver {
     public Path download(DownloadPlan plan, LocalLlmConfig config, LocalLlmEventListener listener) {
         try (Downloader downloader = Downloader.builder().listener(listener).build();
              ModelLibrary library = library(config, downloader)) {
+            if (plan.model() instanceof ModelRef.Url url) {
+                return library.download(url).path();
+            }
             return library.download((ModelRef.Hub) plan.model(), plan.sha256()).path();
         }
     }
@@ -132,7 +177,9 @@ public final class StoreResolver implements ModelResolver {
 
     /** One client for every probe, made on first use; its threads are daemons and idle ones end. */
     private static final class Client {
-        static final HttpClient INSTANCE = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        static final HttpClient HUB = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(PROBE_TIMEOUT).build();
+        static final HttpClient FOLLOWING = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(PROBE_TIMEOUT).build();
     }
 }
