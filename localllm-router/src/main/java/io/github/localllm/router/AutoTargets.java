@@ -297,9 +297,8 @@ final class AutoTargets {
         if (autoConfiguratorInstalled()) {
             b.autoDetect();
         }
-        String label = chosen != null ? chosen.id() : up.size() == 1 ? up.get(0).id()
-                : String.join("/", up.stream().map(Engine::id).toList());
-        start(label, b, overlay);
+        // Named by the engine that loads the file: with several up, the planner or the priority picks it.
+        start(chosen != null ? chosen.id() : up.size() == 1 ? up.get(0).id() : null, b, overlay);
     }
 
     /** The OpenAI-compatible cloud target, last; only with an API key. */
@@ -356,15 +355,20 @@ final class AutoTargets {
         return OPENAI_CLOUD.toString();
     }
 
-    /** Starts the engine and adds its target; leaves it out, with why, when it cannot start or is cloud unasked. */
-    private void start(String name, LocalLlm.Builder builder, Map<String, String> overlay) {
+    /**
+     * Starts the engine and adds its target; leaves it out, with why, when it cannot start or is cloud unasked.
+     *
+     * @param given the target's name, or {@code null} for the id of the engine that loads the model
+     */
+    private void start(String given, LocalLlm.Builder builder, Map<String, String> overlay) {
         LocalLlm engine;
         try {
             engine = builder.build();
         } catch (LocalLlmException e) {
-            leaveOut(name, "could not start: " + e.getMessage());
+            leaveOut(given != null ? given : "files", "could not start: " + e.getMessage());
             return;
         }
+        String name = given != null ? given : engine.model().info().backend();
         Target target;
         try {
             target = ManagedRouter.target(name, engine, overlay);

@@ -75,7 +75,8 @@ import java.util.stream.Collectors;
  * <p>Events ({@link io.github.localllm.event.RequestRouted}, {@link io.github.localllm.event.FallbackTriggered},
  * {@link io.github.localllm.event.CircuitBreakerChanged}, {@link GenerationFailed}) go to the
  * listeners of {@link Builder#listener}. A router holds no thread of its own (one shared daemon timer
- * runs first-token timeouts) and owns no target: closing targets is their creator's business.
+ * runs first-token timeouts; shared daemon threads, gone when idle, ask engines which models they hold:
+ * {@link Builder#loadedRefresh}) and owns no target: closing targets is their creator's business.
  */
 public final class Router implements LanguageModel {
     private final String name;
