@@ -128,17 +128,14 @@ final class AutoTargets {
                 continue;
             }
             Map<String, String> overlay = ManagedRouter.targetOverlay(config, p.id());
-            Map<String, String> keys = new LinkedHashMap<>(explicit);
-            overlay.forEach((k, v) -> {
-                if (!ManagedRouter.ROUTER_KEYS.contains(k)) {
-                    keys.put(k, v);
-                }
-            });
+            Map<String, String> own = engineKeys(overlay);
             if (p.id().equals(OPENAI) && !overlay.containsKey(API_KEY)) {
                 // A key in the configuration is for the cloud target: never sent to whatever listens on a local port.
-                keys.put(API_KEY, "");
+                own.put(API_KEY, "");
             }
-            LocalLlmConfig c = LocalLlmConfig.load(keys, Map.of(), environment);
+            Map<String, String> keys = new LinkedHashMap<>(explicit);
+            keys.putAll(own);
+            LocalLlmConfig c = config.withValues(own);
             URI address = address(c, p.id());
             if (address != null && !ManagedRouter.isThisMachine(address.getHost())) {
                 if (p.id().equals(OPENAI)) {
@@ -309,18 +306,23 @@ final class AutoTargets {
             return;
         }
         Map<String, String> overlay = ManagedRouter.targetOverlay(config, CLOUD);
-        Map<String, String> keys = new LinkedHashMap<>(explicit);
-        overlay.forEach((k, v) -> {
-            if (!ManagedRouter.ROUTER_KEYS.contains(k)) {
-                keys.put(k, v);
-            }
-        });
-        keys.put("backend", OPENAI);
-        keys.putIfAbsent("openai.url", cloudUrl());
-        keys.putIfAbsent("model", config.get(CLOUD_MODEL).map(String::strip).filter(m -> !m.isEmpty())
+        Map<String, String> own = engineKeys(overlay);
+        own.put("backend", OPENAI);
+        own.putIfAbsent("openai.url", cloudUrl());
+        own.putIfAbsent("model", config.get(CLOUD_MODEL).map(String::strip).filter(m -> !m.isEmpty())
                 .orElse(DEFAULT_CLOUD_MODEL));
-        LocalLlmConfig c = LocalLlmConfig.load(keys, Map.of(), environment);
-        boolean openAiHost = hostOf(URI.create(keys.get("openai.url").strip())).equals(OPENAI_CLOUD.getHost());
+        Map<String, String> keys = new LinkedHashMap<>(explicit);
+        keys.putAll(own);
+        LocalLlmConfig c = config.withValues(own);
+        boolean openAiHost;
+        try {
+            openAiHost = OPENAI_CLOUD.getHost().equals(URI.create(own.get("openai.url").strip()).getHost());
+        } catch (IllegalArgumentException e) {
+            // The value is not shown: an address may carry a password.
+            leaveOut(CLOUD, "allowed, but its address (" + CLOUD_URL + " or router.target.cloud.openai.url) is not an"
+                    + " http(s) address such as " + OPENAI_CLOUD);
+            return;
+        }
         boolean key = c.get(API_KEY).filter(k -> !k.isBlank()).isPresent()
                 || openAiHost && (present(environment.environment().get("OPENAI_API_KEY"))
                 || present(System.getenv("OPENAI_API_KEY")));
@@ -386,6 +388,17 @@ final class AutoTargets {
         targets.add(target);
         LOG.info("router target {}: {} on {} ({})", name, engine.model().info().name(), engine.model().info().backend(),
                 target.isLocal() ? "local" : "cloud");
+    }
+
+    /** @return the keys of a target's overlay that its engine reads, not the router */
+    private static Map<String, String> engineKeys(Map<String, String> overlay) {
+        Map<String, String> out = new LinkedHashMap<>();
+        overlay.forEach((k, v) -> {
+            if (!ManagedRouter.ROUTER_KEYS.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private void leaveOut(String id, String why) {

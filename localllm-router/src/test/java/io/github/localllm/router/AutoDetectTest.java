@@ -112,7 +112,8 @@ class AutoDetectTest {
     @Test
     void theCloudComesLastWhenAllowedAndServesWhenTheLocalEnginesFail() {
         set("openai.api.key", KEY);
-        try (ManagedRouter router = auto().allowCloud(true).build()) {
+        // Straight to the next target: no retry of one that is gone.
+        try (ManagedRouter router = auto().allowCloud(true).router(b -> b.retries(0)).build()) {
             assertThat(router.router().targets()).extracting(Target::name, Target::isLocal).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("ollama", true),
                     org.assertj.core.groups.Tuple.tuple("lmstudio", true),
