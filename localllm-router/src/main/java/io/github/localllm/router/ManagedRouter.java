@@ -53,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * ({@code prefer-local}, {@code prefer-cloud}, {@code local-only}, {@code cloud-only}, {@code round-robin},
  * {@code least-busy}, {@code latency}, {@code cost}), {@code router.local.only} and the keys of
  * {@link Router.Builder#config}.
+ *
+ * <p>Without a list of targets, {@link #autoDetect()} (or {@code router.auto=true}) makes one target of
+ * each local engine running on this machine and, only when allowed, a cloud target last:
+ *
+ * <pre>{@code
+ * try (ManagedRouter router = ManagedRouter.builder().autoDetect().allowCloud(true).build()) {
+ *     System.out.print(router.describe());   // what was found, and what was left out and why
+ *     router.generate(GenerationRequest.of("Hello"));
+ * }
+ * }</pre>
  */
 public final class ManagedRouter implements LanguageModel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedRouter.class);
@@ -146,7 +156,7 @@ public final class ManagedRouter implements LanguageModel, AutoCloseable {
          * the cloud is allowed. The strategy is {@code router.strategy}, prefer-local by default.
          *
          * <p>Engines that are down or have nothing to serve are left out, each with a log line and an entry
-         * in {@link #leftOut()}; when none is left, building fails naming each engine probed and what it said.
+         * in {@link ManagedRouter#leftOut()}; when none is left, building fails naming each engine probed and what it said.
          *
          * @return this
          */
