@@ -267,9 +267,11 @@ final class AutoTargets {
         }
         if (model == null) {
             String global = config.get("model").map(String::strip).orElse("");
-            if (!global.isEmpty() && !(ModelRef.parse(global) instanceof ModelRef.File)) {
-                up.forEach(e -> leaveOut(e.id(), "up, but the configured model '" + global + "' is not a file; set"
-                        + " router.target." + e.id() + ".model to a .gguf file for it"));
+            // A file, or a Hugging Face file or address that LocalLlm resolves to one (downloading only when
+            // allowed: models.download); a name is for the servers.
+            if (!global.isEmpty() && ModelRef.parse(global) instanceof ModelRef.Name) {
+                up.forEach(e -> leaveOut(e.id(), "up, but the configured model '" + global + "' is a server's model"
+                        + " name, not a file; set router.target." + e.id() + ".model to a .gguf file for it"));
                 return;
             }
             if (global.isEmpty() && !autoConfiguratorInstalled()) {

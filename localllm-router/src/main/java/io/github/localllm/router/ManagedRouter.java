@@ -139,7 +139,8 @@ public final class ManagedRouter implements LanguageModel, AutoCloseable {
          *       it, else the model it has loaded now (a chat model before an embedding one); a server with
          *       none of these is left out, with the models it has;</li>
          *   <li>the engines that open files (llama.cpp in process, the managed llama-server): one target,
-         *       the file {@code router.target.<id>.model} or {@code model} names, started as
+         *       the file (or Hugging Face file, downloaded only when {@code models.download=true})
+         *       {@code router.target.<id>.model} or {@code model} names, started as
          *       {@code LocalLlm.builder().autoDetect()} starts it when an auto-configurator such as
          *       {@code localllm-hardware} is installed (which also picks a model when none is named).</li>
          * </ul>
