@@ -117,8 +117,10 @@ public final class Router implements LanguageModel {
             }
         }
         List<LoadedWatch> out = new ArrayList<>();
+        // A year is as good as never, and keeps the arithmetic on nanoseconds far from overflowing.
+        long nanos = interval.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : interval.toNanos();
         byEngine.forEach((engine, served) -> {
-            LoadedWatch w = new LoadedWatch(engine, interval.toNanos(), served);
+            LoadedWatch w = new LoadedWatch(engine, nanos, served);
             served.forEach(t -> t.watch = w);
             out.add(w);
         });

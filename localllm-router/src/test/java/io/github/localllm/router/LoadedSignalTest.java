@@ -8,10 +8,12 @@ import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.ModelRef;
 import io.github.localllm.RoutingDecision;
+import io.github.localllm.backend.lmstudio.LmStudioBackend;
 import io.github.localllm.backend.ollama.OllamaBackend;
 import io.github.localllm.config.ConfigEnvironment;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.ModelLoadRequest;
+import io.github.localllm.testkit.FakeLmStudio;
 import io.github.localllm.testkit.FakeModel;
 import io.github.localllm.testkit.FakeOllama;
 import io.github.localllm.testkit.FakeOpenAi;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Whether a server's model is loaded now, from the engine's own list (Ollama's {@code /api/ps}), asked
- * off the request path: prefer-local puts the target whose model is loaded before one Ollama unloaded.
+ * Whether a server's model is loaded now, from the engine's own list (Ollama's {@code /api/ps}, LM
+ * Studio's model states), asked off the request path: prefer-local puts the target whose model is loaded
+ * before one the server unloaded.
  */
 class LoadedSignalTest {
     private static final String QWEN = "qwen2.5:7b";
@@ -121,6 +124,28 @@ class LoadedSignalTest {
             assertThat(router.candidates().get(0).loaded()).isFalse();
             assertThat(router.generate(GenerationRequest.of("Hi")).routing().orElseThrow().target()).isEqualTo("llama");
         }
+    }
+
+    @Test
+    void lmStudiosLoadedStateCountsToo() {
+        try (FakeLmStudio studio = FakeLmStudio.builder().model(FakeModel.of("qwen2.5-7b-instruct"))
+                .model(FakeModel.of("llama-3.2-1b-instruct")).answer("Hi").start();
+             LocalLlm first = studioEngine(studio, "qwen2.5-7b-instruct");
+             LocalLlm second = studioEngine(studio, "llama-3.2-1b-instruct")) {
+            Router router = Router.builder().target(Target.local("qwen", first).build())
+                    .target(Target.local("llama", second).build()).loadedRefresh(Duration.ofHours(1)).build();
+            router.refreshLoaded();
+            assertThat(router.candidates()).allMatch(Candidate::loaded);
+            ((LmStudioBackend) first.backend()).unload(first.model().info().name());
+            router.refreshLoaded();
+            assertThat(router.candidates()).extracting(Candidate::loaded).containsExactly(false, true);
+            assertThat(router.generate(GenerationRequest.of("Hi")).routing().orElseThrow().target()).isEqualTo("llama");
+        }
+    }
+
+    private LocalLlm studioEngine(FakeLmStudio studio, String model) {
+        return LocalLlm.builder().environment(new ConfigEnvironment(Map.of(), Map.of(), dir, dir.resolve("user.json")))
+                .backend("lmstudio").set("lmstudio.url", studio.uri().toString()).model(model).build();
     }
 
     @Test
