@@ -19,10 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,41 +156,11 @@ final class AutoTargets {
         return out;
     }
 
-    /** Asks every engine at once, so that several absent servers cost one timeout, not one each. */
     private List<EngineHealth> probe(List<Engine> candidates) {
         Duration timeout = config.getDuration(PROBE_TIMEOUT).or(() -> config.getDuration("probe.timeout"))
                 .orElse(DEFAULT_PROBE_TIMEOUT);
-        List<CompletableFuture<EngineHealth>> checks = new ArrayList<>();
-        for (Engine e : candidates) {
-            CompletableFuture<EngineHealth> check = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    check.complete(e.provider().probe(e.config(), timeout));
-                } catch (RuntimeException | Error failure) {
-                    check.complete(EngineHealth.down(e.id() + " failed its check: " + failure, Duration.ZERO));
-                }
-            }, "localllm-router-probe-" + e.id());
-            t.setDaemon(true);
-            t.start();
-            checks.add(check);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(200);
-        List<EngineHealth> out = new ArrayList<>();
-        for (CompletableFuture<EngineHealth> check : checks) {
-            EngineHealth health;
-            try {
-                health = check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                health = EngineHealth.down("no answer within " + timeout.toMillis() + " ms", timeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.github.localllm.BackendUnavailableException("interrupted while probing the engines", e);
-            } catch (ExecutionException e) {
-                health = EngineHealth.down(String.valueOf(e.getCause()), Duration.ZERO);
-            }
-            out.add(health);
-        }
-        return out;
+        return Probes.all(candidates.stream().map(Engine::provider).toList(),
+                candidates.stream().map(Engine::config).toList(), timeout);
     }
 
     /** A server that knows models by name: the model configured for it, else the one it has loaded. */
