@@ -133,14 +133,15 @@ final class AutoTargets {
             keys.putAll(own);
             LocalLlmConfig c = config.withValues(own);
             URI address = address(c, p.id());
-            if (address != null && !ManagedRouter.isThisMachine(address.getHost())) {
+            if (countsAsCloud(address, overlay)) {
                 if (p.id().equals(OPENAI)) {
                     LOG.debug("openai.url is not this machine; it is the cloud target's address when the cloud is allowed");
                     continue;
                 }
                 if (!allowCloud) {
                     leaveOut(p.id(), "its address " + hostOf(address) + " is not this machine, so it counts as cloud;"
-                            + " set " + ALLOW_CLOUD + "=true (or allowCloud(true)) to use it");
+                            + " set " + ALLOW_CLOUD + "=true (or allowCloud(true)) to use it, or router.target." + p.id()
+                            + ".locality=local if that machine is yours");
                     continue;
                 }
             }
@@ -154,6 +155,19 @@ final class AutoTargets {
             }
         }
         return out;
+    }
+
+    /**
+     * @param address an engine's configured address, or {@code null} for its default (this machine)
+     * @param overlay the keys under its {@code router.target.<id>.}
+     * @return whether it counts as cloud: its address is not this machine, and the user did not declare it
+     *         local ({@code locality=local}, for a machine of their own on their network)
+     */
+    static boolean countsAsCloud(URI address, Map<String, String> overlay) {
+        if (address == null || ManagedRouter.isThisMachine(address.getHost())) {
+            return false;
+        }
+        return !"local".equalsIgnoreCase(overlay.getOrDefault("locality", "").strip());
     }
 
     private List<EngineHealth> probe(List<Engine> candidates) {
@@ -315,7 +329,8 @@ final class AutoTargets {
         String openai = config.get("openai.url").map(String::strip).orElse("");
         if (!openai.isEmpty()) {
             try {
-                if (!ManagedRouter.isThisMachine(URI.create(openai).getHost())) {
+                // Not a server the user declared local: that one is a local target.
+                if (countsAsCloud(URI.create(openai), ManagedRouter.targetOverlay(config, OPENAI))) {
                     return openai;
                 }
             } catch (IllegalArgumentException e) {

@@ -154,7 +154,8 @@ public final class ManagedRouter implements LanguageModel, AutoCloseable {
          * {@code router.cloud.url} (else {@code openai.url} when it is not this machine, else
          * {@code https://api.openai.com/v1}) serving {@code router.cloud.model} ({@code gpt-4o-mini} by
          * default). An engine whose address is not this machine counts as cloud too, and is left out unless
-         * the cloud is allowed. The strategy is {@code router.strategy}, prefer-local by default.
+         * the cloud is allowed or {@code router.target.<id>.locality} is {@code local}. The strategy is
+         * {@code router.strategy}, prefer-local by default.
          *
          * <p>Engines that are down or have nothing to serve are left out, each with a log line and an entry
          * in {@link ManagedRouter#leftOut()}; when none is left, building fails naming each engine probed and what it said.

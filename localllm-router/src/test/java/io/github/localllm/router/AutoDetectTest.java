@@ -19,6 +19,7 @@ import io.github.localllm.testkit.Fault;
 import io.github.localllm.testkit.RecordedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -207,8 +208,21 @@ class AutoDetectTest {
             assertThat(router.router().targets()).extracting(Target::name).containsExactly("lmstudio", "openai");
             assertThat(router.leftOut()).anySatisfy(l -> assertThat(l)
                     .isEqualTo("ollama: its address 192.0.2.1 is not this machine, so it counts as cloud; set"
-                            + " router.cloud.allow=true (or allowCloud(true)) to use it"));
+                            + " router.cloud.allow=true (or allowCloud(true)) to use it, or"
+                            + " router.target.ollama.locality=local if that machine is yours"));
         }
+    }
+
+    @Test
+    void anEngineOnAnotherMachineDeclaredLocalIsNoCloud() {
+        URI lan = URI.create("http://192.0.2.1:11434");
+        assertThat(AutoTargets.countsAsCloud(lan, Map.of())).isTrue();
+        assertThat(AutoTargets.countsAsCloud(lan, Map.of("locality", "local"))).isFalse();
+        assertThat(AutoTargets.countsAsCloud(lan, Map.of("locality", "cloud"))).isTrue();
+        assertThat(AutoTargets.countsAsCloud(URI.create("http://127.0.0.1:11434"), Map.of())).isFalse();
+        assertThat(AutoTargets.countsAsCloud(URI.create("http://localhost:11434"), Map.of())).isFalse();
+        assertThat(AutoTargets.countsAsCloud(URI.create("http://[::1]:11434"), Map.of())).isFalse();
+        assertThat(AutoTargets.countsAsCloud(null, Map.of())).isFalse();
     }
 
     @Test
