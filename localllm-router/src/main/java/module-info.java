@@ -9,4 +9,7 @@ module io.github.localllm.router {
     requires tools.jackson.databind;
 
     exports io.github.localllm.router;
+
+    // The automatic router starts its in-process target as autoDetect() does when an auto-configurator is installed.
+    uses io.github.localllm.spi.AutoConfigurator;
 }

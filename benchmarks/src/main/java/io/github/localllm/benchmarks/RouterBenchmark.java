@@ -10,14 +10,21 @@ import io.github.localllm.GenerationRequest;
 import io.github.localllm.GenerationResult;
 import io.github.localllm.GenerationStream;
 import io.github.localllm.LanguageModel;
+import io.github.localllm.ModelInstance;
+import io.github.localllm.ModelRef;
 import io.github.localllm.Usage;
 import io.github.localllm.router.Router;
 import io.github.localllm.router.RoutingStrategy;
 import io.github.localllm.router.Target;
 import io.github.localllm.spi.ChunkFeed;
+import io.github.localllm.spi.BackendInfo;
 import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.InferenceBackend;
+import io.github.localllm.spi.LoadedModel;
+import io.github.localllm.spi.ModelLoadRequest;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       so the difference is the router's alone; 10 is the issue's 10 ms seed target, where the
  *       same difference drowns in the sleep's own jitter. The router has three targets (prefer-local
  *       ranks them; capabilities are checked), and the answering one has a concurrency limit, so
- *       filtering, ranking, breaker, slot, decision and the result copy are all on the path.</li>
+ *       filtering, ranking, breaker, slot, decision and the result copy are all on the path.
+ *       {@code generateRoutedWatched} is {@code generateRouted} at latency 0 with the local targets'
+ *       engine saying which models it holds: the loaded flag and the refresh check on the path.</li>
  *   <li>Failover: the first target fails (it refuses to open, {@code failoverAtOpen}; or opens and
  *       fails before its first chunk, {@code failoverBeforeFirstChunk}, as a server that dies
  *       mid-request); the fallback answers at once. Each op is: open a routed stream, take the
@@ -91,6 +100,32 @@ public class RouterBenchmark {
         }
     }
 
+    /**
+     * The same router, but each local target's engine says which models it holds (as Ollama's
+     * {@code /api/ps} does), so that prefer-local reads the loaded flag the router keeps per target and
+     * each request checks whether the engine's answer is due for a refresh (it is not: the interval is
+     * an hour, so what is measured is the request path alone).
+     */
+    @State(Scope.Benchmark)
+    public static class Watched {
+        Router router;
+
+        @Setup
+        public void setUp() {
+            InferenceBackend engine = new ListingEngine();
+            router = Router.builder()
+                    .target(Target.cloud("cloud", new SeedModel("cloud", Duration.ZERO)).capabilities(CAPABILITIES)
+                            .build())
+                    .target(Target.local("seed", new SeedModel("seed", Duration.ZERO)).capabilities(CAPABILITIES)
+                            .maxConcurrent(64).engine(engine).build())
+                    .target(Target.local("spare", new SeedModel("spare", Duration.ZERO)).capabilities(CAPABILITIES)
+                            .engine(engine).build())
+                    .strategy(RoutingStrategy.preferLocal())
+                    .loadedRefresh(Duration.ofHours(1))
+                    .build();
+        }
+    }
+
     /** A router whose first target fails and whose second answers at once. */
     @State(Scope.Benchmark)
     public static class Failover {
@@ -123,6 +158,11 @@ public class RouterBenchmark {
     @Benchmark
     public GenerationResult generateRouted(Seed s) {
         return s.router.generate(REQUEST);
+    }
+
+    @Benchmark
+    public GenerationResult generateRoutedWatched(Watched w) {
+        return w.router.generate(REQUEST);
     }
 
     @Benchmark
@@ -213,6 +253,31 @@ public class RouterBenchmark {
         @Override
         public EmbeddingResult embed(EmbeddingRequest request) {
             throw new io.github.localllm.InvalidRequestException("the benchmark's target does not embed; only generation is measured");
+        }
+    }
+
+    /** An engine that lists the seed targets' models as loaded, from memory. */
+    static final class ListingEngine implements InferenceBackend {
+        private static final List<LoadedModel> LOADED = List.of(LoadedModel.builder(ModelRef.name("seed")).build(),
+                LoadedModel.builder(ModelRef.name("spare")).build());
+
+        @Override
+        public BackendInfo info() {
+            return new BackendInfo("listing", "listing", "1");
+        }
+
+        @Override
+        public ModelInstance load(ModelLoadRequest request) {
+            throw new io.github.localllm.InvalidRequestException("the benchmark's engine loads nothing");
+        }
+
+        @Override
+        public List<LoadedModel> loadedModels() {
+            return LOADED;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -139,6 +139,20 @@ public final class LocalLlmConfig {
         return new LocalLlmConfig(Map.copyOf(merged));
     }
 
+    /**
+     * Sets values over every layer of an already loaded configuration, as builder calls do, without
+     * reading the other layers again (the key file's decryption costs a key derivation or a call to
+     * the OS keystore each time).
+     *
+     * @param values values set in code, by key; an empty value hides a lower layer's
+     * @return the configuration with those values above all others
+     */
+    public LocalLlmConfig withValues(Map<String, String> values) {
+        Map<String, ConfigValue> merged = new TreeMap<>(this.values);
+        values.forEach((k, v) -> put(merged, k, v, ConfigSource.BUILDER, "builder"));
+        return new LocalLlmConfig(Map.copyOf(merged));
+    }
+
     /** @return a configuration with no values, for tests and embedding */
     public static LocalLlmConfig empty() {
         return new LocalLlmConfig(Map.of());

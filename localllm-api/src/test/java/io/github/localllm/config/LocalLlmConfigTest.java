@@ -286,4 +286,17 @@ class LocalLlmConfigTest {
                 .isEqualTo(load(Map.of("backend", "llamacpp"),
                         Map.of("threads", "2", "backend", "other", "context.size", "8192")));
     }
+
+    @Test
+    void valuesSetLaterGoAboveEveryLayerAsBuilderCallsDo() throws IOException {
+        userFile("{\"threads\": 4, \"openai.api.key\": \"sk-user\"}");
+        props.put("localllm.context.size", "2048");
+        LocalLlmConfig config = load(Map.of("backend", "llamacpp"), Map.of())
+                .withValues(Map.of("threads", "2", "openai.api.key", "", "ollama.url", "http://127.0.0.1:1"));
+        assertThat(config.value("threads").orElseThrow().source()).isEqualTo(ConfigSource.BUILDER);
+        assertThat(config.get("openai.api.key")).contains("");
+        assertThat(config.get("context.size")).contains("2048");
+        assertThat(config).usingRecursiveComparison().isEqualTo(load(Map.of("backend", "llamacpp", "threads", "2",
+                "openai.api.key", "", "ollama.url", "http://127.0.0.1:1"), Map.of()));
+    }
 }

@@ -36,8 +36,10 @@ public interface Candidate {
 
     /**
      * @return whether its model is loaded now; false for one that must be loaded first, which costs
-     *         seconds to minutes (a {@link Roles} model another role's model displaced). True when the
-     *         target cannot tell.
+     *         seconds to minutes: a local target whose engine no longer lists its model among those it
+     *         holds in memory ({@link Target#engine()}, asked off the request path, at most every
+     *         {@link Router.Builder#loadedRefresh}), or a {@link Roles} model another role's model
+     *         displaced. True when the target cannot tell.
      */
     default boolean loaded() {
         return true;

@@ -16,6 +16,7 @@ import io.github.localllm.Usage;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.event.GenerationFailed;
 import io.github.localllm.event.LocalLlmEventListener;
+import io.github.localllm.spi.InferenceBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +75,8 @@ import java.util.stream.Collectors;
  * <p>Events ({@link io.github.localllm.event.RequestRouted}, {@link io.github.localllm.event.FallbackTriggered},
  * {@link io.github.localllm.event.CircuitBreakerChanged}, {@link GenerationFailed}) go to the
  * listeners of {@link Builder#listener}. A router holds no thread of its own (one shared daemon timer
- * runs first-token timeouts) and owns no target: closing targets is their creator's business.
+ * runs first-token timeouts; shared daemon threads, gone when idle, ask engines which models they hold:
+ * {@link Builder#loadedRefresh}) and owns no target: closing targets is their creator's business.
  */
 public final class Router implements LanguageModel {
     private final String name;
@@ -83,6 +85,8 @@ public final class Router implements LanguageModel {
     private final Settings settings;
     private final Events events;
     private final Accounting accounting;
+    /** One per engine that reports the models it holds, behind the local targets it runs. */
+    private final LoadedWatch[] watches;
 
     private Router(Builder b, List<Target> resolved, Settings settings, Events events, Accounting accounting) {
         this.name = b.name;
@@ -97,6 +101,42 @@ public final class Router implements LanguageModel {
         }
         this.states = List.copyOf(s);
         this.targets = List.copyOf(resolved);
+        this.watches = watches(states, settings.loadedRefresh());
+        for (LoadedWatch w : watches) {
+            w.refreshIfStale(System.nanoTime());
+        }
+    }
+
+    /** Groups the local targets by the engine that runs them, for engines that say which models they hold. */
+    private static LoadedWatch[] watches(List<TargetState> states, Duration interval) {
+        Map<InferenceBackend, List<TargetState>> byEngine = new IdentityHashMap<>();
+        for (TargetState t : states) {
+            InferenceBackend engine = t.target.engine().orElse(null);
+            if (t.isLocal() && engine != null && LoadedWatch.reports(engine)) {
+                byEngine.computeIfAbsent(engine, e -> new ArrayList<>()).add(t);
+            }
+        }
+        List<LoadedWatch> out = new ArrayList<>();
+        // A year is as good as never, and keeps the arithmetic on nanoseconds far from overflowing.
+        long nanos = interval.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : interval.toNanos();
+        byEngine.forEach((engine, served) -> {
+            LoadedWatch w = new LoadedWatch(engine, nanos, served);
+            served.forEach(t -> t.watch = w);
+            out.add(w);
+        });
+        return out.toArray(new LoadedWatch[0]);
+    }
+
+    /** @return the targets as strategies see them, live; for tests */
+    List<? extends Candidate> candidates() {
+        return states;
+    }
+
+    /** Asks every watched engine which models it holds, now, on this thread; for tests and a fresh start. */
+    void refreshLoaded() {
+        for (LoadedWatch w : watches) {
+            w.refresh();
+        }
     }
 
     /** @return an empty builder */
@@ -300,8 +340,13 @@ public final class Router implements LanguageModel {
         RequestMetrics.Operation operation = embedding != null ? RequestMetrics.Operation.EMBEDDINGS
                 : request.messages().isEmpty() ? RequestMetrics.Operation.TEXT_COMPLETION
                 : RequestMetrics.Operation.CHAT;
-        return new Route(this, order, strategy.name(), reason, request == null ? null : request.timeout(),
+        Route planned = new Route(this, order, strategy.name(), reason, request == null ? null : request.timeout(),
                 operation, streamed, embedding == null ? request : null, context.promptTokens());
+        // After ranking: this request ranked with what was known; the refresh, if due, runs elsewhere.
+        for (LoadedWatch w : watches) {
+            w.refreshIfStale(planned.startNanos());
+        }
+        return planned;
     }
 
     private BudgetExceededException budgetSpent(int cloudTargets, String why) {
@@ -445,8 +490,23 @@ public final class Router implements LanguageModel {
         private String savingsReference;
         private EnergyCost defaultEnergy;
         private final Map<String, EnergyCost> energy = new HashMap<>();
+        private Duration loadedRefresh = Duration.ofSeconds(2);
 
         private Builder() {
+        }
+
+        /**
+         * @param v how long what a local target's engine says about the models it holds
+         *        ({@link Target#engine()}) is trusted before it is asked again, off the request path, when
+         *        a request comes; 2 s by default
+         * @return this
+         */
+        public Builder loadedRefresh(Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) {
+                problems.add("loadedRefresh must be positive, was " + v);
+            }
+            loadedRefresh = v;
+            return this;
         }
 
         /** @param v the name events and messages use; {@code router} by default @return this */
@@ -773,6 +833,11 @@ public final class Router implements LanguageModel {
             configAmount(config, "router.budget.warning").ifPresent(this::budgetWarning);
             config.get("router.spend.file").filter(v -> !v.isBlank()).ifPresent(v -> spendFile(Path.of(v.trim())));
             config.get("router.savings.reference").filter(v -> !v.isBlank()).ifPresent(v -> savingsReference(v.trim()));
+            try {
+                config.getDuration("router.loaded.refresh").ifPresent(this::loadedRefresh);
+            } catch (ConfigurationException e) {
+                problems.add(e.getMessage());
+            }
             return this;
         }
 
@@ -823,7 +888,7 @@ public final class Router implements LanguageModel {
             }
             Settings settings = new Settings(strategy, Map.copyOf(tasks), localOnly, retries, retryDelay,
                     maxRetryAfter, attemptTimeout, attemptTimeoutGrowth, firstTokenTimeout, breakerThreshold,
-                    breakerCooldown, streamFailover, whenBusy, maxQueueWait, clock);
+                    breakerCooldown, streamFailover, whenBusy, maxQueueWait, clock, loadedRefresh);
             String referenceName = reference == null ? null : savingsReference != null ? savingsReference
                     : referenceTarget(resolved);
             Accounting accounting = new Accounting(name, table == null ? "" : table.currency(), spend, referenceName,
@@ -871,9 +936,7 @@ public final class Router implements LanguageModel {
                 } else if (price == null && !t.isLocal() && table != null) {
                     price = table.price(modelNameOf(t)).orElse(null);
                 }
-                out.add(price == null || t.price().isPresent() ? t
-                        : new Target(t.name(), t.model(), t.locality(), t.capabilities(), Optional.of(price),
-                                t.maxConcurrent(), t.maxQueued(), t.contextSize()));
+                out.add(price == null || t.price().isPresent() ? t : t.withPrice(price));
             }
             return out;
         }

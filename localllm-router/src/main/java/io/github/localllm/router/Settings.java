@@ -23,11 +23,13 @@ import java.util.Map;
  * @param whenBusy what a full target does
  * @param maxQueueWait the longest wait in a target's queue
  * @param clock the clock of breakers and events
+ * @param loadedRefresh how long an engine's list of the models it holds is trusted
  */
 record Settings(RoutingStrategy strategy, Map<TaskType, TaskRoute> tasks, boolean localOnly, int retries,
                 Duration retryDelay, Duration maxRetryAfter, Duration attemptTimeout, double attemptTimeoutGrowth,
                 Duration firstTokenTimeout, int breakerThreshold, Duration breakerCooldown,
-                StreamFailover streamFailover, WhenBusy whenBusy, Duration maxQueueWait, Clock clock) {
+                StreamFailover streamFailover, WhenBusy whenBusy, Duration maxQueueWait, Clock clock,
+                Duration loadedRefresh) {
 
     /** @param attempt the number of the attempt, from 0 @return its budget, or {@code null} for none */
     Duration attemptBudget(int attempt) {

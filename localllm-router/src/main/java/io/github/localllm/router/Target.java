@@ -6,6 +6,7 @@ import io.github.localllm.LocalLlm;
 import io.github.localllm.ModelInfo;
 import io.github.localllm.ModelInstance;
 import io.github.localllm.spi.EngineCapabilities;
+import io.github.localllm.spi.InferenceBackend;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,9 +32,14 @@ import java.util.OptionalInt;
  *        the router rejects the request or moves on ({@link WhenBusy})
  * @param contextSize its context window in tokens, when known: a prompt too long for another target's
  *        context goes to one whose context is larger
+ * @param engine the engine running the model, when known: a local target asks it which models it holds
+ *        in memory ({@link InferenceBackend#loadedModels()}), off the request path, so that a target whose
+ *        model is loaded goes before one that must load it first ({@link Candidate#loaded()}). Taken from a
+ *        {@link LocalLlm} model; give it with {@link Builder#engine} for a {@link ModelInstance}
  */
 public record Target(String name, LanguageModel model, Locality locality, Optional<EngineCapabilities> capabilities,
-                     Optional<Price> price, int maxConcurrent, int maxQueued, OptionalInt contextSize) {
+                     Optional<Price> price, int maxConcurrent, int maxQueued, OptionalInt contextSize,
+                     Optional<InferenceBackend> engine) {
 
     /** Checks the values. */
     public Target {
@@ -45,6 +51,7 @@ public record Target(String name, LanguageModel model, Locality locality, Option
         capabilities = capabilities == null ? Optional.empty() : capabilities;
         price = price == null ? Optional.empty() : price;
         contextSize = contextSize == null ? OptionalInt.empty() : contextSize;
+        engine = engine == null ? Optional.empty() : engine;
         if (maxConcurrent < 0) {
             throw new ConfigurationException("target '" + name + "': maxConcurrent cannot be negative, was "
                     + maxConcurrent + "; use 0 for no limit");
@@ -61,6 +68,29 @@ public record Target(String name, LanguageModel model, Locality locality, Option
             throw new ConfigurationException("target '" + name + "': contextSize must be positive, was "
                     + contextSize.getAsInt());
         }
+    }
+
+    /**
+     * A target without a known engine, as before {@link #engine()} was added.
+     *
+     * @param name the name
+     * @param model the model
+     * @param locality where it runs
+     * @param capabilities what it can serve
+     * @param price what it charges
+     * @param maxConcurrent the most requests it runs at once
+     * @param maxQueued the most requests that wait for it
+     * @param contextSize its context window
+     */
+    public Target(String name, LanguageModel model, Locality locality, Optional<EngineCapabilities> capabilities,
+                  Optional<Price> price, int maxConcurrent, int maxQueued, OptionalInt contextSize) {
+        this(name, model, locality, capabilities, price, maxConcurrent, maxQueued, contextSize, Optional.empty());
+    }
+
+    /** @param p the price @return this target with that price */
+    Target withPrice(Price p) {
+        return new Target(name, model, locality, capabilities, Optional.of(p), maxConcurrent, maxQueued, contextSize,
+                engine);
     }
 
     /**
@@ -102,6 +132,7 @@ public record Target(String name, LanguageModel model, Locality locality, Option
         private int maxConcurrent;
         private int maxQueued;
         private Integer contextSize;
+        private InferenceBackend engine;
 
         private Builder(String name, LanguageModel model, Locality locality) {
             this.name = name;
@@ -148,14 +179,26 @@ public record Target(String name, LanguageModel model, Locality locality, Option
             return this;
         }
 
+        /**
+         * @param v the engine running the model, asked which models it holds in memory; by default a
+         *        {@link LocalLlm}'s own, none for other models
+         * @return this
+         */
+        public Builder engine(InferenceBackend v) {
+            engine = Objects.requireNonNull(v, "engine");
+            return this;
+        }
+
         /** @return the target @throws ConfigurationException if a value is out of range */
         public Target build() {
             ModelInfo info = infoOf(model);
             EngineCapabilities caps = capabilities != null ? capabilities : info != null ? info.capabilities() : null;
             Integer context = contextSize != null ? contextSize
                     : info != null ? info.options().contextSize() : null;
+            InferenceBackend runs = engine != null ? engine : model instanceof LocalLlm llm ? llm.backend() : null;
             return new Target(name, model, locality, Optional.ofNullable(caps), Optional.ofNullable(price),
-                    maxConcurrent, maxQueued, context == null ? OptionalInt.empty() : OptionalInt.of(context));
+                    maxConcurrent, maxQueued, context == null ? OptionalInt.empty() : OptionalInt.of(context),
+                    Optional.ofNullable(runs));
         }
 
         private static ModelInfo infoOf(LanguageModel model) {

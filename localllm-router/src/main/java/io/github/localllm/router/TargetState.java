@@ -23,6 +23,14 @@ final class TargetState implements Candidate {
     final String provider;
     /** Statistics of the model the target runs, and of its failures. */
     final ModelStats defaultStats;
+    /** The name of the model the target runs, as its engine lists it when loaded. */
+    final String modelName;
+    /** Asks the target's engine which models it holds; {@code null} when nothing is asked. Set once, by the router. */
+    LoadedWatch watch;
+    /** Whether the engine listed the target's model at its last refresh (or cannot tell); written by {@link #watch}. */
+    volatile boolean loadedNow = true;
+    /** Whether the engine ever listed the target's model; written only by {@link #watch}'s refreshes, which hold its lock. */
+    boolean seenLoaded;
     private final ConcurrentHashMap<String, ModelStats> others = new ConcurrentHashMap<>();
 
     TargetState(Target target, CircuitBreaker breaker, EnergyCost energy, String model, String provider) {
@@ -33,6 +41,7 @@ final class TargetState implements Candidate {
         this.energy = energy;
         this.provider = provider;
         this.defaultStats = new ModelStats(model);
+        this.modelName = model;
     }
 
     /** @param model the model that answered @return its statistics: O(1), allocates only for a new model */
@@ -85,8 +94,12 @@ final class TargetState implements Candidate {
         return stats.averageTimeToFirstToken();
     }
 
+    /** One volatile read for a target whose engine is watched: the engine is asked off the request path. */
     @Override
     public boolean loaded() {
+        if (watch != null) {
+            return loadedNow;
+        }
         return !(target.model() instanceof RoleModel role) || role.loaded();
     }
 

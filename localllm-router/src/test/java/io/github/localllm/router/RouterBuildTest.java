@@ -70,6 +70,12 @@ class RouterBuildTest {
                 .hasMessageContaining("cooldown cannot be negative");
         assertThatThrownBy(() -> two().maxQueueWait(Duration.ofSeconds(-1)).build())
                 .hasMessageContaining("maxQueueWait cannot be negative");
+        assertThatThrownBy(() -> two().loadedRefresh(Duration.ZERO).build())
+                .hasMessageContaining("loadedRefresh must be positive");
+        assertThatThrownBy(() -> two().config(io.github.localllm.config.LocalLlmConfig.load(
+                java.util.Map.of("router.loaded.refresh", "soon"), java.util.Map.of())).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("router.loaded.refresh");
+        assertThat(two().loadedRefresh(Duration.ofDays(100_000)).build().targets()).hasSize(2);
         assertThatThrownBy(() -> Target.local("a", a).maxConcurrent(-1).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxConcurrent cannot be negative");
         assertThatThrownBy(() -> Target.local("a", a).maxConcurrent(1).maxQueued(-3).build())
