@@ -259,7 +259,7 @@ public final class FindModel {
         DownloadBar bar = new DownloadBar(out);
         try (Downloader downloader = Downloader.builder().listener(bar).build();
              ModelLibrary library = library(config, env, downloader)) {
-            Optional<StoredModel> here = library.find(ref);
+            Optional<StoredModel> here = present(library, v);
             StoredModel model;
             if (here.isPresent()) {
                 out.println();
@@ -288,6 +288,14 @@ public final class FindModel {
             printHowToLoad(model.path(), ref, out);
             return 0;
         }
+    }
+
+    /** @return the variant's first file when every one of its files is in the library already */
+    private static Optional<StoredModel> present(ModelLibrary library, GgufVariant v) {
+        Optional<StoredModel> first = library.find(v.ref());
+        boolean whole = v.files().stream().skip(1)
+                .allMatch(f -> library.find(new ModelRef.Hub(v.repository(), f.path(), v.revision())).isPresent());
+        return whole ? first : Optional.empty();
     }
 
     /** Every file of the variant (each shard of a split model) into the Hugging Face cache, each verified. */

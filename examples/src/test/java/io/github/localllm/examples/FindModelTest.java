@@ -218,6 +218,27 @@ class FindModelTest {
     }
 
     @Test
+    void aSplitModelIsPlannedFromEveryShardAndDownloadedWhole() {
+        byte[] second = TINY_FILES.get("tiny-coder-Q8_0.gguf");
+        hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("acme/Split-Coder-GGUF")
+                .file("Q4_K_M/split-coder-Q4_K_M-00001-of-00002.gguf", small)
+                .file("Q4_K_M/split-coder-Q4_K_M-00002-of-00002.gguf", second)).start();
+
+        Run run = run(env(hub.uri().toString()), "acme/Split-Coder-GGUF", "--download");
+
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("Chosen: acme/Split-Coder-GGUF Q4_K_M, "
+                + CandidateTable.size(small.length + second.length) + " in 2 shards");
+        assertThat(hub.requests()).anyMatch(r -> r.path().endsWith("split-coder-Q4_K_M-00002-of-00002.gguf"));
+        Path snapshot = dir.resolve("hf/models--acme--Split-Coder-GGUF/snapshots").resolve(FakeHuggingFace.COMMIT)
+                .resolve("Q4_K_M");
+        assertThat(snapshot.resolve("split-coder-Q4_K_M-00001-of-00002.gguf")).hasBinaryContent(small);
+        assertThat(snapshot.resolve("split-coder-Q4_K_M-00002-of-00002.gguf")).hasBinaryContent(second);
+        // Engines are given the first shard; llama.cpp finds the others beside it.
+        assertThat(run.out()).contains("model(Path.of(\"" + snapshot.resolve("split-coder-Q4_K_M-00001-of-00002.gguf"));
+    }
+
+    @Test
     void aMissingRepositoryIsAClearError() {
         startHub();
 
