@@ -30,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,8 +49,10 @@ import java.util.function.Supplier;
  * </pre>
  *
  * <p>From each repository it takes the first variant that fits in the catalog's balanced order
- * ({@link QuantizationPreference#BALANCED}: Q4_K_M, then smaller, then larger), and it chooses the most
- * downloaded repository whose variant fits comfortably, else the first that fits at all. {@code HF_ENDPOINT}
+ * ({@link QuantizationPreference#BALANCED}: Q4_K_M, then smaller, then larger), and it chooses as the catalog
+ * recommends: the most downloaded repository (offline, the largest model) whose variant runs better than
+ * marginally at interactive speed, the speed floor stepping down from 10 tokens/s until one does (no floor for
+ * embeddings), else the first that runs at all. {@code HF_ENDPOINT}
  * (or {@code hf.endpoint}) points it at a mirror, {@code HF_TOKEN} (or {@code hf.token}) opens gated
  * models; {@code hf.cache} and {@code store.home} say where files and records go, as for the front door.
  */
@@ -129,9 +132,13 @@ public final class FindModel {
             }
             out.println();
             CandidateTable.print(candidates, out);
-            List<Candidate> planned = candidates;
-            Optional<Candidate> choice = planned.stream().filter(Candidate::comfortable).findFirst()
-                    .or(() -> planned.stream().filter(Candidate::fits).findFirst());
+            List<Candidate> ranked = candidates;
+            if (offline) {
+                // The catalog has no downloads to rank by; as its own recommendation, a larger model answers better.
+                ranked = candidates.stream().sorted(Comparator.comparing((Candidate c) -> c.parameters().orElse(0L))
+                        .reversed()).toList();
+            }
+            Optional<Candidate> choice = Candidate.choose(ranked, !a.task().equals(Optional.of("embedding")));
             if (choice.isEmpty()) {
                 out.println();
                 out.println("None of these fits this machine. Try a smaller model (e.g. add \"1.5b\" or \"3b\" to the"
@@ -206,6 +213,7 @@ public final class FindModel {
             return Candidate.unusable(details.id(), downloads, "no GGUF file in it");
         }
         long memory = memory(machine);
+        // The first variant planned, in the balanced order: what to show when none fits.
         GgufVariant closest = null;
         ModelFit closestFit = null;
         int tooLarge = 0;
@@ -226,7 +234,7 @@ public final class FindModel {
                 continue;
             }
             if (fit.isPresent() && fit.get().runnable()) {
-                return new Candidate(details.id(), downloads, variants.size(), Optional.of(v), fit, "");
+                return new Candidate(details.id(), downloads, details.parameterCount(), Optional.of(v), fit, "");
             }
             if (closest == null && fit.isPresent()) {
                 closest = v;
@@ -234,15 +242,15 @@ public final class FindModel {
             }
         }
         if (closest != null) {
-            return new Candidate(details.id(), downloads, variants.size(), Optional.of(closest),
-                    Optional.of(closestFit), "does not fit: " + firstSentence(closestFit.explanation()));
+            return new Candidate(details.id(), downloads, details.parameterCount(), Optional.of(closest),
+                    Optional.of(closestFit), firstSentence(closestFit.explanation()));
         }
-        GgufVariant smallest = variants.stream().min((x, y) -> Long.compare(x.size(), y.size())).orElseThrow();
+        GgufVariant smallest = variants.stream().min(Comparator.comparingLong(GgufVariant::size)).orElseThrow();
         String note = tooLarge == variants.size()
                 ? String.format(Locale.ROOT, "every variant is larger than this machine's %s of memory (smallest: %s %s)",
                         CandidateTable.size(memory), smallest.label(), CandidateTable.size(smallest.size()))
                 : "its variants cannot be planned here (no header or shape to plan from)";
-        return new Candidate(details.id(), downloads, variants.size(), Optional.of(smallest), Optional.empty(), note);
+        return new Candidate(details.id(), downloads, details.parameterCount(), Optional.of(smallest), Optional.empty(), note);
     }
 
     /** Says what was chosen and, with {@code --download}, fetches it. */
