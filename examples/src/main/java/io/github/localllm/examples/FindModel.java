@@ -145,7 +145,7 @@ public final class FindModel {
                         + " words), or another search.");
                 return 1;
             }
-            return chosen(choice.get(), a, offline, config, env, out, err);
+            return chosen(choice.get(), a, offline, config, env, out);
         } catch (LocalLlmException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return 1;
@@ -163,22 +163,24 @@ public final class FindModel {
             ModelDetails details = registry.details(a.what());
             return List.of(plan(registry, details, details.listing().downloads(), machine, true));
         }
+        boolean catalog = registry instanceof CatalogRegistry;
+        // The catalog is small and knows tasks the search does not: all of it is searched, then cut to the limit.
         ModelQuery.Builder query = ModelQuery.builder().text(a.what()).ggufOnly(true).sort(ModelSort.DOWNLOADS)
-                .limit(a.limit());
+                .limit(catalog ? ModelQuery.MAX_LIMIT : a.limit());
         a.pipelineTag().ifPresent(query::pipelineTag);
         out.println("Searching " + where + " for \"" + a.what() + "\"" + a.task().map(t -> ", task " + t).orElse("")
-                + (registry instanceof CatalogRegistry ? " (smallest models first) ..."
-                        : " (GGUF files, most downloaded first) ..."));
+                + (catalog ? " ..." : " (GGUF files, most downloaded first) ..."));
         List<ModelListing> found = registry.search(query.build()).models();
-        if (registry instanceof CatalogRegistry) {
+        if (catalog) {
             // The catalog knows each model's tasks (as tags): "code" keeps the coding models only.
-            found = found.stream().filter(l -> a.task().map(t -> l.tags().contains(t)).orElse(true)).toList();
+            found = found.stream().filter(l -> a.task().map(t -> l.tags().contains(t)).orElse(true)).limit(a.limit())
+                    .toList();
         }
         if (found.isEmpty()) {
-            out.println("Nothing found: no " + (registry instanceof CatalogRegistry ? "catalog model" : "GGUF repository")
+            out.println("Nothing found: no " + (catalog ? "catalog model" : "GGUF repository")
                     + " matches \"" + a.what() + "\"" + a.pipelineTag().map(t -> " with pipeline tag " + t).orElse("")
                     + ". Try fewer or other words" + (a.task().isPresent() ? ", or drop --task" : "")
-                    + (registry instanceof CatalogRegistry ? ", or search the Hub without --offline." : "."));
+                    + (catalog ? ", or search the Hub without --offline." : "."));
             return List.of();
         }
         List<Candidate> candidates = new ArrayList<>();
@@ -255,7 +257,7 @@ public final class FindModel {
 
     /** Says what was chosen and, with {@code --download}, fetches it. */
     private static int chosen(Candidate c, FindArguments a, boolean offline, LocalLlmConfig config,
-                              Map<String, String> env, PrintStream out, PrintStream err) {
+                              Map<String, String> env, PrintStream out) {
         GgufVariant v = c.variant().orElseThrow();
         ModelFit fit = c.fit().orElseThrow();
         ModelRef.Hub ref = v.ref();

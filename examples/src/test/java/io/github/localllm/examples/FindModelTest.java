@@ -266,9 +266,23 @@ class FindModelTest {
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("Offline: using the bundled model catalog")
                 .contains("Searching the bundled model catalog for \"coder\", task code")
+                .contains("bartowski/Qwen2.5-Coder-7B-Instruct-GGUF")
+                // Chat models of the same family are not coding models.
+                .doesNotContain("Qwen/Qwen2.5-1.5B-Instruct-GGUF")
                 .contains("Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF")
                 .contains("Chosen: Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF Q4_K_M")
                 .doesNotContain("cannot be used now");
+    }
+
+    @Test
+    void offlineTheTaskFiltersTheWholeCatalogBeforeTheLimit() throws IOException {
+        // "qwen" matches more chat models than the limit; the coding ones must still be found.
+        Run run = run(env(closedPort()), "qwen", "--task", "code", "--offline", "--limit", "2");
+
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF")
+                .contains("bartowski/Qwen2.5-Coder-7B-Instruct-GGUF")
+                .doesNotContain("Qwen2.5-Coder-32B").doesNotContain("Qwen/Qwen2.5-0.5B-Instruct-GGUF");
     }
 
     @Test
