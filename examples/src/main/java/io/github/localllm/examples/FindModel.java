@@ -19,7 +19,6 @@ import io.github.localllm.registry.ModelListing;
 import io.github.localllm.registry.ModelQuery;
 import io.github.localllm.registry.ModelRegistry;
 import io.github.localllm.registry.ModelSort;
-import io.github.localllm.registry.RepoFile;
 import io.github.localllm.registry.hf.CatalogRegistry;
 import io.github.localllm.registry.hf.HuggingFaceRegistry;
 import io.github.localllm.store.Downloader;
@@ -289,37 +288,27 @@ public final class FindModel {
                 out.println();
                 out.println("Downloading into " + library.hfCache() + " ...");
                 try {
-                    model = download(library, v);
+                    // Every shard of a split model and its projector, each verified, linked into place together.
+                    model = library.download(v);
                 } finally {
                     bar.end();
                 }
                 out.println("Downloaded and verified (SHA-256 " + model.sha256().orElse("checked") + ").");
             }
-            printHowToLoad(model.path(), ref, out);
+            printHowToLoad(model, ref, out);
             return 0;
         }
     }
 
-    /** @return the variant's first file when every one of its files is in the library already */
+    /** @return the variant when it is in the library whole: every shard, and its projector if it has one */
     private static Optional<StoredModel> present(ModelLibrary library, GgufVariant v) {
-        Optional<StoredModel> first = library.find(v.ref());
-        boolean whole = v.files().stream().skip(1)
-                .allMatch(f -> library.find(new ModelRef.Hub(v.repository(), f.path(), v.revision())).isPresent());
-        return whole ? first : Optional.empty();
+        return library.find(v.ref()).filter(m -> v.projector().isEmpty() || m.projector().isPresent());
     }
 
-    /** Every file of the variant (each shard of a split model) into the Hugging Face cache, each verified. */
-    private static StoredModel download(ModelLibrary library, GgufVariant v) {
-        StoredModel first = null;
-        for (RepoFile f : v.files()) {
-            StoredModel m = library.download(new ModelRef.Hub(v.repository(), f.path(), v.revision()), f.sha256());
-            first = first == null ? m : first;
-        }
-        return first;
-    }
-
-    private static void printHowToLoad(Path path, ModelRef.Hub ref, PrintStream out) {
+    private static void printHowToLoad(StoredModel model, ModelRef.Hub ref, PrintStream out) {
+        Path path = model.path();
         out.println("  " + path);
+        model.projector().ifPresent(p -> out.println("  and its projector, to load beside it: " + p));
         out.println();
         out.println("Load it with:");
         out.println("  LocalLlm.builder().model(Path.of(\"" + path.toString().replace("\\", "\\\\") + "\")).build()");

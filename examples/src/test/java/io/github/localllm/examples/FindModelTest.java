@@ -239,6 +239,23 @@ class FindModelTest {
     }
 
     @Test
+    void aVisionModelIsDownloadedWithItsProjector() {
+        byte[] projector = TINY_FILES.get("tiny-coder-F16.gguf");
+        hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("acme/Vision-Coder-GGUF")
+                .pipelineTag("image-text-to-text").file("vision-coder-Q4_K_M.gguf", small)
+                .file("mmproj-vision-coder-f16.gguf", projector)).start();
+
+        Run run = run(env(hub.uri().toString()), "acme/Vision-Coder-GGUF", "--download");
+
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        Path snapshot = dir.resolve("hf/models--acme--Vision-Coder-GGUF/snapshots").resolve(FakeHuggingFace.COMMIT);
+        assertThat(snapshot.resolve("vision-coder-Q4_K_M.gguf")).hasBinaryContent(small);
+        assertThat(snapshot.resolve("mmproj-vision-coder-f16.gguf")).hasBinaryContent(projector);
+        assertThat(run.out()).contains("and its projector, to load beside it: "
+                + snapshot.resolve("mmproj-vision-coder-f16.gguf"));
+    }
+
+    @Test
     void aMissingRepositoryIsAClearError() {
         startHub();
 
