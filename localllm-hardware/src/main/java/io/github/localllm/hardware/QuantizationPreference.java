@@ -2,6 +2,8 @@ package io.github.localllm.hardware;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /** In which order {@link CatalogRecommender} tries the files of one model. */
@@ -20,14 +22,32 @@ public enum QuantizationPreference {
 
     /** @return the model's files in the order to try them */
     List<CatalogFile> order(CatalogModel model) {
-        Comparator<CatalogFile> byQuality = Comparator.comparingInt(f -> CatalogVocabulary.qualityRank(f.quantization()));
+        return order(model.files(), CatalogFile::quantization);
+    }
+
+    /**
+     * Orders anything that carries a quantization name (a registry's GGUF variants, say) as this
+     * preference tries a catalog model's files.
+     *
+     * @param items the things to order
+     * @param quantization an item's quantization name ({@code Q4_K_M}, any case), or null when it has none
+     * @param <T> the things' type
+     * @return the items in the order to try them; names this catalog does not know come last, in their order
+     */
+    public <T> List<T> order(List<T> items, Function<? super T, String> quantization) {
+        ToIntFunction<T> rank = item -> {
+            String name = quantization.apply(item);
+            return name == null ? -1 : CatalogVocabulary.qualityRank(name);
+        };
+        Comparator<T> byQuality = Comparator.comparingInt(rank);
+        Stream<T> unknown = items.stream().filter(i -> rank.applyAsInt(i) < 0);
+        Stream<T> known = items.stream().filter(i -> rank.applyAsInt(i) >= 0);
         if (this == HIGHEST_QUALITY) {
-            return model.files().stream().sorted(byQuality.reversed()).toList();
+            return Stream.concat(known.sorted(byQuality.reversed()), unknown).toList();
         }
-        Stream<CatalogFile> atOrBelow = model.files().stream()
-                .filter(f -> CatalogVocabulary.qualityRank(f.quantization()) <= Q4_K_M).sorted(byQuality.reversed());
-        Stream<CatalogFile> above = model.files().stream()
-                .filter(f -> CatalogVocabulary.qualityRank(f.quantization()) > Q4_K_M).sorted(byQuality);
-        return Stream.concat(atOrBelow, above).toList();
+        List<T> all = known.toList();
+        Stream<T> atOrBelow = all.stream().filter(i -> rank.applyAsInt(i) <= Q4_K_M).sorted(byQuality.reversed());
+        Stream<T> above = all.stream().filter(i -> rank.applyAsInt(i) > Q4_K_M).sorted(byQuality);
+        return Stream.concat(Stream.concat(atOrBelow, above), unknown).toList();
     }
 }
