@@ -1,5 +1,6 @@
 package io.github.localllm.examples;
 
+import io.github.localllm.store.StoreKeys;
 import io.github.localllm.BackendUnavailableException;
 import io.github.localllm.LocalLlmException;
 import io.github.localllm.ModelRef;
@@ -56,10 +57,6 @@ import java.util.function.Supplier;
  * models; {@code hf.cache} and {@code store.home} say where files and records go, as for the front door.
  */
 public final class FindModel {
-    private static final String HF_ENDPOINT = "hf.endpoint";
-    private static final String HF_TOKEN = "hf.token";
-    private static final String HF_CACHE = "hf.cache";
-    private static final String STORE_HOME = "store.home";
 
     private FindModel() {
     }
@@ -357,7 +354,7 @@ public final class FindModel {
         endpoint(config, env).ifPresent(e -> b.endpoint(URI.create(e)));
         token(config, env).ifPresent(b::token);
         config.get(HuggingFaceRegistry.CACHE_KEY)
-                .or(() -> config.get(STORE_HOME).map(home -> Path.of(home).resolve("huggingface-api").toString()))
+                .or(() -> config.get(StoreKeys.STORE_HOME).map(home -> Path.of(home).resolve("huggingface-api").toString()))
                 .ifPresent(dir -> b.cacheDirectory(Path.of(dir)));
         config.getDuration(HuggingFaceRegistry.CACHE_TTL_KEY).ifPresent(b::cacheTtl);
         config.getBoolean(HuggingFaceRegistry.ALLOW_HTTP_KEY).ifPresent(b::allowHttp);
@@ -375,20 +372,20 @@ public final class FindModel {
 
     private static ModelLibrary library(LocalLlmConfig config, Map<String, String> env, Downloader downloader) {
         ModelLibrary.Builder b = ModelLibrary.builder().downloader(downloader);
-        config.get(HF_CACHE).ifPresent(dir -> b.hfCache(Path.of(dir)));
-        config.get(STORE_HOME).ifPresent(dir -> b.home(Path.of(dir)));
+        config.get(StoreKeys.HF_CACHE).ifPresent(dir -> b.hfCache(Path.of(dir)));
+        config.get(StoreKeys.STORE_HOME).ifPresent(dir -> b.home(Path.of(dir)));
         endpoint(config, env).ifPresent(e -> b.endpoint(URI.create(e)));
         token(config, env).ifPresent(b::token);
         return b.build();
     }
 
     private static Optional<String> endpoint(LocalLlmConfig config, Map<String, String> env) {
-        return config.get(HuggingFaceRegistry.ENDPOINT_KEY).or(() -> config.get(HF_ENDPOINT))
+        return config.get(HuggingFaceRegistry.ENDPOINT_KEY).or(() -> config.get(StoreKeys.HF_ENDPOINT))
                 .or(() -> Optional.ofNullable(env.get("HF_ENDPOINT"))).map(String::strip).filter(s -> !s.isEmpty());
     }
 
     private static Optional<String> token(LocalLlmConfig config, Map<String, String> env) {
-        return config.get(HF_TOKEN).or(() -> Optional.ofNullable(env.get("HF_TOKEN")))
+        return config.get(StoreKeys.HF_TOKEN).or(() -> Optional.ofNullable(env.get("HF_TOKEN")))
                 .or(() -> Optional.ofNullable(env.get("HUGGING_FACE_HUB_TOKEN"))).map(String::strip)
                 .filter(s -> !s.isEmpty());
     }

@@ -50,8 +50,8 @@ class StoreResolverTest {
     }
 
     private LocalLlmConfig config(Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(Map.of(StoreResolver.HF_ENDPOINT, hub.uri().toString(),
-                StoreResolver.HF_CACHE, dir.resolve("hf").toString(), StoreResolver.STORE_HOME,
+        Map<String, String> values = new HashMap<>(Map.of(StoreKeys.HF_ENDPOINT, hub.uri().toString(),
+                StoreKeys.HF_CACHE, dir.resolve("hf").toString(), StoreKeys.STORE_HOME,
                 dir.resolve("home").toString()));
         values.putAll(extra);
         return LocalLlmConfig.load(values, Map.of(), new io.github.localllm.config.ConfigEnvironment(Map.of(),
@@ -120,7 +120,7 @@ class StoreResolverTest {
         assertThatThrownBy(() -> resolver.plan(gated, config(Map.of()))).isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("HF_TOKEN").hasMessageNotContaining("hf_ok");
 
-        LocalLlmConfig withToken = config(Map.of(StoreResolver.HF_TOKEN, "hf_ok"));
+        LocalLlmConfig withToken = config(Map.of(StoreKeys.HF_TOKEN, "hf_ok"));
         Path file = resolver.download(resolver.plan(gated, withToken), withToken, e -> { });
 
         assertThat(file).hasBinaryContent(MODEL);
@@ -134,7 +134,7 @@ class StoreResolverTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        LocalLlmConfig offline = config(Map.of(StoreResolver.HF_ENDPOINT, "http://127.0.0.1:" + port));
+        LocalLlmConfig offline = config(Map.of(StoreKeys.HF_ENDPOINT, "http://127.0.0.1:" + port));
 
         assertThatThrownBy(() -> resolver.plan(ModelRef.hub(REPO, FILE), offline))
                 .isInstanceOf(ModelDownloadException.class).hasMessageContaining("hf.endpoint");
@@ -147,7 +147,7 @@ class StoreResolverTest {
         byte[][] bytes = {Fixtures.model(41), Fixtures.model(42)};
         try (FakeHub split = FakeHub.builder().file("acme/Big-GGUF", shards[0], bytes[0])
                 .file("acme/Big-GGUF", shards[1], bytes[1]).start()) {
-            LocalLlmConfig config = config(Map.of(StoreResolver.HF_ENDPOINT, split.uri().toString()));
+            LocalLlmConfig config = config(Map.of(StoreKeys.HF_ENDPOINT, split.uri().toString()));
             ModelRef first = ModelRef.hub("acme/Big-GGUF", shards[0]);
 
             DownloadPlan plan = resolver.plan(first, config);

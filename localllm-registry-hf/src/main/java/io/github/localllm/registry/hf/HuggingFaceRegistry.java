@@ -68,6 +68,10 @@ public final class HuggingFaceRegistry implements ModelRegistry {
     public static final String ALLOW_HTTP_KEY = ID + ".allow-http";
     /** Configuration key: the time limit of each request. */
     public static final String TIMEOUT_KEY = ID + ".timeout";
+    /** The endpoint key the model store reads too, so that one setting points both at a mirror. */
+    private static final String SHARED_ENDPOINT_KEY = "hf.endpoint";
+    /** The token key the model store reads too. */
+    private static final String SHARED_TOKEN_KEY = "hf.token";
     private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceRegistry.class);
     private static final int MAX_TREE_PAGES = 1000;
 
@@ -96,8 +100,9 @@ public final class HuggingFaceRegistry implements ModelRegistry {
     }
 
     /**
-     * A registry as configured: {@value #ENDPOINT_KEY} or {@code HF_ENDPOINT}, the token of {@code HF_TOKEN}
-     * (or the older {@code HUGGING_FACE_HUB_TOKEN}), {@value #CACHE_KEY} (default
+     * A registry as configured: {@value #ENDPOINT_KEY}, {@code hf.endpoint} (the key the model store reads
+     * too) or {@code HF_ENDPOINT}, the token of {@code hf.token} or {@code HF_TOKEN} (or the older
+     * {@code HUGGING_FACE_HUB_TOKEN}), {@value #CACHE_KEY} (default
      * {@code ~/.cache/localllm/huggingface-api}), {@value #CACHE_TTL_KEY}, {@value #ALLOW_HTTP_KEY},
      * {@value #TIMEOUT_KEY}.
      *
@@ -108,7 +113,7 @@ public final class HuggingFaceRegistry implements ModelRegistry {
      */
     public static HuggingFaceRegistry fromConfig(LocalLlmConfig config, Map<String, String> environment) {
         Builder b = builder();
-        Optional<String> endpoint = config.get(ENDPOINT_KEY)
+        Optional<String> endpoint = config.get(ENDPOINT_KEY).or(() -> config.get(SHARED_ENDPOINT_KEY))
                 .or(() -> Optional.ofNullable(environment.get("HF_ENDPOINT")).filter(s -> !s.isBlank()));
         endpoint.ifPresent(e -> {
             try {
@@ -118,7 +123,8 @@ public final class HuggingFaceRegistry implements ModelRegistry {
                         + " https://huggingface.co (" + ENDPOINT_KEY + " or HF_ENDPOINT)");
             }
         });
-        Optional.ofNullable(environment.get("HF_TOKEN")).filter(s -> !s.isBlank())
+        config.get(SHARED_TOKEN_KEY).filter(s -> !s.isBlank())
+                .or(() -> Optional.ofNullable(environment.get("HF_TOKEN")).filter(s -> !s.isBlank()))
                 .or(() -> Optional.ofNullable(environment.get("HUGGING_FACE_HUB_TOKEN")).filter(s -> !s.isBlank()))
                 .ifPresent(b::token);
         config.get(CACHE_KEY).ifPresent(dir -> b.cacheDirectory(Path.of(dir)));

@@ -533,6 +533,18 @@ class HuggingFaceRegistryTest {
     }
 
     @Test
+    void theStoresHfKeysPointTheRegistryToo() {
+        hub = fake().start();
+        HuggingFaceRegistry hf = HuggingFaceRegistry.fromConfig(io.github.localllm.config.LocalLlmConfig.load(
+                java.util.Map.of(HuggingFaceRegistry.CACHE_KEY, cacheDir.toString(), "hf.endpoint",
+                        hub.uri().toString(), "hf.token", TOKEN), java.util.Map.of()),
+                java.util.Map.of("HF_ENDPOINT", "https://elsewhere.example", "HF_TOKEN", "hf_other"));
+        assertThat(hf.endpoint()).isEqualTo(hub.uri());
+        hf.details(GATED);
+        assertThat(hub.lastRequest().header("Authorization")).hasValue("Bearer " + TOKEN);
+    }
+
+    @Test
     void unsafePathsInAListingAreLeftOut() {
         hub = FakeHuggingFace.builder().repository(FakeHuggingFace.repository("evil/paths-GGUF")
                 .file("../escape-Q4_0.gguf", 10L).file("a/../../b-Q4_0.gguf", 10L).file("ok-Q4_0.gguf", 10L)

@@ -8,6 +8,7 @@ import io.github.localllm.spi.DownloadPlan;
 import io.github.localllm.spi.ModelResolver;
 import io.github.localllm.store.Downloader;
 import io.github.localllm.store.ModelLibrary;
+import io.github.localllm.store.StoreKeys;
 import io.github.localllm.store.StoredModel;
 import java.io.IOException;
 import java.net.URI;
@@ -28,19 +29,9 @@ import java.util.regex.Pattern;
  * The store as {@link io.github.localllm.LocalLlm}'s model resolver: Hub files (a split model's first
  * shard brings every shard) and addresses are looked for in the {@link ModelLibrary} (the Hugging Face
  * cache, the library's records) and downloaded, Hub files into the Hugging Face cache layout, addresses
- * into the library's home. Configuration: {@code hf.endpoint} (else {@code HF_ENDPOINT}), {@code hf.token}
- * (else {@code HF_TOKEN}), {@code hf.cache} (else the Hugging Face tools' own cache) and
- * {@code store.home} (the library's records, else {@code ~/.cache/localllm}).
+ * into the library's home. Configuration: {@link StoreKeys}.
  */
 public final class StoreResolver implements ModelResolver {
-    /** The Hugging Face cache to read and download into. */
-    public static final String HF_CACHE = "hf.cache";
-    /** The Hub or a mirror. */
-    public static final String HF_ENDPOINT = "hf.endpoint";
-    /** A Hub access token for gated and private repositories. */
-    public static final String HF_TOKEN = "hf.token";
-    /** The library's own directory. */
-    public static final String STORE_HOME = "store.home";
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern SPLIT = Pattern.compile("(.*)-(\\d{5})-of-(\\d{5})\\.gguf");
     private static final String USER_AGENT = "localllm (model store; java " + Runtime.version().feature() + ")";
@@ -119,7 +110,7 @@ public final class StoreResolver implements ModelResolver {
             response = client.send(head.build(), BodyBuffers.handler());
         } catch (IOException e) {
             throw new ModelDownloadException("cannot reach " + Addresses.label(address) + " (" + e + "); check the"
-                    + " network, or set hf.endpoint (HF_ENDPOINT) to a mirror you can reach", e);
+                    + " network, or set hf.endpoint (StoreKeys.HF_ENDPOINT) to a mirror you can reach", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelDownloadException("interrupted while asking " + Addresses.label(address), e);
@@ -159,15 +150,15 @@ public final class StoreResolver implements ModelResolver {
     }
 
     private static Optional<String> token(LocalLlmConfig config) {
-        return config.get(HF_TOKEN).or(() -> Optional.ofNullable(System.getenv("HF_TOKEN")))
+        return config.get(StoreKeys.HF_TOKEN).or(() -> Optional.ofNullable(System.getenv("StoreKeys.HF_TOKEN")))
                 .map(String::strip).filter(t -> !t.isEmpty());
     }
 
     private static ModelLibrary library(LocalLlmConfig config, Downloader downloader) {
         ModelLibrary.Builder b = ModelLibrary.builder();
-        config.get(HF_CACHE).map(Path::of).ifPresent(b::hfCache);
-        config.get(STORE_HOME).map(Path::of).ifPresent(b::home);
-        config.get(HF_ENDPOINT).map(URI::create).ifPresent(b::endpoint);
+        config.get(StoreKeys.HF_CACHE).map(Path::of).ifPresent(b::hfCache);
+        config.get(StoreKeys.STORE_HOME).map(Path::of).ifPresent(b::home);
+        config.get(StoreKeys.HF_ENDPOINT).map(URI::create).ifPresent(b::endpoint);
         token(config).ifPresent(b::token);
         if (downloader != null) {
             b.downloader(downloader);
