@@ -10,6 +10,7 @@ import io.github.localllm.event.ModelLoaded;
 import io.github.localllm.event.ModelUnloaded;
 import io.github.localllm.internal.EventBus;
 import io.github.localllm.internal.ObservedStream;
+import io.github.localllm.internal.Services;
 import io.github.localllm.spi.AutoConfigurator;
 import io.github.localllm.spi.InferenceBackend;
 import io.github.localllm.spi.InferenceBackendProvider;
@@ -20,12 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalLlm implements LanguageModel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalLlm.class);
-    /** Recovery after a broken provider is best effort in ServiceLoader; never loop forever. */
-    private static final int MAX_PROVIDER_FAILURES = 100;
 
     private final LocalLlmConfig config;
     private final InferenceBackend backend;
@@ -70,23 +67,7 @@ public final class LocalLlm implements LanguageModel, AutoCloseable {
      * @return every engine provider on the class and module path, highest priority first
      */
     public static List<InferenceBackendProvider> providers() {
-        List<InferenceBackendProvider> found = new ArrayList<>();
-        // The iterator, not stream(): a services entry naming a missing class or a non-provider
-        // fails while the stream is traversed, outside any per-provider catch. The iterator
-        // moves past a failed entry, so one broken engine jar cannot hide the others.
-        Iterator<InferenceBackendProvider> providers =
-                ServiceLoader.load(InferenceBackendProvider.class).iterator();
-        for (int failures = 0; failures < MAX_PROVIDER_FAILURES; ) {
-            try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                found.add(providers.next());
-            } catch (ServiceConfigurationError e) {
-                failures++;
-                LOG.warn("skipping an engine provider: {}", e.getMessage());
-            }
-        }
+        List<InferenceBackendProvider> found = Services.load(InferenceBackendProvider.class, "an engine provider");
         found.sort(Comparator.comparingInt(InferenceBackendProvider::priority).reversed()
                 .thenComparing(InferenceBackendProvider::id));
         return found;

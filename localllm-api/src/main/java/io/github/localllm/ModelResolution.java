@@ -3,17 +3,14 @@ package io.github.localllm;
 import io.github.localllm.config.ConfigKeys;
 import io.github.localllm.config.LocalLlmConfig;
 import io.github.localllm.event.LocalLlmEventListener;
+import io.github.localllm.internal.Services;
 import io.github.localllm.spi.DownloadPlan;
 import io.github.localllm.spi.InferenceBackendProvider;
 import io.github.localllm.spi.ModelResolver;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +35,7 @@ final class ModelResolution {
 
     /** @return the installed resolvers, highest priority first; a broken jar is skipped with a warning */
     static List<ModelResolver> resolvers() {
-        List<ModelResolver> found = new ArrayList<>();
-        Iterator<ModelResolver> it = ServiceLoader.load(ModelResolver.class).iterator();
-        for (int failures = 0; failures < 100; ) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                found.add(it.next());
-            } catch (ServiceConfigurationError e) {
-                failures++;
-                LOG.warn("skipping a model resolver: {}", e.getMessage());
-            }
-        }
+        List<ModelResolver> found = Services.load(ModelResolver.class, "a model resolver");
         found.sort(Comparator.comparingInt(ModelResolver::priority).reversed());
         return found;
     }

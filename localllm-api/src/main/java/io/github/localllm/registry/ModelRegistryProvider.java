@@ -1,15 +1,11 @@
 package io.github.localllm.registry;
 
 import io.github.localllm.config.LocalLlmConfig;
-import java.util.ArrayList;
+import io.github.localllm.internal.Services;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Makes a {@link ModelRegistry}. Found with {@link ServiceLoader}: declare it in {@code module-info.java}
@@ -36,21 +32,7 @@ public interface ModelRegistryProvider {
 
     /** @return every provider on the class and module path, highest priority first; broken entries are skipped */
     static List<ModelRegistryProvider> installed() {
-        Logger log = LoggerFactory.getLogger(ModelRegistryProvider.class);
-        List<ModelRegistryProvider> found = new ArrayList<>();
-        Iterator<ModelRegistryProvider> providers = ServiceLoader.load(ModelRegistryProvider.class).iterator();
-        // ServiceLoader recovers from a broken entry only on a best-effort basis: never loop forever.
-        for (int failures = 0; failures < 100; ) {
-            try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                found.add(providers.next());
-            } catch (ServiceConfigurationError e) {
-                failures++;
-                log.warn("skipping a model registry provider: {}", e.getMessage());
-            }
-        }
+        List<ModelRegistryProvider> found = Services.load(ModelRegistryProvider.class, "a model registry provider");
         found.sort(Comparator.comparingInt(ModelRegistryProvider::priority).reversed()
                 .thenComparing(ModelRegistryProvider::id));
         return List.copyOf(found);

@@ -59,7 +59,8 @@ public final class ModelLibrary implements AutoCloseable {
     private final boolean otherTools;
     private final URI endpoint;
     private final String token;
-    private final Downloader downloader;
+    /** The downloader given, or the one this library made on its first download; null until then. */
+    private Downloader downloader;
     private final boolean ownsDownloader;
     private volatile ModelRecords records;
     private final Clock clock;
@@ -85,7 +86,8 @@ public final class ModelLibrary implements AutoCloseable {
         String envToken = env.get("HF_TOKEN");
         this.token = b.token != null ? b.token : envToken != null && !envToken.isBlank() ? envToken.strip() : null;
         this.ownsDownloader = b.downloader == null;
-        this.downloader = b.downloader != null ? b.downloader : Downloader.builder().build();
+        // Made on the first download, not here: finding and listing models need no HTTP client or threads.
+        this.downloader = b.downloader;
         this.records = new ModelRecords(home.resolve("records"));
         this.clock = b.clock;
         this.renameOnMove = b.renameOnMove;
@@ -344,7 +346,7 @@ public final class ModelLibrary implements AutoCloseable {
         if (token != null) {
             request.bearerToken(token);
         }
-        return downloader.download(request.build());
+        return downloader().download(request.build());
     }
 
     /**
@@ -375,7 +377,7 @@ public final class ModelLibrary implements AutoCloseable {
         }
         SafeNames.check(name);
         Path target = SafeNames.resolve(home.resolve("downloads").resolve(Sha256.nameOf(label)), name);
-        DownloadResult r = downloader.download(DownloadRequest.builder(ref.uri(), target).name(label).build());
+        DownloadResult r = downloader().download(DownloadRequest.builder(ref.uri(), target).name(label).build());
         StoredModel m = new StoredModel("url:" + label, ModelSource.URL, r.file(), Optional.empty(), Optional.empty(),
                 name, QuantizationNames.of(name), r.size(), Optional.of(r.sha256()), Optional.of(clock.instant()),
                 Optional.empty(), Optional.empty());
@@ -665,10 +667,17 @@ public final class ModelLibrary implements AutoCloseable {
         return used;
     }
 
+    private synchronized Downloader downloader() {
+        if (downloader == null) {
+            downloader = Downloader.builder().build();
+        }
+        return downloader;
+    }
+
     /** Closes the downloader this library made (not one it was given). */
     @Override
-    public void close() {
-        if (ownsDownloader) {
+    public synchronized void close() {
+        if (ownsDownloader && downloader != null) {
             downloader.close();
         }
     }
